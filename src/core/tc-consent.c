@@ -1,0 +1,2 @@
+/* tc-consent.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* tc-contact-io.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* tc-contact-list-model.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* tc-contact.c: being written. */
+#include "config.h"

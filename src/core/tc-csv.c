@@ -1,0 +1,2 @@
+/* tc-csv.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* tc-phone-zones.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* tc-phone.cc: being written. */
+#include "config.h"

@@ -1,0 +1,108 @@
+/* tc-repository-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The worker-side API: for code inside src/core that needs to run its own
+ * SQL on the repository's connection (the importer, the exporter, the
+ * sample workspace). Nothing here may be called from the main thread except
+ * _tc_repository_run_async / _finish.
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "tc-repository.h"
+
+G_BEGIN_DECLS
+
+/* One connection and its prepared-statement cache, owned by one worker. */
+typedef struct _TcDb TcDb;
+
+sqlite3      *_tc_db_get_handle       (TcDb          *db);
+/* Returns a cached statement for @sql, reset and with bindings cleared.
+ * Owned by @db: do not finalize. */
+sqlite3_stmt *_tc_db_prepare          (TcDb          *db,
+                                       const char    *sql,
+                                       GError       **error);
+gboolean      _tc_db_exec             (TcDb          *db,
+                                       const char    *sql,
+                                       GError       **error);
+gboolean      _tc_db_begin            (TcDb          *db,
+                                       GError       **error);
+gboolean      _tc_db_commit           (TcDb          *db,
+                                       GError       **error);
+void          _tc_db_rollback         (TcDb          *db);
+/* Sets @error from the connection's last error, mapped to TcDbError,
+ * keeping SQLite's message after @what. Always returns FALSE. */
+gboolean      _tc_db_set_error        (TcDb          *db,
+                                       GError       **error,
+                                       const char    *what);
+
+/* A plain description of one contact, as the importer produces it. All
+ * strings may be NULL (= leave unchanged on update, empty on insert). */
+typedef struct
+{
+  const char         *phone;       /* E.164, required */
+  const char         *first_name;
+  const char         *last_name;
+  const char         *email;
+  const char         *language;
+  const char         *country;
+  const char * const *timezones;   /* NULL-terminated or NULL */
+  const char * const *tags;        /* added to existing tags */
+  const char * const *attr_names;  /* merged into existing attributes */
+  const char * const *attr_values; /* same length as attr_names */
+} TcContactRow;
+
+/* Inserts the contact or, when a contact with the same phone exists,
+ * updates it (non-NULL, non-empty fields overwrite; tags and attributes are
+ * merged). Must run inside a job on the writer. @now is unix seconds. */
+gboolean      _tc_db_upsert_contact   (TcDb               *db,
+                                       const TcContactRow *row,
+                                       gint64              now,
+                                       gint64             *id_out,
+                                       gboolean           *updated_out,
+                                       GError            **error);
+
+/* Reads the full contact @id (fields, tags, attributes, consent summary). */
+TcContact    *_tc_db_load_contact     (TcDb               *db,
+                                       gint64              id,
+                                       GError            **error);
+
+/* Appends a consent record inside the current job. */
+gboolean      _tc_db_insert_consent   (TcDb               *db,
+                                       TcConsent          *consent,
+                                       GError            **error);
+
+typedef enum
+{
+  TC_DB_JOB_READ,   /* runs on the read-only connection */
+  TC_DB_JOB_WRITE,  /* runs on the writer connection */
+} TcDbJobKind;
+
+/* Runs on the worker thread. Returns a result (freed with the
+ * result_free given to _tc_repository_run_async if nobody takes it), or
+ * NULL with @error set. A job that legitimately returns "nothing" returns
+ * GINT_TO_POINTER (1). The repository emits "contacts-changed" after every
+ * successful WRITE job. */
+typedef gpointer (*TcDbJobFunc) (TcDb          *db,
+                                 gpointer       job_data,
+                                 GCancellable  *cancellable,
+                                 GError       **error);
+
+void          _tc_repository_run_async  (TcRepository        *self,
+                                         TcDbJobKind          kind,
+                                         TcDbJobFunc          func,
+                                         gpointer             job_data,
+                                         GDestroyNotify       job_data_free,
+                                         GDestroyNotify       result_free,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gpointer      _tc_repository_run_finish (TcRepository        *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* tc-repository.c: being written. */
+#include "config.h"

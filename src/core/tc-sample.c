@@ -1,0 +1,2 @@
+/* tc-sample.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* tc-application.c: being written. */
+#include "config.h"

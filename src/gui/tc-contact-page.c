@@ -1,0 +1,2 @@
+/* tc-contact-page.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* tc-contacts-page.c: being written. */
+#include "config.h"

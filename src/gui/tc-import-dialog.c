@@ -1,0 +1,2 @@
+/* tc-import-dialog.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* tc-window.c: being written. */
+#include "config.h"
