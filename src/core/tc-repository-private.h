@@ -7,6 +7,12 @@
  * SQL on the repository's connection (the importer, the exporter, the
  * sample workspace). Nothing here may be called from the main thread except
  * _tc_repository_run_async / _finish.
+ *
+ * Storage (schema 2): contacts.timezones is a space-separated list of IANA
+ * zones, contacts.attributes a JSON object of strings, tags are in tags and
+ * contact_tags (id pairs). contacts.sort_key is unique (it ends with the
+ * phone), so "ORDER BY c.sort_key" alone is the list order and uses the
+ * index contacts_sort.
  */
 
 #pragma once
@@ -66,6 +72,18 @@ gboolean      _tc_db_upsert_contact   (TcDb               *db,
                                        gboolean           *updated_out,
                                        GError            **error);
 
+/* A bulk load: the name-order index is dropped for the rest of the
+ * transaction and rebuilt once, sorted, by _tc_db_commit(), which is
+ * several times cheaper than a million random index inserts; a rollback
+ * keeps the index. _tc_db_upsert_contact() switches to this by itself once
+ * a transaction has upserted 50,000 rows and at least 1/16 of the table;
+ * call _tc_db_bulk_begin() after _tc_db_begin() to start at once when you
+ * know the load is big. _tc_db_bulk_end() rebuilds early (optional). */
+gboolean      _tc_db_bulk_begin       (TcDb               *db,
+                                       GError            **error);
+gboolean      _tc_db_bulk_end         (TcDb               *db,
+                                       GError            **error);
+
 /* Reads the full contact @id (fields, tags, attributes, consent summary). */
 TcContact    *_tc_db_load_contact     (TcDb               *db,
                                        gint64              id,
@@ -74,6 +92,22 @@ TcContact    *_tc_db_load_contact     (TcDb               *db,
 /* Appends a consent record inside the current job. */
 gboolean      _tc_db_insert_consent   (TcDb               *db,
                                        TcConsent          *consent,
+                                       GError            **error);
+
+/* Counts and lists contacts as tc_repository_count_contacts_async() and
+ * tc_repository_list_contacts_async() do, from inside a job (for the
+ * exporter, which pages through everything on the reader). @limit 0 means
+ * no limit. Returns: (transfer full) (element-type TcContact) */
+gboolean      _tc_db_count_contacts   (TcDb               *db,
+                                       const char         *search,
+                                       const char         *tag,
+                                       guint              *n_contacts,
+                                       GError            **error);
+GPtrArray    *_tc_db_list_contacts    (TcDb               *db,
+                                       const char         *search,
+                                       const char         *tag,
+                                       guint               offset,
+                                       guint               limit,
                                        GError            **error);
 
 typedef enum

@@ -55,7 +55,9 @@ G_DECLARE_FINAL_TYPE (TcRepository, tc_repository, TC, REPOSITORY, GObject)
  *
  * Signals:
  *   "contacts-changed" ()  emitted on the main context after any committed
- *                          change to contacts, tags or consents.
+ *                          change to contacts, tags or consents (and once
+ *                          when opening succeeds, so that lists created
+ *                          before then load).
  */
 
 TcRepository *tc_repository_new                  (const char           *path);
