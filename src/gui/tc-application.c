@@ -1,2 +1,278 @@
-/* tc-application.c: being written. */
+/* tc-application.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "tc-application"
+
 #include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tc-application.h"
+#include "tc-context.h"
+#include "tc-repository.h"
+#include "tc-window.h"
+
+#define SETTINGS_SCHEMA_ID "io.github.textcast.Textcast"
+
+struct _TcApplication
+{
+  AdwApplication  parent_instance;
+
+  TcContext      *context;
+  GSettings      *settings;
+
+  /* From the command line. */
+  char           *db_path;
+  gboolean        sample;
+};
+
+G_DEFINE_FINAL_TYPE (TcApplication, tc_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry main_entries[] = {
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open the workspace stored in FILE instead of the default one"), N_("FILE") },
+  { "sample", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Fill an empty workspace with sample contacts"), NULL },
+  { NULL }
+};
+
+static TcWindow *
+get_or_create_window (TcApplication *self)
+{
+  GtkWindow *window;
+
+  g_assert (TC_IS_APPLICATION (self));
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (TC_IS_WINDOW (window))
+    return TC_WINDOW (window);
+
+  return tc_window_new (self, self->sample);
+}
+
+static void
+on_quit_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  TcApplication *self = user_data;
+  GList *windows;
+
+  /* Close the main windows first, as the close button would: each saves
+   * its state and cancels its own work (their dialogs go with them). */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    if (TC_IS_WINDOW (l->data))
+      gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+on_about_activated_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  TcApplication *self = user_data;
+  static const char *developers[] = { "The Textcast authors", NULL };
+  GtkWindow *parent;
+  GtkWidget *about;
+
+  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-name", _("Textcast"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Textcast authors"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("SMS and WhatsApp marketing for shops and service businesses, with the consent of every customer on record."),
+                        "copyright", "© 2026 The Textcast authors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: your names, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", on_quit_activated_cb },
+  { "about", on_about_activated_cb },
+};
+
+static int
+tc_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  TcApplication *self = TC_APPLICATION (app);
+  const char *db = NULL;
+
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db) && db[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (db);
+
+      g_free (self->db_path);
+      self->db_path = g_file_get_path (file);
+
+      /* Another workspace is another program as far as the session is
+       * concerned: don't hand the request to an instance that already has
+       * the default workspace open. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
+
+  if (g_variant_dict_contains (options, "sample"))
+    self->sample = TRUE;
+
+  return -1;
+}
+
+static void
+tc_application_startup (GApplication *app)
+{
+  TcApplication *self = TC_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *import_accels[] = { "<Control>i", NULL };
+  static const char *export_accels[] = { "<Control>e", NULL };
+  static const char *search_accels[] = { "<Control>f", NULL };
+  GSettingsSchemaSource *source;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  G_APPLICATION_CLASS (tc_application_parent_class)->startup (app);
+
+  g_set_application_name (_("Textcast"));
+  gtk_window_set_default_icon_name (APP_ID);
+
+  source = g_settings_schema_source_get_default ();
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
+  else
+    g_message ("Settings schema %s is not installed; window size and folders will not be remembered",
+               SETTINGS_SCHEMA_ID);
+
+  self->context = tc_context_new (self->db_path);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
+                                   G_N_ELEMENTS (app_entries), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.import", import_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.export", export_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+}
+
+static void
+tc_application_activate (GApplication *app)
+{
+  TcApplication *self = TC_APPLICATION (app);
+
+  gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+}
+
+static void
+tc_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  TcApplication *self = TC_APPLICATION (app);
+  TcWindow *window;
+
+  window = get_or_create_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* One import at a time: the first file is the one the user meant. */
+  if (n_files > 0)
+    tc_window_import_file (window, files[0]);
+}
+
+static void
+tc_application_shutdown (GApplication *app)
+{
+  TcApplication *self = TC_APPLICATION (app);
+
+  G_APPLICATION_CLASS (tc_application_parent_class)->shutdown (app);
+
+  /* Lets the repository finish what is queued and stop its threads. */
+  if (self->context != NULL)
+    tc_repository_close (tc_context_get_repository (self->context));
+}
+
+static void
+tc_application_finalize (GObject *object)
+{
+  TcApplication *self = (TcApplication *)object;
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->db_path, g_free);
+
+  G_OBJECT_CLASS (tc_application_parent_class)->finalize (object);
+}
+
+static void
+tc_application_class_init (TcApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = tc_application_finalize;
+
+  app_class->handle_local_options = tc_application_handle_local_options;
+  app_class->startup = tc_application_startup;
+  app_class->activate = tc_application_activate;
+  app_class->open = tc_application_open;
+  app_class->shutdown = tc_application_shutdown;
+}
+
+static void
+tc_application_init (TcApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE.csv]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Open Textcast, or import a CSV file of contacts."));
+}
+
+TcApplication *
+tc_application_new (void)
+{
+  return g_object_new (TC_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", "/io/github/textcast/Textcast",
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       NULL);
+}
+
+/**
+ * tc_application_get_context:
+ *
+ * Returns: (transfer none): the workspace's services
+ */
+TcContext *
+tc_application_get_context (TcApplication *self)
+{
+  g_return_val_if_fail (TC_IS_APPLICATION (self), NULL);
+
+  return self->context;
+}
+
+/**
+ * tc_application_get_settings:
+ *
+ * Returns: (transfer none) (nullable): the settings
+ */
+GSettings *
+tc_application_get_settings (TcApplication *self)
+{
+  g_return_val_if_fail (TC_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
