@@ -1,2 +1,997 @@
-/* tc-contact-io.c: being written. */
+/* tc-contact-io.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Import and export of contacts as CSV.
+ *
+ * The import is one WRITE job on the repository, one transaction, and a
+ * pipeline of three stages so that both cores stay busy with what costs most
+ * (libphonenumber):
+ *
+ *   reader thread    CSV → batches of BATCH_SIZE rows (tc-csv.c)
+ *   thread pool      parses the phone numbers of a batch (and their zones)
+ *   writer (the job) upserts the batches in file order, then commits
+ *
+ * At most MAX_BATCHES batches exist at a time, so memory does not depend on
+ * the size of the file. Cancelling, an error, or a crash before the commit
+ * leave the database as it was.
+ */
+
+#define G_LOG_DOMAIN "tc-contact-io"
+
 #include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "tc-contact-io.h"
+#include "tc-csv-private.h"
+#include "tc-phone.h"
+#include "tc-repository-private.h"
+
+#define BATCH_SIZE         1000
+#define MAX_BATCHES        8
+#define PROGRESS_INTERVAL  (G_USEC_PER_SEC / 20)
+#define EXPORT_FLUSH_SIZE  (64 * 1024)
+
+/* Report. */
+
+static TcImportIssue *
+issue_new (guint       line,
+           const char *value,
+           const char *reason)
+{
+  TcImportIssue *issue = g_new0 (TcImportIssue, 1);
+
+  issue->line = line;
+  issue->value = g_strdup (value != NULL ? value : "");
+  issue->reason = g_strdup (reason);
+
+  return issue;
+}
+
+static void
+issue_free (TcImportIssue *issue)
+{
+  g_free (issue->value);
+  g_free (issue->reason);
+  g_free (issue);
+}
+
+static TcImportReport *
+report_new (void)
+{
+  TcImportReport *report = g_new0 (TcImportReport, 1);
+
+  report->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) issue_free);
+
+  return report;
+}
+
+TcImportReport *
+tc_import_report_copy (const TcImportReport *report)
+{
+  TcImportReport *copy;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  copy = report_new ();
+  copy->rows = report->rows;
+  copy->imported = report->imported;
+  copy->updated = report->updated;
+  copy->rejected = report->rejected;
+  for (guint i = 0; i < report->errors->len; i++)
+    {
+      const TcImportIssue *issue = g_ptr_array_index (report->errors, i);
+
+      g_ptr_array_add (copy->errors, issue_new (issue->line, issue->value, issue->reason));
+    }
+
+  return copy;
+}
+
+void
+tc_import_report_free (TcImportReport *report)
+{
+  if (report == NULL)
+    return;
+
+  g_ptr_array_unref (report->errors);
+  g_free (report);
+}
+
+G_DEFINE_BOXED_TYPE (TcImportReport, tc_import_report, tc_import_report_copy, tc_import_report_free)
+
+/* Progress: reported from the writer, delivered on the caller's context.
+ * At most one delivery is queued at a time, and nothing is delivered once
+ * the import has completed. */
+
+typedef struct
+{
+  GMainContext         *context;
+  GMutex                mutex;
+  TcImportProgressFunc  func;
+  gpointer              data;
+  GDestroyNotify        data_free;
+  gboolean              scheduled;
+  gboolean              finished;
+  double                fraction;
+  guint                 rows;
+} Progress;
+
+static void
+progress_clear (Progress *progress)
+{
+  g_main_context_unref (progress->context);
+  g_mutex_clear (&progress->mutex);
+}
+
+static void
+progress_unref (Progress *progress)
+{
+  g_atomic_rc_box_release_full (progress, (GDestroyNotify) progress_clear);
+}
+
+static gboolean
+progress_deliver_cb (gpointer user_data)
+{
+  Progress *progress = user_data;
+  TcImportProgressFunc func;
+  gpointer data;
+  double fraction;
+  guint rows;
+
+  g_mutex_lock (&progress->mutex);
+  progress->scheduled = FALSE;
+  func = progress->finished ? NULL : progress->func;
+  data = progress->data;
+  fraction = progress->fraction;
+  rows = progress->rows;
+  g_mutex_unlock (&progress->mutex);
+
+  if (func != NULL)
+    func (fraction, rows, data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_report (Progress *progress,
+                 double    fraction,
+                 guint     rows)
+{
+  g_mutex_lock (&progress->mutex);
+  progress->fraction = CLAMP (fraction, 0.0, 1.0);
+  progress->rows = rows;
+  if (!progress->scheduled && !progress->finished && progress->func != NULL)
+    {
+      GSource *source = g_idle_source_new ();
+
+      progress->scheduled = TRUE;
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, progress_deliver_cb,
+                             g_atomic_rc_box_acquire (progress),
+                             (GDestroyNotify) progress_unref);
+      g_source_set_static_name (source, "[tc-contact-io] import progress");
+      g_source_attach (source, progress->context);
+      g_source_unref (source);
+    }
+  g_mutex_unlock (&progress->mutex);
+}
+
+/* On the caller's context, when the import is over. */
+static void
+progress_finish (Progress *progress)
+{
+  GDestroyNotify data_free;
+  gpointer data;
+
+  g_mutex_lock (&progress->mutex);
+  progress->finished = TRUE;
+  data_free = g_steal_pointer (&progress->data_free);
+  data = g_steal_pointer (&progress->data);
+  g_mutex_unlock (&progress->mutex);
+
+  if (data_free != NULL)
+    data_free (data);
+}
+
+/* The pipeline. */
+
+typedef struct
+{
+  guint          seq;
+  guint          n_rows;
+  gboolean       ready;
+  guint64        position;
+  GStringChunk  *strings;
+  GPtrArray     *lists;
+  TcCsvRow       rows[BATCH_SIZE];
+  TcPhoneInfo   *infos[BATCH_SIZE];
+  char          *errors[BATCH_SIZE];
+} Batch;
+
+static Batch *
+batch_new (guint seq)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->seq = seq;
+  batch->strings = g_string_chunk_new (16 * 1024);
+  batch->lists = g_ptr_array_new ();
+
+  return batch;
+}
+
+static void
+batch_free (Batch *batch)
+{
+  for (guint i = 0; i < batch->n_rows; i++)
+    {
+      g_clear_pointer (&batch->infos[i], tc_phone_info_free);
+      g_clear_pointer (&batch->errors[i], g_free);
+    }
+  g_string_chunk_free (batch->strings);
+  g_ptr_array_unref (batch->lists);
+  g_free (batch);
+}
+
+typedef struct
+{
+  GMutex         mutex;
+  GCond          cond;
+  TcCsvReader   *reader;
+  TcCsvMapping  *mapping;
+  const char    *default_region;
+  GThreadPool   *pool;
+  GThread       *reader_thread;
+  Batch         *slots[MAX_BATCHES];
+  guint          n_produced;
+  guint          in_flight;
+  gboolean       reader_done;
+  GError        *reader_error;
+  gint           abort;
+} Pipeline;
+
+static gboolean
+is_blank (const char *s)
+{
+  for (; *s != '\0'; s++)
+    {
+      if (!g_ascii_isspace (*s))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+parse_batch (gpointer data,
+             gpointer user_data)
+{
+  Batch *batch = data;
+  Pipeline *pl = user_data;
+
+  for (guint i = 0; i < batch->n_rows && !g_atomic_int_get (&pl->abort); i++)
+    {
+      const TcCsvRow *row = &batch->rows[i];
+      GError *error = NULL;
+
+      if (row->malformed != NULL || is_blank (row->phone))
+        continue;
+
+      batch->infos[i] = tc_phone_parse (row->phone, row->region, TC_PHONE_PARSE_TIMEZONES, &error);
+      if (batch->infos[i] == NULL)
+        {
+          batch->errors[i] = g_strdup (error->message);
+          g_error_free (error);
+        }
+    }
+
+  g_mutex_lock (&pl->mutex);
+  batch->ready = TRUE;
+  g_cond_broadcast (&pl->cond);
+  g_mutex_unlock (&pl->mutex);
+}
+
+static gpointer
+reader_thread_func (gpointer data)
+{
+  Pipeline *pl = data;
+
+  for (;;)
+    {
+      GError *error = NULL;
+      gboolean at_end = FALSE;
+      Batch *batch;
+
+      g_mutex_lock (&pl->mutex);
+      while (pl->in_flight >= MAX_BATCHES && !g_atomic_int_get (&pl->abort))
+        g_cond_wait (&pl->cond, &pl->mutex);
+      if (g_atomic_int_get (&pl->abort))
+        {
+          g_mutex_unlock (&pl->mutex);
+          break;
+        }
+      pl->in_flight++;
+      batch = batch_new (pl->n_produced);
+      g_mutex_unlock (&pl->mutex);
+
+      while (batch->n_rows < BATCH_SIZE && !g_atomic_int_get (&pl->abort))
+        {
+          TcCsvRecord record;
+
+          if (!_tc_csv_reader_next (pl->reader, &record, &error))
+            {
+              at_end = TRUE;
+              break;
+            }
+          _tc_csv_row_fill (pl->mapping, &record, pl->default_region,
+                            batch->strings, batch->lists, &batch->rows[batch->n_rows]);
+          batch->n_rows++;
+        }
+      batch->position = _tc_csv_reader_get_position (pl->reader);
+
+      g_mutex_lock (&pl->mutex);
+      if (error != NULL)
+        {
+          pl->reader_error = error;
+          pl->reader_done = TRUE;
+          pl->in_flight--;
+          g_cond_broadcast (&pl->cond);
+          g_mutex_unlock (&pl->mutex);
+          batch_free (batch);
+          break;
+        }
+      pl->slots[batch->seq % MAX_BATCHES] = batch;
+      pl->n_produced++;
+      if (at_end)
+        pl->reader_done = TRUE;
+      if (batch->n_rows == 0)
+        batch->ready = TRUE;
+      g_cond_broadcast (&pl->cond);
+      g_mutex_unlock (&pl->mutex);
+
+      if (batch->n_rows > 0)
+        g_thread_pool_push (pl->pool, batch, NULL);
+
+      if (at_end)
+        break;
+    }
+
+  return NULL;
+}
+
+static void
+pipeline_stop (Pipeline *pl)
+{
+  g_mutex_lock (&pl->mutex);
+  g_atomic_int_set (&pl->abort, TRUE);
+  g_cond_broadcast (&pl->cond);
+  g_mutex_unlock (&pl->mutex);
+
+  if (pl->reader_thread != NULL)
+    g_thread_join (g_steal_pointer (&pl->reader_thread));
+  if (pl->pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&pl->pool), FALSE, TRUE);
+
+  for (guint i = 0; i < MAX_BATCHES; i++)
+    g_clear_pointer (&pl->slots[i], batch_free);
+  g_clear_error (&pl->reader_error);
+  g_mutex_clear (&pl->mutex);
+  g_cond_clear (&pl->cond);
+}
+
+/* The import job. */
+
+typedef struct
+{
+  char           *path;
+  char           *default_region;
+  TcContactField *fields;
+  guint           n_fields;
+  Progress       *progress;
+} ImportJob;
+
+static void
+import_job_free (ImportJob *job)
+{
+  g_free (job->path);
+  g_free (job->default_region);
+  g_free (job->fields);
+  g_clear_pointer (&job->progress, progress_unref);
+  g_free (job);
+}
+
+static char *
+describe_headers (const char * const *headers)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; headers[i] != NULL; i++)
+    {
+      if (headers[i][0] == '\0')
+        continue;
+      if (list->len > 0)
+        g_string_append (list, ", ");
+      g_string_append_printf (list, "“%s”", headers[i]);
+    }
+
+  return g_string_free (list, FALSE);
+}
+
+/* Upserts one row; FALSE only on a database error. */
+static gboolean
+write_row (TcDb            *db,
+           Batch           *batch,
+           guint            i,
+           gint64           now,
+           TcImportReport  *report,
+           GError         **error)
+{
+  const TcCsvRow *row = &batch->rows[i];
+  const TcPhoneInfo *info = batch->infos[i];
+  TcContactRow contact = { 0 };
+  gboolean updated = FALSE;
+
+  report->rows++;
+
+  if (row->malformed != NULL)
+    {
+      report->rejected++;
+      g_ptr_array_add (report->errors, issue_new (row->line, row->raw, row->malformed));
+      return TRUE;
+    }
+
+  if (info == NULL)
+    {
+      report->rejected++;
+      g_ptr_array_add (report->errors,
+                       issue_new (row->line, row->phone,
+                                  batch->errors[i] != NULL ? batch->errors[i] : _("no phone number")));
+      return TRUE;
+    }
+
+  contact.phone = info->e164;
+  contact.first_name = row->first_name;
+  contact.last_name = row->last_name;
+  contact.email = row->email;
+  contact.language = row->language;
+  /* The number knows its country best; non-geographic numbers ("001")
+   * keep the country the file gave. */
+  if (info->region != NULL && strlen (info->region) == 2)
+    contact.country = info->region;
+  else
+    contact.country = row->country;
+  contact.timezones = (const char * const *) info->timezones;
+  contact.tags = _tc_csv_row_list (batch->lists, row->tags);
+  contact.attr_names = _tc_csv_row_list (batch->lists, row->attr_names);
+  contact.attr_values = _tc_csv_row_list (batch->lists, row->attr_values);
+
+  if (!_tc_db_upsert_contact (db, &contact, now, NULL, &updated, error))
+    {
+      g_prefix_error (error, _("Line %u: "), row->line);
+      return FALSE;
+    }
+
+  if (updated)
+    report->updated++;
+  else
+    report->imported++;
+
+  return TRUE;
+}
+
+static gboolean
+run_pipeline (TcDb            *db,
+              Pipeline        *pl,
+              ImportJob       *job,
+              GCancellable    *cancellable,
+              TcImportReport  *report,
+              GError         **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 last_progress = g_get_monotonic_time ();
+  guint64 size = _tc_csv_reader_get_size (pl->reader);
+  GError *local_error = NULL;
+
+  pl->pool = g_thread_pool_new (parse_batch, pl, MAX (2, (int) g_get_num_processors ()),
+                                TRUE, &local_error);
+  if (pl->pool == NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  pl->reader_thread = g_thread_new ("tc-csv-reader", reader_thread_func, pl);
+
+  for (guint next = 0;; next++)
+    {
+      Batch *batch = NULL;
+      gboolean done = FALSE;
+
+      g_mutex_lock (&pl->mutex);
+      for (;;)
+        {
+          Batch *slot = pl->slots[next % MAX_BATCHES];
+
+          if (pl->reader_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&pl->reader_error));
+              g_mutex_unlock (&pl->mutex);
+              return FALSE;
+            }
+          if (slot != NULL && slot->seq == next && slot->ready)
+            {
+              batch = slot;
+              break;
+            }
+          if (pl->reader_done && next >= pl->n_produced)
+            {
+              done = TRUE;
+              break;
+            }
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+          g_cond_wait_until (&pl->cond, &pl->mutex, g_get_monotonic_time () + PROGRESS_INTERVAL);
+        }
+      g_mutex_unlock (&pl->mutex);
+
+      if (done)
+        return TRUE;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      for (guint i = 0; i < batch->n_rows; i++)
+        {
+          if (!write_row (db, batch, i, now, report, error))
+            return FALSE;
+        }
+
+      g_mutex_lock (&pl->mutex);
+      pl->slots[next % MAX_BATCHES] = NULL;
+      pl->in_flight--;
+      g_cond_broadcast (&pl->cond);
+      g_mutex_unlock (&pl->mutex);
+
+      if (job->progress != NULL && g_get_monotonic_time () - last_progress >= PROGRESS_INTERVAL)
+        {
+          last_progress = g_get_monotonic_time ();
+          progress_report (job->progress, size > 0 ? (double) batch->position / size : 0.0,
+                           report->rows);
+        }
+
+      batch_free (batch);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+}
+
+static gpointer
+import_job_run (TcDb          *db,
+                gpointer       job_data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  ImportJob *job = job_data;
+  g_autoptr(TcCsvReader) reader = NULL;
+  g_autoptr(TcCsvMapping) mapping = NULL;
+  g_autoptr(TcImportReport) report = NULL;
+  g_auto(GStrv) headers = NULL;
+  const char *region = NULL;
+  Pipeline pl = { 0 };
+  gboolean ok;
+
+  if (job->default_region != NULL)
+    {
+      if (!tc_phone_region_is_valid (job->default_region))
+        {
+          g_set_error (error, TC_IMPORT_ERROR, TC_IMPORT_ERROR_INVALID_REGION,
+                       _("“%s” is not a country code: use a two-letter code such as US, GB or DE"),
+                       job->default_region);
+          return NULL;
+        }
+      region = g_intern_string (job->default_region);
+    }
+
+  reader = _tc_csv_reader_new_for_path (job->path, error);
+  if (reader == NULL)
+    return NULL;
+
+  headers = _tc_csv_reader_read_header (reader, error);
+  if (headers == NULL)
+    return NULL;
+
+  mapping = _tc_csv_mapping_new ((const char * const *) headers, job->fields, job->n_fields);
+  if (_tc_csv_mapping_get_phone_column (mapping) < 0)
+    {
+      g_autofree char *name = g_filename_display_basename (job->path);
+      g_autofree char *found = describe_headers ((const char * const *) headers);
+
+      g_set_error (error, TC_IMPORT_ERROR, TC_IMPORT_ERROR_NO_PHONE_COLUMN,
+                   _("No column of “%s” holds phone numbers (columns found: %s): name that column “Phone”"),
+                   name, found);
+      return NULL;
+    }
+
+  if (!_tc_db_begin (db, error))
+    return NULL;
+
+  report = report_new ();
+  g_mutex_init (&pl.mutex);
+  g_cond_init (&pl.cond);
+  pl.reader = reader;
+  pl.mapping = mapping;
+  pl.default_region = region;
+
+  ok = run_pipeline (db, &pl, job, cancellable, report, error);
+  pipeline_stop (&pl);
+
+  if (!ok || !_tc_db_commit (db, error))
+    {
+      _tc_db_rollback (db);
+      return NULL;
+    }
+
+  if (job->progress != NULL)
+    progress_report (job->progress, 1.0, report->rows);
+
+  return g_steal_pointer (&report);
+}
+
+static void
+on_import_job_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Progress *progress = g_task_get_task_data (task);
+  TcImportReport *report;
+  GError *error = NULL;
+
+  progress_finish (progress);
+
+  report = _tc_repository_run_finish (TC_REPOSITORY (object), result, &error);
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) tc_import_report_free);
+}
+
+void
+tc_contacts_import_async (TcRepository          *repository,
+                          const char            *path,
+                          const TcImportOptions *options,
+                          TcImportProgressFunc   progress,
+                          gpointer               progress_data,
+                          GDestroyNotify         progress_data_free,
+                          GCancellable          *cancellable,
+                          GAsyncReadyCallback    callback,
+                          gpointer               user_data)
+{
+  GTask *task;
+  ImportJob *job;
+  Progress *state;
+
+  g_return_if_fail (TC_IS_REPOSITORY (repository));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  state = g_atomic_rc_box_new0 (Progress);
+  g_mutex_init (&state->mutex);
+  state->context = g_main_context_ref_thread_default ();
+  state->func = progress;
+  state->data = progress_data;
+  state->data_free = progress_data_free;
+
+  job = g_new0 (ImportJob, 1);
+  job->path = g_strdup (path);
+  job->progress = g_atomic_rc_box_acquire (state);
+  if (options != NULL)
+    {
+      if (options->default_region != NULL)
+        {
+          g_autofree char *region = g_strstrip (g_strdup (options->default_region));
+
+          if (region[0] != '\0')
+            job->default_region = g_ascii_strup (region, -1);
+        }
+      if (options->fields != NULL && options->n_fields > 0)
+        {
+          job->fields = g_memdup2 (options->fields, sizeof (TcContactField) * options->n_fields);
+          job->n_fields = options->n_fields;
+        }
+    }
+
+  task = g_task_new (repository, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_contacts_import_async);
+  g_task_set_task_data (task, state, (GDestroyNotify) progress_unref);
+
+  _tc_repository_run_async (repository, TC_DB_JOB_WRITE, import_job_run,
+                            job, (GDestroyNotify) import_job_free,
+                            (GDestroyNotify) tc_import_report_free,
+                            cancellable, on_import_job_done_cb, task);
+}
+
+TcImportReport *
+tc_contacts_import_finish (TcRepository  *repository,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (TC_IS_REPOSITORY (repository), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, repository), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tc_contacts_import_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Export. */
+
+static void
+append_field (GString    *out,
+              const char *value)
+{
+  gsize len;
+  gboolean quote;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+
+  len = strlen (value);
+  /* The reader trims blanks around unquoted fields, so keep them quoted. */
+  quote = strpbrk (value, ",;\"\r\n") != NULL ||
+          g_ascii_isspace (value[0]) || g_ascii_isspace (value[len - 1]);
+
+  if (!quote)
+    {
+      g_string_append_len (out, value, len);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static gboolean
+flush (GOutputStream  *stream,
+       GString        *out,
+       GCancellable   *cancellable,
+       GError        **error)
+{
+  if (!g_output_stream_write_all (stream, out->str, out->len, NULL, cancellable, error))
+    return FALSE;
+  g_string_truncate (out, 0);
+  return TRUE;
+}
+
+static GPtrArray *
+query_attribute_names (TcDb    *db,
+                       GError **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _tc_db_prepare (db,
+                         "SELECT DISTINCT j.key FROM contacts c, json_each (c.attributes) j "
+                         "ORDER BY j.key",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+
+  if (rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot list the attribute names");
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&names);
+}
+
+static void
+append_attributes (GString    *out,
+                   GPtrArray  *names,
+                   const char *json)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *object = NULL;
+
+  if (json != NULL && strcmp (json, "{}") != 0)
+    {
+      parser = json_parser_new_immutable ();
+      if (json_parser_load_from_data (parser, json, -1, NULL) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        object = json_node_get_object (json_parser_get_root (parser));
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      JsonNode *node = object != NULL ? json_object_get_member (object, names->pdata[i]) : NULL;
+
+      g_string_append_c (out, ',');
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        continue;
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          append_field (out, json_node_get_string (node));
+        }
+      else
+        {
+          g_autofree char *text = json_to_string (node, FALSE);
+
+          append_field (out, text);
+        }
+    }
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+append_tags (GString    *out,
+             const char *tags)
+{
+  g_auto(GStrv) list = NULL;
+  g_autofree char *joined = NULL;
+
+  if (tags == NULL || tags[0] == '\0')
+    return;
+
+  list = g_strsplit (tags, "\x1f", -1);
+  qsort (list, g_strv_length (list), sizeof (char *), compare_strings);
+  joined = g_strjoinv (",", list);
+  append_field (out, joined);
+}
+
+typedef struct
+{
+  GOutputStream *stream;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->stream);
+  g_free (job);
+}
+
+static gpointer
+export_job_run (TcDb          *db,
+                gpointer       job_data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  static const TcContactField columns[] = {
+    TC_FIELD_PHONE, TC_FIELD_FIRST_NAME, TC_FIELD_LAST_NAME, TC_FIELD_EMAIL,
+    TC_FIELD_LANGUAGE, TC_FIELD_COUNTRY,
+  };
+  ExportJob *job = job_data;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GString) out = g_string_sized_new (EXPORT_FLUSH_SIZE + 4096);
+  sqlite3_stmt *stmt;
+  guint *n_exported;
+  guint n = 0;
+  int rc;
+
+  names = query_attribute_names (db, error);
+  if (names == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_string_append (out, tc_contact_field_to_string (columns[i]));
+      g_string_append_c (out, ',');
+    }
+  g_string_append (out, "timezones,");
+  g_string_append (out, tc_contact_field_to_string (TC_FIELD_TAGS));
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_string_append_c (out, ',');
+      append_field (out, names->pdata[i]);
+    }
+  g_string_append (out, "\r\n");
+
+  stmt = _tc_db_prepare (db,
+                         "SELECT c.phone, c.first_name, c.last_name, c.email, c.language,"
+                         " c.country, c.timezones, c.attributes,"
+                         " (SELECT group_concat (t.name, char (31)) FROM contact_tags ct"
+                         "  JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id) "
+                         "FROM contacts c ORDER BY c.sort_key, c.id",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      for (int col = 0; col < 7; col++)
+        {
+          if (col > 0)
+            g_string_append_c (out, ',');
+          append_field (out, (const char *) sqlite3_column_text (stmt, col));
+        }
+      g_string_append_c (out, ',');
+      append_tags (out, (const char *) sqlite3_column_text (stmt, 8));
+      append_attributes (out, names, (const char *) sqlite3_column_text (stmt, 7));
+      g_string_append (out, "\r\n");
+      n++;
+
+      if (out->len >= EXPORT_FLUSH_SIZE &&
+          !flush (job->stream, out, cancellable, error))
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot read the contacts");
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  if (!flush (job->stream, out, cancellable, error))
+    return NULL;
+
+  n_exported = g_new (guint, 1);
+  *n_exported = n;
+  return n_exported;
+}
+
+void
+tc_contacts_export_async (TcRepository        *repository,
+                          GOutputStream       *stream,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  ExportJob *job;
+
+  g_return_if_fail (TC_IS_REPOSITORY (repository));
+  g_return_if_fail (G_IS_OUTPUT_STREAM (stream));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (ExportJob, 1);
+  job->stream = g_object_ref (stream);
+
+  _tc_repository_run_async (repository, TC_DB_JOB_READ, export_job_run,
+                            job, (GDestroyNotify) export_job_free, g_free,
+                            cancellable, callback, user_data);
+}
+
+gboolean
+tc_contacts_export_finish (TcRepository  *repository,
+                           GAsyncResult  *result,
+                           guint         *n_exported,
+                           GError       **error)
+{
+  g_autofree guint *n = NULL;
+
+  g_return_val_if_fail (TC_IS_REPOSITORY (repository), FALSE);
+
+  n = _tc_repository_run_finish (repository, result, error);
+  if (n == NULL)
+    return FALSE;
+
+  if (n_exported != NULL)
+    *n_exported = *n;
+
+  return TRUE;
+}
