@@ -839,6 +839,33 @@ test_threads (void)
     }
 }
 
+static void
+test_format_international (void)
+{
+  static const struct {
+    const char *input;
+    const char *expected;
+  } cases[] = {
+    { "+16502530000", "+1 650-253-0000" },
+    { "+442079460958", "+44 20 7946 0958" },
+    { "+4930901820", "+49 30 901820" },
+    { "+33612345678", "+33 6 12 34 56 78" },
+    /* Not E.164: shown unchanged rather than guessed at. */
+    { "0612345678", "0612345678" },
+    { "not a number", "not a number" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *formatted = tc_phone_format_international (cases[i].input);
+
+      g_assert_cmpstr (formatted, ==, cases[i].expected);
+    }
+
+  g_assert_null (tc_phone_format_international (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -859,6 +886,7 @@ main (int   argc,
   g_test_add_func ("/tc/phone/zones/all-candidates", test_zones_all_candidates);
   g_test_add_func ("/tc/phone/zones/rules-match-tzdata", test_zones_rules_match_tzdata);
   g_test_add_func ("/tc/phone/threads", test_threads);
+  g_test_add_func ("/tc/phone/format-international", test_format_international);
 
   return g_test_run ();
 }

@@ -458,6 +458,27 @@ tc_phone_normalize (const char  *input,
   return e164;
 }
 
+char *
+tc_phone_format_international (const char *e164)
+{
+  const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance ();
+  PhoneNumber number;
+  std::string formatted;
+
+  if (e164 == NULL)
+    return NULL;
+
+  /* Only canonical E.164 is reformatted: a stored value that is anything
+   * else is shown as it is, never "corrected" behind the user's back. */
+  if (e164[0] != '+' ||
+      util->Parse (e164, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+    return g_strdup (e164);
+
+  util->Format (number, PhoneNumberUtil::INTERNATIONAL, &formatted);
+
+  return g_strdup (formatted.c_str ());
+}
+
 const char *
 tc_phone_type_to_string (TcPhoneType type)
 {

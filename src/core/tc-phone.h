@@ -91,6 +91,11 @@ char        *tc_phone_normalize       (const char        *input,
                                        const char        *default_region,
                                        GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The number as people read it internationally ("+1 650-253-0000",
+ * "+44 20 7946 0958"), for display. @e164 should be E.164; anything that
+ * does not parse is returned unchanged. Returns: (transfer full) */
+char        *tc_phone_format_international (const char  *e164) G_GNUC_WARN_UNUSED_RESULT;
+
 /* "MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE", "TOLL_FREE", "VOIP", … */
 const char  *tc_phone_type_to_string  (TcPhoneType        type);
 

@@ -186,6 +186,7 @@ static GtkWidget *
 build_header (TcContactPage *self)
 {
   g_autofree char *name = tc_contact_dup_display_name (self->contact);
+  g_autofree char *formatted_phone = NULL;
   const char * const *tags = tc_contact_get_tags (self->contact);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -206,7 +207,9 @@ build_header (TcContactPage *self)
   gtk_widget_add_css_class (label, "title-1");
   gtk_box_append (GTK_BOX (text), label);
 
-  label = gtk_label_new (tc_contact_get_phone (self->contact));
+  formatted_phone = tc_phone_format_international (tc_contact_get_phone (self->contact));
+  label = gtk_label_new (formatted_phone);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
   gtk_widget_add_css_class (label, "title-4");
   gtk_widget_add_css_class (label, "numeric");
@@ -275,7 +278,7 @@ build_content (TcContactPage *self)
     country_text = g_strdup_printf ("%s (%s)", tc_gui_country_name (country), country);
 
   group = add_group (GTK_BOX (box), _("Phone"), NULL);
-  add_field_row (group, _("Number"), tc_contact_get_phone (self->contact));
+  add_field_row (group, _("E.164"), tc_contact_get_phone (self->contact));
   self->type_label = add_field_row (group, _("Type"), "…");
   self->location_label = add_field_row (group, _("Location"), "…");
   self->timezones_label = add_field_row (group, _("Time zones"), zones_text ? zones_text : "…");

@@ -15,6 +15,7 @@
 #include "tc-contact.h"
 #include "tc-contacts-page.h"
 #include "tc-gui-util.h"
+#include "tc-phone.h"
 #include "tc-repository.h"
 
 struct _TcContactsPage
@@ -196,15 +197,26 @@ on_name_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
+static char *
+format_phone (gpointer    item,
+              const char *phone)
+{
+  return tc_phone_format_international (phone);
+}
+
 static void
 on_phone_setup_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    gpointer                  user_data)
 {
   GtkWidget *label = new_cell_label (FALSE);
+  GtkExpression *params[1];
 
   gtk_widget_add_css_class (label, "numeric");
-  gtk_expression_bind (contact_property ("phone"), label, "label", list_item);
+  params[0] = contact_property ("phone");
+  gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, params,
+                                                    G_CALLBACK (format_phone), NULL, NULL),
+                       label, "label", list_item);
   gtk_list_item_set_child (list_item, label);
 }
 
