@@ -16,6 +16,7 @@
 #include "tc-contact.h"
 #include "tc-csv-private.h"
 #include "tc-repository.h"
+#include "tc-repository-private.h"
 
 /* Helpers. */
 
@@ -1131,6 +1132,136 @@ test_import_mapping (Fixture       *f,
 
 typedef struct
 {
+  gint64  n_contacts;
+  gint64  n_mismatched;
+  gint64  n_broken_links;
+  gint64  foreign_keys;
+  char   *sort_key;
+} DerivedCheck;
+
+static void
+derived_check_free (DerivedCheck *check)
+{
+  g_free (check->sort_key);
+  g_free (check);
+}
+
+/* On the writer: compares the columns the importer computes on its workers
+ * with what the SQL functions of the full upsert make of the same fields,
+ * checks every tag link, and that foreign keys are on again. */
+static gpointer
+check_derived_job (TcDb          *db,
+                   gpointer       job_data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  DerivedCheck *check;
+  sqlite3_stmt *stmt;
+
+  stmt = _tc_db_prepare (db,
+                         "SELECT (SELECT count (*) FROM contacts),"
+                         " (SELECT count (*) FROM contacts"
+                         "  WHERE sort_key IS NOT tc_sort_key (last_name, first_name, phone)"
+                         "     OR search_text IS NOT tc_search_text (first_name, last_name, email, phone)"
+                         "     OR NOT json_valid (attributes)),"
+                         " (SELECT count (*) FROM pragma_foreign_key_check),"
+                         " (SELECT foreign_keys FROM pragma_foreign_keys),"
+                         " (SELECT sort_key FROM contacts WHERE phone = '+14155552671')",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+
+  check = g_new0 (DerivedCheck, 1);
+  check->n_contacts = sqlite3_column_int64 (stmt, 0);
+  check->n_mismatched = sqlite3_column_int64 (stmt, 1);
+  check->n_broken_links = sqlite3_column_int64 (stmt, 2);
+  check->foreign_keys = sqlite3_column_int64 (stmt, 3);
+  check->sort_key = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  sqlite3_reset (stmt);
+
+  return check;
+}
+
+static DerivedCheck *
+check_derived (TcRepository *repo)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+  DerivedCheck *check;
+
+  _tc_repository_run_async (repo, TC_DB_JOB_WRITE, check_derived_job, NULL, NULL,
+                            (GDestroyNotify) derived_check_free, NULL,
+                            tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  check = _tc_repository_run_finish (repo, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (check);
+  return check;
+}
+
+/* The importer computes sort key, search text, zones and attributes on its
+ * workers and inserts new phones with a plain INSERT; known phones take the
+ * full upsert. Both must store exactly the same. */
+static void
+test_import_derived (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *broken_path = NULL;
+  g_autoptr(GString) broken = g_string_new ("Phone,First Name\n");
+  g_autoptr(TcImportReport) report = NULL;
+  g_autoptr(TcContact) c = NULL;
+  DerivedCheck *check;
+  GError *error = NULL;
+
+  path = write_file (f->dir, "derived.csv",
+                     "Phone,First Name,Last Name,Email,Tags,Note\n"
+                     "+1 415 555 2671,Émile,Müller,EMILE@Example.com, vip ; new ,\"say \"\"hi\"\" \\ there\"\n"
+                     "+44 7400 123456,Zoë,O'Brien,,,\n"
+                     "+49 151 12345678,,,,,\n"
+                     "+1 212 555 0199,İlkay,Straße,,vip,\n"
+                     /* Known phone: the full upsert recomputes the columns. */
+                     "(415) 555-2671,ÉMILIE,,,old,\n", -1);
+  report = import_ok (f->repo, path, "US");
+  g_assert_cmpuint (report->imported, ==, 4);
+  g_assert_cmpuint (report->updated, ==, 1);
+
+  check = check_derived (f->repo);
+  g_assert_cmpint (check->n_contacts, ==, 4);
+  g_assert_cmpint (check->n_mismatched, ==, 0);
+  g_assert_cmpint (check->n_broken_links, ==, 0);
+  g_assert_cmpint (check->foreign_keys, ==, 1);
+  g_assert_cmpstr (check->sort_key, ==, "muller\x01" "emilie\x01+14155552671");
+  derived_check_free (check);
+
+  c = find_phone (f->repo, "+14155552671");
+  g_assert_cmpstr (tc_contact_get_first_name (c), ==, "ÉMILIE");
+  g_assert_cmpstr (tc_contact_get_attribute (c, "Note"), ==, "say \"hi\" \\ there");
+  g_assert_cmpuint (g_strv_length ((char **) tc_contact_get_tags (c)), ==, 3);
+  g_assert_true (g_strv_contains (tc_contact_get_tags (c), "vip"));
+  g_assert_true (g_strv_contains (tc_contact_get_tags (c), "new"));
+  g_assert_true (g_strv_contains (tc_contact_get_tags (c), "old"));
+  g_assert_true (g_strv_contains (tc_contact_get_timezones (c), "America/Los_Angeles"));
+
+  /* A fatal error half-way (a NUL byte beyond the first block): nothing
+   * is stored, and foreign keys are on again. */
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (broken, "+1 415 555 %04u,Row %u\n", i, i);
+  g_string_append_len (broken, "+1 415 555 9999,\0\n", 18);
+  broken_path = write_file (f->dir, "broken.csv", broken->str, (gssize) broken->len);
+  g_assert_null (import_file (f->repo, broken_path, NULL, &error));
+  g_assert_error (error, TC_IMPORT_ERROR, TC_IMPORT_ERROR_NOT_TEXT);
+  g_clear_error (&error);
+
+  check = check_derived (f->repo);
+  g_assert_cmpint (check->n_contacts, ==, 4);
+  g_assert_cmpint (check->foreign_keys, ==, 1);
+  derived_check_free (check);
+}
+
+typedef struct
+{
   GCancellable *cancellable;
   guint         n_calls;
   double        last_fraction;
@@ -1363,6 +1494,7 @@ main (int   argc,
   g_test_add ("/tc/csv/import/fatal", Fixture, NULL, fixture_setup, test_import_fatal, fixture_teardown);
   g_test_add ("/tc/csv/import/duplicates", Fixture, NULL, fixture_setup, test_import_duplicates, fixture_teardown);
   g_test_add ("/tc/csv/import/mapping", Fixture, NULL, fixture_setup, test_import_mapping, fixture_teardown);
+  g_test_add ("/tc/csv/import/derived", Fixture, NULL, fixture_setup, test_import_derived, fixture_teardown);
   g_test_add ("/tc/csv/import/cancel", Fixture, NULL, fixture_setup, test_import_cancel, fixture_teardown);
   g_test_add ("/tc/csv/import/progress", Fixture, NULL, fixture_setup, test_import_progress, fixture_teardown);
   g_test_add ("/tc/csv/export/format", Fixture, NULL, fixture_setup, test_export_format, fixture_teardown);

@@ -721,7 +721,7 @@ test_migrate_from_v1 (void)
   repo = tc_repository_new (path);
   open_ok (repo);
 
-  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, TC_REPOSITORY_SCHEMA_VERSION);
   sort_key = raw_query_text (path, "SELECT sort_key FROM contacts WHERE id = 1");
   g_assert_cmpstr (sort_key, ==, "ozdemir\x01jurgen\x01+4915112345678");
   search_text = raw_query_text (path, "SELECT search_text FROM contacts WHERE id = 1");

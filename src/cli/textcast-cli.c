@@ -29,6 +29,9 @@
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
+#include "tc-cli-message.h"
+#include "tc-cli-template.h"
+#include "tc-cli-templates.h"
 #include "tc-contact-io.h"
 #include "tc-contact.h"
 #include "tc-context.h"
@@ -131,6 +134,12 @@ static const char usage_text[] =
   "      one line per number in the order given.\n"
   "  sample [--count N] [--seed S] [--json]\n"
   "      Fill an empty workspace with realistic sample contacts (default 300).\n"
+  "  message inspect [--jsonl]\n"
+  "      SMS encoding and segments of the message on standard input, as JSON.\n"
+  "  templates list|save|show …\n"
+  "      Stored SMS / WhatsApp templates and snippets (textcast-cli templates --help).\n"
+  "  template render --data JSON [--partials JSON] [--escape html|none]\n"
+  "      Render the Mustache template on standard input (textcast-cli template --help).\n"
   "\n"
   "Options:\n"
   "  --db FILE    the workspace database (before or after the command;\n"
@@ -1154,6 +1163,11 @@ run (int    argc,
   guint n_args;
   int status;
 
+  /* The `message` group reads standard input and has options of its own
+   * (tc-cli-message.c); it needs no workspace. */
+  if (argc > 1 && strcmp (argv[1], "message") == 0)
+    return tc_cli_message_run (argc - 1, argv + 1);
+
   if ((status = parse_command_line (argc, argv, &opts)) != 0)
     goto out;
 
@@ -1243,6 +1257,11 @@ main (int    argc,
   /* A closed pipe (`textcast-cli contacts list | head`) ends the output
    * with EPIPE instead of killing the process mid-write. */
   signal (SIGPIPE, SIG_IGN);
+
+  if (tc_cli_template_handles (argc, argv))
+    return tc_cli_template_main (argc, argv);
+  if (tc_cli_templates_handles (argc, argv))
+    return tc_cli_templates_main (argc, argv);
 
   return run (argc, argv);
 }

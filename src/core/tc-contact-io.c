@@ -10,12 +10,16 @@
  * (libphonenumber):
  *
  *   reader thread    CSV → batches of BATCH_SIZE rows (tc-csv.c)
- *   thread pool      parses the phone numbers of a batch (and their zones)
+ *   thread pool      parses the phone numbers of a batch (and their zones),
+ *                    and computes everything else a row needs that does not
+ *                    need the database (sort key, search text, JSON)
  *   writer (the job) upserts the batches in file order, then commits
  *
- * At most MAX_BATCHES batches exist at a time, so memory does not depend on
- * the size of the file. Cancelling, an error, or a crash before the commit
- * leave the database as it was.
+ * The writer is the one stage that cannot be spread over the cores, so it
+ * does nothing but bind and step cached statements. At most MAX_BATCHES
+ * batches exist at a time, and they are recycled, so memory does not depend
+ * on the size of the file. Cancelling, an error, or a crash before the
+ * commit leave the database as it was.
  */
 
 #define G_LOG_DOMAIN "tc-contact-io"
@@ -34,6 +38,8 @@
 
 #define BATCH_SIZE         1000
 #define MAX_BATCHES        8
+/* A batch's strings: about 400 bytes a row. */
+#define BATCH_CHUNK_SIZE   (64 * 1024)
 #define PROGRESS_INTERVAL  (G_USEC_PER_SEC / 20)
 #define EXPORT_FLUSH_SIZE  (64 * 1024)
 
@@ -201,41 +207,59 @@ progress_finish (Progress *progress)
 
 /* The pipeline. */
 
+/* Filled by the reader, completed by a worker, read by the writer: one
+ * stage at a time, handed on under the pipeline's mutex. Every string lives
+ * in @strings, so a batch costs a few allocations, not a few per row. */
 typedef struct
 {
-  guint          seq;
-  guint          n_rows;
-  gboolean       ready;
-  guint64        position;
-  GStringChunk  *strings;
-  GPtrArray     *lists;
-  TcCsvRow       rows[BATCH_SIZE];
-  TcPhoneInfo   *infos[BATCH_SIZE];
-  char          *errors[BATCH_SIZE];
+  guint                seq;
+  guint                n_rows;
+  gboolean             ready;
+  guint64              position;
+  GStringChunk        *strings;
+  GPtrArray           *lists;                  /* tags, attributes (reader) */
+  GPtrArray           *zones;                  /* time zones (worker) */
+  TcCsvRow             rows[BATCH_SIZE];
+  /* Worker: contacts[i].phone is NULL when the row has no valid number,
+   * and errors[i] then says why (NULL: there is no number at all). */
+  TcContactRow         contacts[BATCH_SIZE];
+  TcContactRowDerived  derived[BATCH_SIZE];
+  const char          *errors[BATCH_SIZE];
+  guint                zone_lists[BATCH_SIZE];
 } Batch;
 
 static Batch *
-batch_new (guint seq)
+batch_new (void)
 {
-  Batch *batch = g_new0 (Batch, 1);
+  Batch *batch = g_new (Batch, 1);
 
-  batch->seq = seq;
-  batch->strings = g_string_chunk_new (16 * 1024);
+  batch->strings = g_string_chunk_new (BATCH_CHUNK_SIZE);
   batch->lists = g_ptr_array_new ();
+  batch->zones = g_ptr_array_new ();
 
   return batch;
+}
+
+/* For reuse as batch @seq. */
+static void
+batch_reset (Batch *batch,
+             guint  seq)
+{
+  batch->seq = seq;
+  batch->n_rows = 0;
+  batch->ready = FALSE;
+  batch->position = 0;
+  g_string_chunk_clear (batch->strings);
+  g_ptr_array_set_size (batch->lists, 0);
+  g_ptr_array_set_size (batch->zones, 0);
 }
 
 static void
 batch_free (Batch *batch)
 {
-  for (guint i = 0; i < batch->n_rows; i++)
-    {
-      g_clear_pointer (&batch->infos[i], tc_phone_info_free);
-      g_clear_pointer (&batch->errors[i], g_free);
-    }
   g_string_chunk_free (batch->strings);
   g_ptr_array_unref (batch->lists);
+  g_ptr_array_unref (batch->zones);
   g_free (batch);
 }
 
@@ -249,6 +273,7 @@ typedef struct
   GThreadPool   *pool;
   GThread       *reader_thread;
   Batch         *slots[MAX_BATCHES];
+  GPtrArray     *spare;         /* batches the writer is done with */
   guint          n_produced;
   guint          in_flight;
   gboolean       reader_done;
@@ -273,21 +298,70 @@ parse_batch (gpointer data,
 {
   Batch *batch = data;
   Pipeline *pl = user_data;
+  g_autoptr(GString) scratch = g_string_sized_new (256);
+  guint n = 0;
 
-  for (guint i = 0; i < batch->n_rows && !g_atomic_int_get (&pl->abort); i++)
+  /* The numbers first: what a row keeps of its TcPhoneInfo is copied into
+   * the batch, and the info is freed on the thread that allocated it. */
+  for (; n < batch->n_rows && !g_atomic_int_get (&pl->abort); n++)
     {
-      const TcCsvRow *row = &batch->rows[i];
+      const TcCsvRow *row = &batch->rows[n];
+      TcContactRow *contact = &batch->contacts[n];
       GError *error = NULL;
+      TcPhoneInfo *info;
+
+      memset (contact, 0, sizeof *contact);
+      batch->errors[n] = NULL;
+      batch->zone_lists[n] = G_MAXUINT;
 
       if (row->malformed != NULL || is_blank (row->phone))
         continue;
 
-      batch->infos[i] = tc_phone_parse (row->phone, row->region, TC_PHONE_PARSE_TIMEZONES, &error);
-      if (batch->infos[i] == NULL)
+      info = tc_phone_parse (row->phone, row->region, TC_PHONE_PARSE_TIMEZONES, &error);
+      if (info == NULL)
         {
-          batch->errors[i] = g_strdup (error->message);
+          batch->errors[n] = g_string_chunk_insert (batch->strings, error->message);
           g_error_free (error);
+          continue;
         }
+
+      contact->phone = g_string_chunk_insert (batch->strings, info->e164);
+      /* The number knows its country best; non-geographic numbers ("001")
+       * keep the country the file gave. */
+      if (info->region != NULL && strlen (info->region) == 2)
+        contact->country = g_string_chunk_insert (batch->strings, info->region);
+      else
+        contact->country = row->country;
+      if (info->timezones != NULL)
+        {
+          batch->zone_lists[n] = batch->zones->len;
+          for (guint z = 0; info->timezones[z] != NULL; z++)
+            g_ptr_array_add (batch->zones,
+                             g_string_chunk_insert (batch->strings, info->timezones[z]));
+          g_ptr_array_add (batch->zones, NULL);
+        }
+      tc_phone_info_free (info);
+    }
+
+  /* Then the rest of each contact, now that the lists stopped growing. */
+  for (guint i = 0; i < n; i++)
+    {
+      const TcCsvRow *row = &batch->rows[i];
+      TcContactRow *contact = &batch->contacts[i];
+
+      if (contact->phone == NULL)
+        continue;
+
+      contact->first_name = row->first_name;
+      contact->last_name = row->last_name;
+      contact->email = row->email;
+      contact->language = row->language;
+      if (batch->zone_lists[i] != G_MAXUINT)
+        contact->timezones = (const char * const *) &batch->zones->pdata[batch->zone_lists[i]];
+      contact->tags = _tc_csv_row_list (batch->lists, row->tags);
+      contact->attr_names = _tc_csv_row_list (batch->lists, row->attr_names);
+      contact->attr_values = _tc_csv_row_list (batch->lists, row->attr_values);
+      _tc_contact_row_derive (contact, scratch, batch->strings, &batch->derived[i]);
     }
 
   g_mutex_lock (&pl->mutex);
@@ -316,8 +390,10 @@ reader_thread_func (gpointer data)
           break;
         }
       pl->in_flight++;
-      batch = batch_new (pl->n_produced);
+      batch = pl->spare->len > 0 ? g_ptr_array_steal_index_fast (pl->spare, pl->spare->len - 1)
+                                 : batch_new ();
       g_mutex_unlock (&pl->mutex);
+      batch_reset (batch, pl->n_produced);
 
       while (batch->n_rows < BATCH_SIZE && !g_atomic_int_get (&pl->abort))
         {
@@ -379,6 +455,7 @@ pipeline_stop (Pipeline *pl)
 
   for (guint i = 0; i < MAX_BATCHES; i++)
     g_clear_pointer (&pl->slots[i], batch_free);
+  g_clear_pointer (&pl->spare, g_ptr_array_unref);
   g_clear_error (&pl->reader_error);
   g_mutex_clear (&pl->mutex);
   g_cond_clear (&pl->cond);
@@ -432,8 +509,7 @@ write_row (TcDb            *db,
            GError         **error)
 {
   const TcCsvRow *row = &batch->rows[i];
-  const TcPhoneInfo *info = batch->infos[i];
-  TcContactRow contact = { 0 };
+  const TcContactRow *contact = &batch->contacts[i];
   gboolean updated = FALSE;
 
   report->rows++;
@@ -445,7 +521,7 @@ write_row (TcDb            *db,
       return TRUE;
     }
 
-  if (info == NULL)
+  if (contact->phone == NULL)
     {
       report->rejected++;
       g_ptr_array_add (report->errors,
@@ -454,23 +530,7 @@ write_row (TcDb            *db,
       return TRUE;
     }
 
-  contact.phone = info->e164;
-  contact.first_name = row->first_name;
-  contact.last_name = row->last_name;
-  contact.email = row->email;
-  contact.language = row->language;
-  /* The number knows its country best; non-geographic numbers ("001")
-   * keep the country the file gave. */
-  if (info->region != NULL && strlen (info->region) == 2)
-    contact.country = info->region;
-  else
-    contact.country = row->country;
-  contact.timezones = (const char * const *) info->timezones;
-  contact.tags = _tc_csv_row_list (batch->lists, row->tags);
-  contact.attr_names = _tc_csv_row_list (batch->lists, row->attr_names);
-  contact.attr_values = _tc_csv_row_list (batch->lists, row->attr_values);
-
-  if (!_tc_db_upsert_contact (db, &contact, now, NULL, &updated, error))
+  if (!_tc_db_upsert_contact_derived (db, contact, &batch->derived[i], now, NULL, &updated, error))
     {
       g_prefix_error (error, _("Line %u: "), row->line);
       return FALSE;
@@ -510,6 +570,7 @@ run_pipeline (TcDb            *db,
     {
       Batch *batch = NULL;
       gboolean done = FALSE;
+      guint64 position;
 
       g_mutex_lock (&pl->mutex);
       for (;;)
@@ -549,8 +610,11 @@ run_pipeline (TcDb            *db,
             return FALSE;
         }
 
+      position = batch->position;
+
       g_mutex_lock (&pl->mutex);
       pl->slots[next % MAX_BATCHES] = NULL;
+      g_ptr_array_add (pl->spare, batch);
       pl->in_flight--;
       g_cond_broadcast (&pl->cond);
       g_mutex_unlock (&pl->mutex);
@@ -558,15 +622,22 @@ run_pipeline (TcDb            *db,
       if (job->progress != NULL && g_get_monotonic_time () - last_progress >= PROGRESS_INTERVAL)
         {
           last_progress = g_get_monotonic_time ();
-          progress_report (job->progress, size > 0 ? (double) batch->position / size : 0.0,
+          progress_report (job->progress, size > 0 ? (double) position / size : 0.0,
                            report->rows);
         }
-
-      batch_free (batch);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
+}
+
+static void
+restore_foreign_keys (TcDb *db)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_tc_db_exec (db, "PRAGMA foreign_keys = ON", &error))
+    g_critical ("Cannot turn foreign keys back on: %s", error->message);
 }
 
 static gpointer
@@ -616,8 +687,18 @@ import_job_run (TcDb          *db,
       return NULL;
     }
 
-  if (!_tc_db_begin (db, error))
+  /* The import only links contacts and tags it has just looked up or
+   * stored, so it needs no foreign-key checks; without them, neither of the
+   * statements run for a new contact can fail half-way, and SQLite keeps no
+   * statement journal for them (a copy of every page they touch). The
+   * pragma only takes effect outside a transaction. */
+  if (!_tc_db_exec (db, "PRAGMA foreign_keys = OFF", error))
     return NULL;
+  if (!_tc_db_begin (db, error))
+    {
+      restore_foreign_keys (db);
+      return NULL;
+    }
 
   report = report_new ();
   g_mutex_init (&pl.mutex);
@@ -625,6 +706,7 @@ import_job_run (TcDb          *db,
   pl.reader = reader;
   pl.mapping = mapping;
   pl.default_region = region;
+  pl.spare = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
 
   ok = run_pipeline (db, &pl, job, cancellable, report, error);
   pipeline_stop (&pl);
@@ -632,8 +714,10 @@ import_job_run (TcDb          *db,
   if (!ok || !_tc_db_commit (db, error))
     {
       _tc_db_rollback (db);
+      restore_foreign_keys (db);
       return NULL;
     }
+  restore_foreign_keys (db);
 
   if (job->progress != NULL)
     progress_report (job->progress, 1.0, report->rows);

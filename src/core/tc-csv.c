@@ -87,7 +87,12 @@ struct _TcCsvMapping
   TcContactField *fields;
   char          **names;
   int             phone_column;
+  /* cell_region()'s answers by letter pair (AA…ZZ): NULL until asked,
+   * then the interned code or invalid_region. */
+  const char     *regions[26 * 26];
 };
+
+static const char invalid_region[] = "";
 
 G_DEFINE_QUARK (tc-import-error-quark, tc_import_error)
 
@@ -1380,10 +1385,13 @@ cell_dup (GStringChunk *strings,
 
 /* The row's country as a region code, interned; NULL unless valid. */
 static const char *
-cell_region (const char *cell)
+cell_region (TcCsvMapping *mapping,
+             const char   *cell)
 {
   const char *s = cell;
   gsize len = strlen (cell);
+  const char **cached;
+  const char *region;
   char code[3];
 
   trim_span (&s, &len);
@@ -1394,14 +1402,60 @@ cell_region (const char *cell)
   code[1] = g_ascii_toupper (s[1]);
   code[2] = '\0';
 
+  /* A file names the same few countries on every row. */
+  cached = &mapping->regions[(code[0] - 'A') * 26 + (code[1] - 'A')];
+  if (*cached != NULL)
+    return *cached != invalid_region ? *cached : NULL;
+
   /* People write UK; ISO 3166 says GB. */
   if (strcmp (code, "UK") == 0)
-    return g_intern_static_string ("GB");
+    region = g_intern_static_string ("GB");
+  else if (tc_phone_region_is_valid (code))
+    region = g_intern_string (code);
+  else
+    region = NULL;
 
-  if (!tc_phone_region_is_valid (code))
-    return NULL;
+  *cached = region != NULL ? region : invalid_region;
+  return region;
+}
 
-  return g_intern_string (code);
+/* Adds the tags of @cell to @lists from *@start on (which becomes
+ * lists->len at the first tag), as _tc_csv_split_tags() splits them,
+ * skipping tags the list has already: without allocating for each. */
+static void
+add_cell_tags (GStringChunk *strings,
+               GPtrArray    *lists,
+               const char   *cell,
+               guint        *start)
+{
+  const char *p = cell;
+
+  for (;;)
+    {
+      gsize len = strcspn (p, ",;");
+      const char *tag = p;
+      gsize tag_len = len;
+
+      trim_span (&tag, &tag_len);
+      if (tag_len > 0)
+        {
+          gboolean seen = FALSE;
+
+          if (*start == G_MAXUINT)
+            *start = lists->len;
+          for (guint k = *start; k < lists->len && !seen; k++)
+            {
+              const char *other = lists->pdata[k];
+
+              seen = strncmp (other, tag, tag_len) == 0 && other[tag_len] == '\0';
+            }
+          if (!seen)
+            g_ptr_array_add (lists, g_string_chunk_insert_len (strings, tag, (gssize) tag_len));
+        }
+      if (p[len] == '\0')
+        break;
+      p += len + 1;
+    }
 }
 
 void
@@ -1415,7 +1469,6 @@ _tc_csv_row_fill (TcCsvMapping      *mapping,
   const char *full_name = NULL;
   guint n;
   guint n_attrs = 0;
-  gboolean has_tags = FALSE;
 
   g_return_if_fail (mapping != NULL);
   g_return_if_fail (record != NULL);
@@ -1472,27 +1525,10 @@ _tc_csv_row_fill (TcCsvMapping      *mapping,
           break;
         case TC_FIELD_COUNTRY:
           if (row->country == NULL)
-            row->country = cell_region (cell);
+            row->country = cell_region (mapping, cell);
           break;
         case TC_FIELD_TAGS:
-          {
-            g_auto(GStrv) tags = _tc_csv_split_tags (cell);
-
-            for (guint t = 0; tags[t] != NULL; t++)
-              {
-                gboolean seen = FALSE;
-
-                if (!has_tags)
-                  {
-                    row->tags = lists->len;
-                    has_tags = TRUE;
-                  }
-                for (guint k = row->tags; k < lists->len && !seen; k++)
-                  seen = g_str_equal (lists->pdata[k], tags[t]);
-                if (!seen)
-                  g_ptr_array_add (lists, g_string_chunk_insert (strings, tags[t]));
-              }
-          }
+          add_cell_tags (strings, lists, cell, &row->tags);
           break;
         case TC_FIELD_ATTRIBUTE:
           n_attrs++;
@@ -1503,7 +1539,7 @@ _tc_csv_row_fill (TcCsvMapping      *mapping,
         }
     }
 
-  if (has_tags)
+  if (row->tags != G_MAXUINT)
     g_ptr_array_add (lists, NULL);
 
   if (full_name != NULL && (row->first_name == NULL || row->last_name == NULL))

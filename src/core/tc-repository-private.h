@@ -12,7 +12,8 @@
  * zones, contacts.attributes a JSON object of strings, tags are in tags and
  * contact_tags (id pairs). contacts.sort_key is unique (it ends with the
  * phone), so "ORDER BY c.sort_key" alone is the list order and uses the
- * index contacts_sort.
+ * index contacts_sort. Schema 3 adds templates and template_versions
+ * (tc-template-store.c).
  */
 
 #pragma once
@@ -71,6 +72,34 @@ gboolean      _tc_db_upsert_contact   (TcDb               *db,
                                        gint64             *id_out,
                                        gboolean           *updated_out,
                                        GError            **error);
+
+/* The columns _tc_db_upsert_contact() derives from a TcContactRow, for
+ * callers that compute them away from the writer thread (the importer's
+ * workers). */
+typedef struct
+{
+  const char *timezones;    /* the zones joined with spaces, or NULL */
+  const char *attributes;   /* JSON object of attr_names → attr_values */
+  const char *sort_key;
+  const char *search_text;
+} TcContactRowDerived;
+
+/* Computes @derived from @row: the strings are copied into @strings;
+ * @scratch is a work buffer. Needs no database; safe on any thread. */
+void          _tc_contact_row_derive  (const TcContactRow  *row,
+                                       GString             *scratch,
+                                       GStringChunk        *strings,
+                                       TcContactRowDerived *derived);
+/* _tc_db_upsert_contact() with the derived columns precomputed by
+ * _tc_contact_row_derive (@row): the same result, but a new phone costs
+ * one plain INSERT. @row and @derived must stay valid during the call. */
+gboolean      _tc_db_upsert_contact_derived (TcDb                      *db,
+                                             const TcContactRow        *row,
+                                             const TcContactRowDerived *derived,
+                                             gint64                     now,
+                                             gint64                    *id_out,
+                                             gboolean                  *updated_out,
+                                             GError                   **error);
 
 /* A bulk load: the name-order index is dropped for the rest of the
  * transaction and rebuilt once, sorted, by _tc_db_commit(), which is
@@ -135,6 +164,19 @@ void          _tc_repository_run_async  (TcRepository        *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* As _tc_repository_run_async(), but a WRITE job emits "contacts-changed"
+ * only when @contacts_changed is TRUE (templates and other tables that no
+ * contact list shows pass FALSE). */
+void          _tc_repository_run_async_full (TcRepository        *self,
+                                             TcDbJobKind          kind,
+                                             TcDbJobFunc          func,
+                                             gpointer             job_data,
+                                             GDestroyNotify       job_data_free,
+                                             GDestroyNotify       result_free,
+                                             gboolean             contacts_changed,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 gpointer      _tc_repository_run_finish (TcRepository        *self,
                                          GAsyncResult        *result,
                                          GError             **error);

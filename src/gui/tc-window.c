@@ -19,6 +19,7 @@
 #include "tc-import-dialog.h"
 #include "tc-repository.h"
 #include "tc-sample.h"
+#include "tc-templates-page.h"
 #include "tc-window.h"
 
 #define SAMPLE_CONTACTS 300
@@ -39,9 +40,11 @@ struct _TcWindow
   GtkListBox           *sidebar_list;
   GtkListBoxRow        *contacts_row;
   GtkLabel             *contacts_count_label;
+  GtkListBoxRow        *templates_row;
   GtkStack             *content_stack;
   TcContactsPage       *contacts_page;
   TcContactPage        *contact_page;
+  TcTemplatesPage      *templates_page;
 
   TcContext            *context;
   GSettings            *settings;
@@ -220,6 +223,7 @@ on_repository_opened_cb (GObject      *object,
 
   self->opened = TRUE;
   tc_contacts_page_set_repository (self->contacts_page, get_repository (self));
+  tc_templates_page_set_repository (self->templates_page, get_repository (self));
 
   if (self->sample)
     {
@@ -292,6 +296,8 @@ on_sidebar_row_activated_cb (GtkListBox    *list,
 {
   if (row == self->contacts_row)
     gtk_stack_set_visible_child_name (self->content_stack, "contacts");
+  else if (row == self->templates_row)
+    gtk_stack_set_visible_child_name (self->content_stack, "templates");
 
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
 }
@@ -540,6 +546,32 @@ show_contacts_action (GtkWidget  *widget,
   tc_contacts_page_focus_list (self->contacts_page);
 }
 
+/* Ctrl+1, Ctrl+2: the sections in the order of the sidebar. */
+static void
+section_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TcWindow *self = TC_WINDOW (widget);
+  gboolean templates = g_strcmp0 (action_name, "win.section-templates") == 0;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "workspace") != 0)
+    return;
+
+  gtk_list_box_select_row (self->sidebar_list, templates ? self->templates_row : self->contacts_row);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  if (templates)
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "templates");
+      tc_templates_page_show_list (self->templates_page);
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "contacts");
+      tc_contacts_page_focus_list (self->contacts_page);
+    }
+}
+
 static void
 show_sidebar_action (GtkWidget  *widget,
                      const char *action_name,
@@ -662,6 +694,7 @@ tc_window_class_init (TcWindowClass *klass)
 
   g_type_ensure (TC_TYPE_CONTACTS_PAGE);
   g_type_ensure (TC_TYPE_CONTACT_PAGE);
+  g_type_ensure (TC_TYPE_TEMPLATES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/textcast/Textcast/tc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TcWindow, toast_overlay);
@@ -674,9 +707,11 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_count_label);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contact_page);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_contacts_page_contact_activated_cb);
 
@@ -686,10 +721,16 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-contacts", NULL, show_contacts_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.section-contacts", NULL, section_action);
+  gtk_widget_class_install_action (widget_class, "win.section-templates", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
                                        "win.show-contacts", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK,
+                                       "win.section-contacts", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK,
+                                       "win.section-templates", NULL);
 }
 
 static void

@@ -1,0 +1,241 @@
+#!/bin/bash
+# test-templates.sh: drives the real `textcast` under Xvfb with xdotool
+# through the Templates section: a new SMS template, typed text, the live
+# counter (read from TEXTCAST_TEST_STATE_FILE, which the SMS editor writes
+# whenever its counter line changes), the one-click UCS-2 fix, saving, a
+# second version, and what was stored, checked with textcast-cli.
+#
+# SPDX-FileCopyrightText: 2026 The Textcast authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Environment (set by tests/gui/meson.build):
+#   TEXTCAST              the textcast program
+#   TEXTCAST_CLI          textcast-cli
+#   GSETTINGS_SCHEMA_DIR  the build's compiled schemas
+#   SCREENSHOT_DIR        where the screenshots go (templates-*.png)
+
+set -u
+
+fail () {
+  echo "FAIL: $*" >&2
+  if [ -n "${LOG:-}" ] && [ -s "$LOG" ]; then
+    echo "--- textcast output ---" >&2
+    cat "$LOG" >&2
+  fi
+  exit 1
+}
+
+for var in TEXTCAST TEXTCAST_CLI GSETTINGS_SCHEMA_DIR SCREENSHOT_DIR; do
+  [ -n "${!var:-}" ] || fail "$var is not set"
+done
+
+if [ -z "${TEXTCAST_GUI_INNER:-}" ]; then
+  command -v xvfb-run >/dev/null || { echo "SKIP: xvfb-run not found"; exit 77; }
+  command -v xdotool >/dev/null || { echo "SKIP: xdotool not found"; exit 77; }
+  export TEXTCAST_GUI_INNER=1
+  if command -v dbus-run-session >/dev/null; then
+    exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
+  fi
+  exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/textcast-templates-XXXXXX") || fail "no temporary folder"
+DB="$TMP/t.db"
+LOG="$TMP/textcast.log"
+STATE="$TMP/state"
+APP_PID=
+
+cleanup () {
+  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill "$APP_PID" 2>/dev/null
+    wait "$APP_PID" 2>/dev/null
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+mkdir -p "$SCREENSHOT_DIR" || fail "cannot create $SCREENSHOT_DIR"
+rm -f "$SCREENSHOT_DIR"/templates-*.png
+
+export GDK_BACKEND=x11
+export GSK_RENDERER=cairo
+export GSETTINGS_BACKEND=memory
+export NO_AT_BRIDGE=1
+export GTK_A11Y=none
+export TZ=UTC
+export LC_ALL=C.UTF-8
+export G_DEBUG=fatal-criticals
+export TEXTCAST_TEST_STATE_FILE="$STATE"
+
+step () {
+  echo "# $*"
+}
+
+wait_window () {
+  local title=$1 seconds=${2:-30} id
+  for _ in $(seq $((seconds * 10))); do
+    id=$(xdotool search --onlyvisible --name "^${title}\$" 2>/dev/null | head -n 1)
+    if [ -n "$id" ]; then
+      echo "$id"
+      return 0
+    fi
+    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$title”"
+    sleep 0.1
+  done
+  fail "no window “$title” after ${seconds}s"
+}
+
+shot () {
+  sleep 0.8
+  import -window root "$SCREENSHOT_DIR/templates-$1.png" || fail "screenshot $1 failed"
+  echo "# screenshot: $SCREENSHOT_DIR/templates-$1.png"
+}
+
+focus () {
+  xdotool windowfocus --sync "$1" >/dev/null 2>&1 || xdotool windowfocus "$1" || fail "cannot focus window $1"
+  sleep 0.2
+}
+
+# expect_state PATTERN: waits until the counter line (the state file)
+# matches the extended regular expression PATTERN.
+expect_state () {
+  local pattern=$1
+  for _ in $(seq 50); do
+    if [ -f "$STATE" ] && grep -Eq -- "$pattern" "$STATE"; then
+      echo "# counter: $(cat "$STATE")"
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "the counter is “$(cat "$STATE" 2>/dev/null)”, expected /$pattern/"
+}
+
+count_contacts () {
+  sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM contacts' 2>/dev/null
+}
+
+templates_json () {
+  "$TEXTCAST_CLI" --db "$DB" templates list --kind sms --json 2>"$TMP/cli.err" || \
+    fail "textcast-cli templates list failed: $(cat "$TMP/cli.err")"
+}
+
+step "start textcast with sample contacts"
+"$TEXTCAST" --db "$DB" --sample >"$LOG" 2>&1 &
+APP_PID=$!
+MAIN=$(wait_window "Textcast" 30) || exit 1
+for _ in $(seq 300); do
+  [ "$(count_contacts)" = 300 ] && break
+  sleep 0.1
+done
+[ "$(count_contacts)" = 300 ] || fail "expected 300 sample contacts, found “$(count_contacts)”"
+sleep 1
+focus "$MAIN"
+
+step "Ctrl+2: the Templates section, empty"
+xdotool key --clearmodifiers ctrl+2
+shot 01-empty
+
+step "Ctrl+N: a new SMS template"
+xdotool key --clearmodifiers ctrl+n
+sleep 1
+expect_state "^GSM-7 · 1 segment · 139 characters left in this segment$"
+[ ! -s "$STATE" ] && fail "the editor wrote no counter"
+
+# type_unicode HEX: types one character by its code point with GTK's
+# Ctrl+Shift+U input (xdotool's own Unicode typing needs spare keycodes,
+# which Xvfb's keymap does not always have).
+type_unicode () {
+  xdotool key --clearmodifiers ctrl+shift+u
+  xdotool type --delay 20 "$1"
+  xdotool key --clearmodifiers space
+}
+
+step "type the message"
+xdotool type --delay 5 "Hi {{first_name|there}}, 20% off today"
+# 38 characters, of which { } | are two septets each (5 more), a new line
+# and “Reply STOP to opt out” (21): 65 septets.
+expect_state "^GSM-7 · 1 segment · 95 characters left in this segment$"
+shot 02-gsm
+
+step "a dash and a curly apostrophe make it UCS-2"
+xdotool type --delay 5 " "
+type_unicode 2013
+xdotool type --delay 5 " it"
+type_unicode 2019
+xdotool type --delay 5 "s on us"
+# 38 + 13 characters, a new line and 21: 73 UTF-16 units, 2 segments.
+expect_state "^UCS-2 because of “–”, “’” · 2 segments · 61 characters left in this segment$"
+shot 03-ucs2
+
+step "Alt+R: replace them (saves a segment)"
+xdotool key --clearmodifiers alt+r
+# 51 characters + 5 for { } |, a new line and 21.
+expect_state "^GSM-7 · 1 segment · 82 characters left in this segment$"
+shot 04-replaced
+
+step "Ctrl+S: save, version 1"
+xdotool key --clearmodifiers ctrl+s
+for _ in $(seq 50); do
+  [ "$(templates_json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ] && break
+  sleep 0.1
+done
+shot 05-saved
+templates_json | python3 -c '
+import json, sys
+templates = json.load(sys.stdin)
+assert len(templates) == 1, templates
+t = templates[0]
+assert t["name"] == "Untitled SMS Template", t
+assert t["kind"] == "sms" and t["version"] == 1 and t["purpose"] == "promotional", t
+body = t["body"]
+assert body.startswith("Hi {{first_name|there}}, 20% off today"), body
+assert "\u2019" not in body and "\u2013" not in body, "the curly characters were not replaced: %r" % body
+assert "it'"'"'s on us" in body, body
+' || fail "the stored template is not what was typed: $(templates_json)"
+
+step "more text, saved again: version 2, version 1 kept"
+xdotool type --delay 5 " See {{event.cart_url}}"
+# 23 more characters, 4 of them braces: 27 septets.
+expect_state "^GSM-7 · 1 segment · 55 characters left in this segment$"
+xdotool key --clearmodifiers ctrl+s
+for _ in $(seq 50); do
+  [ "$(templates_json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["version"])')" = 2 ] && break
+  sleep 0.1
+done
+templates_json | python3 -c '
+import json, sys
+t = json.load(sys.stdin)[0]
+assert t["version"] == 2, t
+assert t["body"].endswith(" See {{event.cart_url}}"), t["body"]
+' || fail "the second save did not make version 2: $(templates_json)"
+V1=$("$TEXTCAST_CLI" --db "$DB" templates show "Untitled SMS Template" --kind sms --version 1) || \
+  fail "textcast-cli templates show --version 1 failed"
+case "$V1" in
+  *"See {{event.cart_url}}"*) fail "version 1 changed: $V1" ;;
+  "Hi {{first_name|there}}, 20% off today"*) ;;
+  *) fail "unexpected version 1: $V1" ;;
+esac
+shot 06-version-2
+
+step "back to the list (Alt+Left)"
+xdotool key --clearmodifiers alt+Left
+sleep 0.8
+shot 07-list
+
+step "quit with Ctrl+Q"
+xdotool key --clearmodifiers ctrl+q
+for _ in $(seq 100); do
+  kill -0 "$APP_PID" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$APP_PID" 2>/dev/null && fail "textcast did not quit on Ctrl+Q"
+wait "$APP_PID"
+STATUS=$?
+APP_PID=
+[ "$STATUS" = 0 ] || fail "textcast exited with status $STATUS"
+if grep -E -- "-(CRITICAL|WARNING) \*\*" "$LOG" | grep -v "Unable to acquire session bus" >/dev/null; then
+  fail "textcast printed warnings"
+fi
+
+echo "PASS: typed an SMS template, counter GSM-7 → UCS-2 → GSM-7, saved two versions; screenshots in $SCREENSHOT_DIR"
+exit 0
