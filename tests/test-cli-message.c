@@ -111,6 +111,29 @@ test_inspect (void)
     }
 }
 
+/* `--db FILE` is accepted before or after the command, as by every
+ * command, even though a message needs no workspace. */
+static void
+test_db_option (void)
+{
+  static const char * const before[] = { "--db", "/nonexistent/t.db", "message", "inspect", NULL };
+  static const char * const after[] = { "message", "inspect", "--db", "/nonexistent/t.db", NULL };
+  const char * const *variants[] = { before, after };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      CliResult result = { 0 };
+
+      run_cli (variants[i], "Hi", 2, &result);
+      g_assert_cmpstr (result.err, ==, "");
+      g_assert_cmpint (result.status, ==, 0);
+      g_assert_cmpstr (result.out, ==,
+                       "{\"encoding\":\"GSM-7\",\"segments\":1,\"units\":2,"
+                       "\"per_segment_units\":[2],\"non_gsm\":[]}\n");
+      cli_result_clear (&result);
+    }
+}
+
 static void
 test_inspect_segments (void)
 {
@@ -249,6 +272,7 @@ main (int   argc,
   g_test_add_func ("/tc/cli/message/jsonl", test_jsonl);
   g_test_add_func ("/tc/cli/message/jsonl-bad-line", test_jsonl_bad_line);
   g_test_add_func ("/tc/cli/message/usage", test_usage);
+  g_test_add_func ("/tc/cli/message/db-option", test_db_option);
 
   return g_test_run ();
 }

@@ -31,6 +31,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tc-cli-message.h"
+#include "tc-cli.h"
 #include "tc-sms.h"
 
 #define EXIT_USAGE 2
@@ -51,46 +52,6 @@ static const char message_usage_text[] =
   "\n"
   "Exit status: 0 success; 1 input that is not valid UTF-8 or (--jsonl) a\n"
   "line that is not a JSON string; 2 bad usage.\n";
-
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  fprintf (stderr, "textcast-cli: %s\n\n%s", message, message_usage_text);
-
-  return EXIT_USAGE;
-}
-
-static int
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  fprintf (stderr, "textcast-cli: %s\n", message);
-
-  return EXIT_FAILURE;
-}
 
 /* One line of JSON, keys in the documented order. */
 static char *
@@ -143,33 +104,21 @@ print_inspection (const char *text,
   return TRUE;
 }
 
-static GBytes *
-read_all_stdin (GError **error)
-{
-  g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr(GOutputStream) buffer = g_memory_output_stream_new_resizable ();
-
-  if (g_output_stream_splice (buffer, input, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
-    return NULL;
-
-  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (buffer));
-}
-
 static int
 inspect_whole (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = read_all_stdin (&error);
+  g_autoptr(GBytes) bytes = tc_cli_read_stdin (0, &error);
   const char *data;
   const char *bad;
   gsize len;
 
   if (bytes == NULL)
-    return fail ("cannot read standard input: %s", error->message);
+    return tc_cli_fail ("cannot read standard input: %s", error->message);
 
   data = g_bytes_get_data (bytes, &len);
   if (!g_utf8_validate_len (data, len, &bad))
-    return fail ("the message is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")",
+    return tc_cli_fail ("the message is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")",
                  (gsize) (bad - data));
 
   print_inspection (data, len);
@@ -194,32 +143,32 @@ inspect_lines (void)
 
       line = g_data_input_stream_read_line (lines, &len, NULL, &error);
       if (error != NULL)
-        return fail ("cannot read standard input: %s", error->message);
+        return tc_cli_fail ("cannot read standard input: %s", error->message);
       if (line == NULL)
         break;
       line_number++;
 
       if (!g_utf8_validate_len (line, len, NULL))
-        return fail ("line %" G_GUINT64_FORMAT ": not valid UTF-8", line_number);
+        return tc_cli_fail ("line %" G_GUINT64_FORMAT ": not valid UTF-8", line_number);
 
       if (!json_parser_load_from_data (parser, line, (gssize) len, &error))
-        return fail ("line %" G_GUINT64_FORMAT ": not a JSON string: %s",
+        return tc_cli_fail ("line %" G_GUINT64_FORMAT ": not a JSON string: %s",
                      line_number, error->message);
 
       root = json_parser_get_root (parser);
       if (root == NULL || !JSON_NODE_HOLDS_VALUE (root) ||
           json_node_get_value_type (root) != G_TYPE_STRING)
-        return fail ("line %" G_GUINT64_FORMAT ": not a JSON string", line_number);
+        return tc_cli_fail ("line %" G_GUINT64_FORMAT ": not a JSON string", line_number);
 
       if (!print_inspection (json_node_get_string (root), strlen (json_node_get_string (root))))
-        return fail ("line %" G_GUINT64_FORMAT ": the string is not valid UTF-8", line_number);
+        return tc_cli_fail ("line %" G_GUINT64_FORMAT ": the string is not valid UTF-8", line_number);
     }
 
   return EXIT_SUCCESS;
 }
 
 /**
- * tc_cli_message_run:
+ * tc_cli_message_main:
  * @argc: number of words in @argv
  * @argv: the command line from the word `message` on
  *
@@ -228,8 +177,8 @@ inspect_lines (void)
  * Returns: the exit status
  */
 int
-tc_cli_message_run (int    argc,
-                    char **argv)
+tc_cli_message_main (int    argc,
+                     char **argv)
 {
   gboolean jsonl = FALSE;
   gboolean only_args = FALSE;
@@ -246,27 +195,34 @@ tc_cli_message_run (int    argc,
         only_args = TRUE;
       else if (strcmp (arg, "--jsonl") == 0)
         jsonl = TRUE;
+      else if (strcmp (arg, "--db") == 0 && i + 1 < argc)
+        i++;  /* Accepted as by every command; a message needs no workspace. */
+      else if (g_str_has_prefix (arg, "--db="))
+        ;
       else if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)
         {
           fputs (message_usage_text, stdout);
           return EXIT_SUCCESS;
         }
       else
-        return usage_error ("unknown option '%s' for 'message'", arg);
+        return tc_cli_usage_error (message_usage_text, "unknown option '%s' for 'message'", arg);
     }
 
-  if (words->len == 0)
-    return usage_error ("'message' needs a command");
-  if (strcmp (g_ptr_array_index (words, 0), "inspect") != 0)
-    return usage_error ("unknown command 'message %s'", (const char *) g_ptr_array_index (words, 0));
-  if (words->len > 1)
-    return usage_error ("'message inspect' got an unexpected argument '%s'",
-                        (const char *) g_ptr_array_index (words, 1));
+  /* words[0] is "message" itself. */
+  if (words->len < 2)
+    return tc_cli_usage_error (message_usage_text, "'message' needs a command");
+  if (strcmp (g_ptr_array_index (words, 1), "inspect") != 0)
+    return tc_cli_usage_error (message_usage_text, "unknown command 'message %s'",
+                               (const char *) g_ptr_array_index (words, 1));
+  if (words->len > 2)
+    return tc_cli_usage_error (message_usage_text,
+                               "'message inspect' got an unexpected argument '%s'",
+                               (const char *) g_ptr_array_index (words, 2));
 
   status = jsonl ? inspect_lines () : inspect_whole ();
 
   if (fflush (stdout) != 0 || ferror (stdout))
-    return status == EXIT_SUCCESS ? fail ("cannot write standard output") : status;
+    return status == EXIT_SUCCESS ? tc_cli_fail ("cannot write standard output") : status;
 
   return status;
 }

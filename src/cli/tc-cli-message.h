@@ -12,7 +12,8 @@
 
 G_BEGIN_DECLS
 
-int tc_cli_message_run (int    argc,
-                        char **argv);
+/* Runs `textcast-cli [--db FILE] message …` (the whole command line). */
+int tc_cli_message_main (int    argc,
+                         char **argv);
 
 G_END_DECLS

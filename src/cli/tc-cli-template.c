@@ -24,6 +24,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tc-cli-template.h"
+#include "tc-cli.h"
 #include "tc-mustache.h"
 
 #define EXIT_USAGE 2
@@ -51,74 +52,12 @@ static const char template_usage_text[] =
 /* Options that take a value, so that the value is not taken for a word. */
 static const char * const value_options[] = { "--db", "--data", "--partials", "--escape" };
 
-static int usage_error (const char *format,
-                        ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("textcast-cli: %s\n\n%s", message, template_usage_text);
-
-  return EXIT_USAGE;
-}
-
-static int fail (const char *format,
-                 ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("textcast-cli: %s\n", message);
-
-  return EXIT_FAILURE;
-}
-
 static gboolean
 takes_value (const char *arg)
 {
   for (guint i = 0; i < G_N_ELEMENTS (value_options); i++)
     if (strcmp (arg, value_options[i]) == 0)
       return TRUE;
-
-  return FALSE;
-}
-
-gboolean
-tc_cli_template_handles (int    argc,
-                         char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      const char *arg = argv[i];
-
-      if (strcmp (arg, "--") == 0)
-        return i + 1 < argc && strcmp (argv[i + 1], "template") == 0;
-      if (takes_value (arg))
-        {
-          i++;
-          continue;
-        }
-      if (arg[0] == '-' && strcmp (arg, "-") != 0)
-        continue;
-
-      return strcmp (arg, "template") == 0;
-    }
 
   return FALSE;
 }
@@ -134,37 +73,18 @@ parse_option_json (const char  *option,
 
   if (!json_parser_load_from_data (parser, json, -1, &error))
     {
-      *status = fail ("%s: %s", option, error->message);
+      *status = tc_cli_fail ("%s: %s", option, error->message);
       return NULL;
     }
 
   root = json_parser_get_root (parser);
   if (root == NULL)
     {
-      *status = fail ("%s: no JSON value given", option);
+      *status = tc_cli_fail ("%s: no JSON value given", option);
       return NULL;
     }
 
   return json_node_copy (root);
-}
-
-static GBytes *
-read_stdin (GError **error)
-{
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  guint8 buf[65536];
-  size_t n;
-
-  while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
-    g_byte_array_append (bytes, buf, n);
-
-  if (ferror (stdin))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read standard input");
-      return NULL;
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }
 
 static int
@@ -194,24 +114,24 @@ render (const char       *data_json,
       if (partials_root == NULL)
         return status;
       if (!JSON_NODE_HOLDS_OBJECT (partials_root))
-        return fail ("--partials: expected a JSON object of partial name → template");
+        return tc_cli_fail ("--partials: expected a JSON object of partial name → template");
       partials = tc_mustache_partials_new (json_node_get_object (partials_root));
     }
 
-  input = read_stdin (&error);
+  input = tc_cli_read_stdin (0, &error);
   if (input == NULL)
-    return fail ("%s", error->message);
+    return tc_cli_fail ("%s", error->message);
 
   source = g_bytes_get_data (input, &len);
   tpl = tc_mustache_parse (source != NULL ? source : "", len, &error);
   if (tpl == NULL)
-    return fail ("template: %s", error->message);
+    return tc_cli_fail ("template: %s", error->message);
 
   if (!tc_mustache_render_to (tpl, data, partials, escape, out, missing, &error))
-    return fail ("%s", error->message);
+    return tc_cli_fail ("%s", error->message);
 
   if (fwrite (out->str, 1, out->len, stdout) != out->len || fflush (stdout) != 0)
-    return fail ("cannot write standard output");
+    return tc_cli_fail ("cannot write standard output");
 
   if (missing->len > 0)
     {
@@ -269,13 +189,13 @@ tc_cli_template_main (int    argc,
       eq = strchr (arg, '=');
       name = eq != NULL ? g_strndup (arg, eq - arg) : g_strdup (arg);
       if (!takes_value (name))
-        return usage_error ("unknown option '%s' for 'template render'", name);
+        return tc_cli_usage_error (template_usage_text, "unknown option '%s' for 'template render'", name);
       if (eq != NULL)
         value = eq + 1;
       else if (i + 1 < argc)
         value = argv[++i];
       else
-        return usage_error ("option '%s' needs a value", name);
+        return tc_cli_usage_error (template_usage_text, "option '%s' needs a value", name);
 
       if (strcmp (name, "--data") == 0)
         data_json = value;
@@ -286,19 +206,19 @@ tc_cli_template_main (int    argc,
       /* --db: the workspace is not used to render. */
     }
 
-  /* words[0] is "template" (see tc_cli_template_handles()). */
+  /* words[0] is "template": main() dispatched on it. */
   if (words->len < 2)
-    return usage_error ("'template' needs a command");
+    return tc_cli_usage_error (template_usage_text, "'template' needs a command");
   if (strcmp (g_ptr_array_index (words, 1), "render") != 0)
-    return usage_error ("unknown command 'template %s'",
+    return tc_cli_usage_error (template_usage_text, "unknown command 'template %s'",
                         (const char *) g_ptr_array_index (words, 1));
   if (words->len > 2)
-    return usage_error ("'template render' got an unexpected argument '%s'",
+    return tc_cli_usage_error (template_usage_text, "'template render' got an unexpected argument '%s'",
                         (const char *) g_ptr_array_index (words, 2));
   if (escape_name != NULL && !tc_mustache_escape_from_string (escape_name, &escape))
-    return usage_error ("option '--escape' is html or none, not '%s'", escape_name);
+    return tc_cli_usage_error (template_usage_text, "option '--escape' is html or none, not '%s'", escape_name);
   if (data_json == NULL)
-    return usage_error ("'template render' needs --data JSON");
+    return tc_cli_usage_error (template_usage_text, "'template render' needs --data JSON");
 
   return render (data_json, partials_json, escape);
 }

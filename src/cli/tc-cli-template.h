@@ -12,10 +12,6 @@
 
 G_BEGIN_DECLS
 
-/* TRUE when the first word of the command line (options and their values
- * skipped) is "template". */
-gboolean tc_cli_template_handles (int    argc,
-                                  char **argv);
 /* Runs `textcast-cli template …` with its own options (--data, --partials,
  * --escape; --db is accepted and unused): returns the exit status. */
 int      tc_cli_template_main    (int    argc,

@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tc-cli-templates.h"
+#include "tc-cli.h"
 #include "tc-context.h"
 #include "tc-repository.h"
 #include "tc-template-store.h"
@@ -70,47 +71,6 @@ options_clear (Options *opts)
   g_clear_pointer (&opts->language, g_free);
   g_clear_pointer (&opts->version, g_free);
   g_clear_pointer (&opts->args, g_ptr_array_unref);
-}
-
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("textcast-cli: %s\n\n%s", message, usage_text);
-
-  return EXIT_USAGE;
-}
-
-static int
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_strdelimit (message, "\r\n", ' ');
-  g_printerr ("textcast-cli: %s\n", message);
-
-  return EXIT_FAILURE;
 }
 
 /* The options that take a value, in the order of the usage text. */
@@ -172,7 +132,7 @@ parse_options (int      argc,
           continue;
         }
       if (!g_str_has_prefix (arg, "--"))
-        return usage_error ("unknown option '%s'", arg);
+        return tc_cli_usage_error (usage_text, "unknown option '%s'", arg);
 
       eq = strchr (arg + 2, '=');
       name = eq != NULL ? g_strndup (arg + 2, eq - (arg + 2)) : g_strdup (arg + 2);
@@ -181,11 +141,11 @@ parse_options (int      argc,
 
       slot = value_slot (opts, name);
       if (slot == NULL)
-        return usage_error ("unknown option '--%s'", name);
+        return tc_cli_usage_error (usage_text, "unknown option '--%s'", name);
       if (value == NULL)
         {
           if (i + 1 >= argc)
-            return usage_error ("option '--%s' needs a value", name);
+            return tc_cli_usage_error (usage_text, "option '--%s' needs a value", name);
           value = argv[++i];
         }
       g_free (*slot);
@@ -193,75 +153,6 @@ parse_options (int      argc,
     }
 
   return 0;
-}
-
-gboolean
-tc_cli_templates_handles (int    argc,
-                          char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      const char *arg = argv[i];
-
-      if (strcmp (arg, "--") == 0)
-        return i + 1 < argc && strcmp (argv[i + 1], "templates") == 0;
-      /* Options with a separate value may come before the command (not
-       * --version: before the command it is the program's version). */
-      if (strcmp (arg, "--db") == 0 || strcmp (arg, "--kind") == 0 ||
-          strcmp (arg, "--name") == 0 || strcmp (arg, "--purpose") == 0 ||
-          strcmp (arg, "--language") == 0)
-        {
-          i++;
-          continue;
-        }
-      if (arg[0] == '-' && strcmp (arg, "-") != 0)
-        continue;
-
-      return strcmp (arg, "templates") == 0;
-    }
-
-  return FALSE;
-}
-
-static TcContext *
-open_workspace (const char  *db_path,
-                gboolean     create,
-                GError     **error)
-{
-  g_autoptr(TcContext) context = tc_context_new (db_path);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) local_error = NULL;
-  TcRepository *repository = tc_context_get_repository (context);
-
-  if (!create && !g_file_test (tc_context_get_db_path (context), G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, TC_DB_ERROR, TC_DB_ERROR_CANT_OPEN,
-                   "no workspace at %s", tc_context_get_db_path (context));
-      return NULL;
-    }
-
-  tc_repository_open_async (repository, NULL, tc_repository_store_result_cb, &result);
-  tc_repository_wait (&result);
-  if (!tc_repository_open_finish (repository, result, &local_error))
-    {
-      g_set_error (error, local_error->domain, local_error->code, "cannot open %s: %s",
-                   tc_context_get_db_path (context), local_error->message);
-      return NULL;
-    }
-
-  return g_steal_pointer (&context);
-}
-
-static void
-print_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
-  fputs (text, stdout);
-  fputc ('\n', stdout);
 }
 
 static void
@@ -335,7 +226,7 @@ parse_kind (const char *text,
       return 0;
     }
   if (!tc_template_kind_from_string (text, &value))
-    return usage_error ("'--kind' must be sms, whatsapp or snippet, not '%s'", text);
+    return tc_cli_usage_error (usage_text, "'--kind' must be sms, whatsapp or snippet, not '%s'", text);
   *kind = value;
 
   return 0;
@@ -355,21 +246,21 @@ cmd_list (Options *opts)
   if ((status = parse_kind (opts->kind, &kind)) != 0)
     return status;
   if (opts->name != NULL || opts->purpose != NULL || opts->language != NULL || opts->version != NULL)
-    return usage_error ("'templates list' takes only --kind and --json");
+    return tc_cli_usage_error (usage_text, "'templates list' takes only --kind and --json");
   if (opts->args->len > 2)
-    return usage_error ("'templates list' got an unexpected argument '%s'",
+    return tc_cli_usage_error (usage_text, "'templates list' got an unexpected argument '%s'",
                         (const char *) g_ptr_array_index (opts->args, 2));
 
-  context = open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
   if (context == NULL)
-    return fail ("%s", error->message);
+    return tc_cli_fail ("%s", error->message);
   repository = tc_context_get_repository (context);
 
   tc_repository_list_templates_async (repository, kind, NULL, tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);
   templates = tc_repository_list_templates_finish (repository, result, &error);
   if (templates == NULL)
-    return fail ("cannot list the templates: %s", error->message);
+    return tc_cli_fail ("cannot list the templates: %s", error->message);
 
   if (opts->json)
     {
@@ -384,7 +275,7 @@ cmd_list (Options *opts)
         }
       json_builder_end_array (builder);
       root = json_builder_get_root (builder);
-      print_json (root);
+      tc_cli_print_json (root);
     }
   else
     {
@@ -406,37 +297,22 @@ cmd_list (Options *opts)
 static char *
 read_stdin (GError **error)
 {
-  g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  guint8 buffer[8192];
+  g_autoptr(GBytes) bytes = tc_cli_read_stdin (MAX_STDIN_BYTES, error);
+  const char *data;
+  gsize len;
 
-  for (;;)
-    {
-      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, error);
+  if (bytes == NULL)
+    return NULL;
 
-      if (n < 0)
-        return NULL;
-      if (n == 0)
-        break;
-      if (bytes->len + n > MAX_STDIN_BYTES)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       "the text on standard input is over %d bytes", MAX_STDIN_BYTES);
-          return NULL;
-        }
-      g_byte_array_append (bytes, buffer, n);
-    }
-
-  if (memchr (bytes->data, '\0', bytes->len) != NULL ||
-      !g_utf8_validate ((const char *) bytes->data, bytes->len, NULL))
+  data = g_bytes_get_data (bytes, &len);
+  if ((len > 0 && memchr (data, '\0', len) != NULL) || !g_utf8_validate_len (data, len, NULL))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            "the text on standard input is not UTF-8");
       return NULL;
     }
-  g_byte_array_append (bytes, (const guint8 *) "", 1);
 
-  return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+  return g_strndup (data, len);
 }
 
 /* Looks up @name of @kind (-1: any); TC_DB_ERROR_NOT_FOUND when there is
@@ -474,20 +350,20 @@ cmd_save (Options *opts)
   if ((status = parse_kind (opts->kind, &kind)) != 0)
     return status;
   if (kind < 0)
-    return usage_error ("'templates save' needs --kind sms, whatsapp or snippet");
+    return tc_cli_usage_error (usage_text, "'templates save' needs --kind sms, whatsapp or snippet");
   if (opts->name == NULL || opts->name[0] == '\0')
-    return usage_error ("'templates save' needs --name");
+    return tc_cli_usage_error (usage_text, "'templates save' needs --name");
   if (opts->purpose != NULL && !tc_purpose_from_string (opts->purpose, &purpose))
-    return usage_error ("'--purpose' must be promotional or transactional, not '%s'", opts->purpose);
+    return tc_cli_usage_error (usage_text, "'--purpose' must be promotional or transactional, not '%s'", opts->purpose);
   if (opts->version != NULL)
-    return usage_error ("'templates save' does not take --version: saving makes the next version");
+    return tc_cli_usage_error (usage_text, "'templates save' does not take --version: saving makes the next version");
   if (opts->args->len > 2)
-    return usage_error ("'templates save' got an unexpected argument '%s' (the text comes on standard input)",
+    return tc_cli_usage_error (usage_text, "'templates save' got an unexpected argument '%s' (the text comes on standard input)",
                         (const char *) g_ptr_array_index (opts->args, 2));
 
   text = read_stdin (&error);
   if (text == NULL)
-    return fail ("%s", error->message);
+    return tc_cli_fail ("%s", error->message);
 
   if (kind == TC_TEMPLATE_KIND_WHATSAPP)
     {
@@ -496,29 +372,29 @@ cmd_save (Options *opts)
       g_autoptr(JsonNode) normalized = NULL;
 
       if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-        return fail ("a WhatsApp template is its JSON definition, as an object: %s",
+        return tc_cli_fail ("a WhatsApp template is its JSON definition, as an object: %s",
                      error != NULL ? error->message : "the input is not an object");
 
       /* Stored as the editor stores it, so that opening and saving it in
        * the window without a change adds no version. */
       model = tc_wa_template_new_from_json (node, &error);
       if (model == NULL)
-        return fail ("the WhatsApp template definition cannot be read: %s", error->message);
+        return tc_cli_fail ("the WhatsApp template definition cannot be read: %s", error->message);
       normalized = tc_wa_template_to_json (model);
       g_free (text);
       text = json_to_string (normalized, TRUE);
     }
 
-  context = open_workspace (opts->db_path, TRUE, &error);
+  context = tc_cli_open_workspace (opts->db_path, TRUE, &error);
   if (context == NULL)
-    return fail ("%s", error->message);
+    return tc_cli_fail ("%s", error->message);
   repository = tc_context_get_repository (context);
 
   template = find_existing (repository, kind, opts->name, 0, &error);
   if (template == NULL)
     {
       if (!g_error_matches (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND))
-        return fail ("%s", error->message);
+        return tc_cli_fail ("%s", error->message);
       g_clear_error (&error);
       template = tc_template_new (kind, opts->name);
     }
@@ -535,7 +411,7 @@ cmd_save (Options *opts)
   tc_repository_save_template_async (repository, template, NULL, tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);
   if (!tc_repository_save_template_finish (repository, result, &new_version, &error))
-    return fail ("%s", error->message);
+    return tc_cli_fail ("%s", error->message);
 
   if (opts->json)
     {
@@ -547,7 +423,7 @@ cmd_save (Options *opts)
       json_builder_add_boolean_value (builder, new_version);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      print_json (root);
+      tc_cli_print_json (root);
     }
   else if (new_version)
     g_print ("Saved “%s” (%s) as version %d\n", tc_template_get_name (template),
@@ -574,25 +450,25 @@ cmd_show (Options *opts)
   if ((status = parse_kind (opts->kind, &kind)) != 0)
     return status;
   if (opts->args->len < 3)
-    return usage_error ("'templates show' needs the template's name");
+    return tc_cli_usage_error (usage_text, "'templates show' needs the template's name");
   if (opts->args->len > 3)
-    return usage_error ("'templates show' got an unexpected argument '%s'",
+    return tc_cli_usage_error (usage_text, "'templates show' got an unexpected argument '%s'",
                         (const char *) g_ptr_array_index (opts->args, 3));
   if (opts->name != NULL || opts->purpose != NULL || opts->language != NULL)
-    return usage_error ("'templates show' takes NAME, --kind, --version and --json");
+    return tc_cli_usage_error (usage_text, "'templates show' takes NAME, --kind, --version and --json");
   if (opts->version != NULL &&
       !g_ascii_string_to_unsigned (opts->version, 10, 1, G_MAXINT, &version, NULL))
-    return usage_error ("'--version' needs a version number from 1, not '%s'", opts->version);
+    return tc_cli_usage_error (usage_text, "'--version' needs a version number from 1, not '%s'", opts->version);
   name = g_ptr_array_index (opts->args, 2);
 
-  context = open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
   if (context == NULL)
-    return fail ("%s", error->message);
+    return tc_cli_fail ("%s", error->message);
   repository = tc_context_get_repository (context);
 
   template = find_existing (repository, kind, name, (int) version, &error);
   if (template == NULL)
-    return fail ("%s", error->message);
+    return tc_cli_fail ("%s", error->message);
 
   if (opts->json)
     {
@@ -602,7 +478,7 @@ cmd_show (Options *opts)
       add_template (builder, template);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      print_json (root);
+      tc_cli_print_json (root);
     }
   else
     {
@@ -639,12 +515,12 @@ tc_cli_templates_main (int    argc,
   g_assert (opts.args->len > 0 && strcmp (g_ptr_array_index (opts.args, 0), "templates") == 0);
   if (opts.args->len < 2)
     {
-      status = usage_error ("'templates' needs a command: list, save or show");
+      status = tc_cli_usage_error (usage_text, "'templates' needs a command: list, save or show");
       goto out;
     }
   if (opts.db_path != NULL && opts.db_path[0] == '\0')
     {
-      status = usage_error ("option '--db' needs a file name");
+      status = tc_cli_usage_error (usage_text, "option '--db' needs a file name");
       goto out;
     }
 
@@ -656,7 +532,7 @@ tc_cli_templates_main (int    argc,
   else if (strcmp (command, "show") == 0)
     status = cmd_show (&opts);
   else
-    status = usage_error ("unknown command 'templates %s'", command);
+    status = tc_cli_usage_error (usage_text, "unknown command 'templates %s'", command);
 
 out:
   fflush (stdout);

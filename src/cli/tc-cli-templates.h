@@ -12,8 +12,6 @@ G_BEGIN_DECLS
 
 /* TRUE when the first word of the command line (options and their values
  * skipped) is "templates". */
-gboolean tc_cli_templates_handles (int    argc,
-                                   char **argv);
 /* Runs `textcast-cli templates …`, which parses its own options (--kind,
  * --name, --purpose, --language, --version V): returns the exit status. */
 int      tc_cli_templates_main    (int    argc,

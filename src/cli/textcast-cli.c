@@ -30,6 +30,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tc-cli-message.h"
+#include "tc-cli.h"
 #include "tc-cli-template.h"
 #include "tc-cli-templates.h"
 #include "tc-contact-io.h"
@@ -39,8 +40,8 @@
 #include "tc-repository.h"
 #include "tc-sample.h"
 
-#define EXIT_USAGE       2
-#define EXIT_INTERRUPTED 130
+#define EXIT_USAGE       TC_CLI_EXIT_USAGE
+#define EXIT_INTERRUPTED TC_CLI_EXIT_INTERRUPTED
 
 /* How many contacts `contacts list` fetches per query: the list is
  * streamed, so a million contacts never sit in memory at once. */
@@ -181,65 +182,6 @@ cli_options_clear (CliOptions *opts)
   g_clear_pointer (&opts->args, g_ptr_array_unref);
 }
 
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("textcast-cli: %s\n\n%s", message, usage_text);
-
-  return EXIT_USAGE;
-}
-
-/* One line on stderr: messages from lower layers may contain newlines (SQLite's
- * rarely do, libcsv's never), and scripts read the first line only. */
-static int
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_strdelimit (message, "\r\n", ' ');
-  g_printerr ("textcast-cli: %s\n", message);
-
-  return EXIT_FAILURE;
-}
-
-static int
-fail_with_error (const char   *what,
-                 const GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_printerr ("textcast-cli: interrupted; nothing was changed\n");
-      return EXIT_INTERRUPTED;
-    }
-
-  if (what != NULL)
-    return fail ("%s: %s", what, error->message);
-
-  return fail ("%s", error->message);
-}
-
 static char **
 option_slot (CliOptions *opts,
              OptionFlag  flag)
@@ -300,7 +242,7 @@ parse_command_line (int          argc,
         }
 
       if (!g_str_has_prefix (arg, "--"))
-        return usage_error ("unknown option '%s'", arg);
+        return tc_cli_usage_error (usage_text, "unknown option '%s'", arg);
 
       eq = strchr (arg + 2, '=');
       if (eq != NULL)
@@ -321,7 +263,7 @@ parse_command_line (int          argc,
         }
 
       if (def == NULL)
-        return usage_error ("unknown option '--%s'", name);
+        return tc_cli_usage_error (usage_text, "unknown option '--%s'", name);
 
       if (def->takes_value)
         {
@@ -330,7 +272,7 @@ parse_command_line (int          argc,
           if (value == NULL)
             {
               if (i + 1 >= argc)
-                return usage_error ("option '--%s' needs a value", name);
+                return tc_cli_usage_error (usage_text, "option '--%s' needs a value", name);
               value = argv[++i];
             }
 
@@ -339,7 +281,7 @@ parse_command_line (int          argc,
           *slot = g_strdup (value);
         }
       else if (value != NULL)
-        return usage_error ("option '--%s' takes no value", name);
+        return tc_cli_usage_error (usage_text, "option '--%s' takes no value", name);
 
       opts->given |= def->flag;
     }
@@ -368,7 +310,7 @@ parse_count_option (const char *name,
   g_autoptr(GError) error = NULL;
 
   if (!g_ascii_string_to_unsigned (text, 10, 0, max, out, &error))
-    return usage_error ("option '--%s' needs a whole number up to %" G_GUINT64_FORMAT ", not '%s'",
+    return tc_cli_usage_error (usage_text, "option '--%s' needs a whole number up to %" G_GUINT64_FORMAT ", not '%s'",
                         name, max, text);
 
   return 0;
@@ -388,24 +330,10 @@ check_region (char **region)
   *region = upper;
 
   if (!tc_phone_region_is_valid (*region))
-    return fail ("'%s' is not a known region: use a two-letter country code such as US, GB or DE",
+    return tc_cli_fail ("'%s' is not a known region: use a two-letter country code such as US, GB or DE",
                  *region);
 
   return 0;
-}
-
-static void
-print_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
-
-  /* Not g_print(): JSON is UTF-8 whatever the locale's charset is. */
-  fputs (text, stdout);
-  fputc ('\n', stdout);
 }
 
 static void
@@ -460,44 +388,6 @@ static guint
 watch_sigint (GCancellable *cancellable)
 {
   return g_unix_signal_add (SIGINT, on_sigint_cb, cancellable);
-}
-
-/* Opens the workspace; commands that only read it (@create FALSE) refuse a
- * file that does not exist, so a mistyped --db is an error rather than an
- * empty list and a stray new database. */
-static TcContext *
-open_workspace (CliOptions  *opts,
-                gboolean     create,
-                GError     **error)
-{
-  g_autoptr(TcContext) context = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) local_error = NULL;
-  TcRepository *repository;
-
-  context = tc_context_new (opts->db_path);
-  repository = tc_context_get_repository (context);
-
-  if (!create && !g_file_test (tc_context_get_db_path (context), G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, TC_DB_ERROR, TC_DB_ERROR_CANT_OPEN,
-                   "no workspace at %s: import contacts or create the sample workspace first",
-                   tc_context_get_db_path (context));
-      return NULL;
-    }
-
-  tc_repository_open_async (repository, NULL, tc_repository_store_result_cb, &result);
-  tc_repository_wait (&result);
-
-  if (!tc_repository_open_finish (repository, result, &local_error))
-    {
-      g_set_error (error, local_error->domain, local_error->code,
-                   "cannot open %s: %s",
-                   tc_context_get_db_path (context), local_error->message);
-      return NULL;
-    }
-
-  return g_steal_pointer (&context);
 }
 
 static gboolean
@@ -560,7 +450,7 @@ print_import_report_json (const TcImportReport *report)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  print_json (root);
+  tc_cli_print_json (root);
 }
 
 static void
@@ -606,8 +496,8 @@ cmd_contacts_import (CliOptions  *opts,
   if ((status = check_region (&opts->region)) != 0)
     return status;
 
-  if (!(context = open_workspace (opts, TRUE, &error)))
-    return fail_with_error (NULL, error);
+  if (!(context = tc_cli_open_workspace (opts->db_path, TRUE, &error)))
+    return tc_cli_fail_with_error (NULL, error);
 
   options.default_region = opts->region;
   show_progress = !(opts->given & OPT_JSON) && isatty (STDERR_FILENO);
@@ -624,7 +514,7 @@ cmd_contacts_import (CliOptions  *opts,
     g_printerr ("\r\033[K");
 
   if (report == NULL)
-    return fail_with_error (args[0], error);
+    return tc_cli_fail_with_error (args[0], error);
 
   if (opts->given & OPT_JSON)
     print_import_report_json (report);
@@ -653,10 +543,10 @@ cmd_contacts_export (CliOptions  *opts,
   gboolean ok;
 
   if (to_stdout && (opts->given & OPT_JSON))
-    return usage_error ("--json cannot be used when the CSV goes to standard output");
+    return tc_cli_usage_error (usage_text, "--json cannot be used when the CSV goes to standard output");
 
-  if (!(context = open_workspace (opts, FALSE, &error)))
-    return fail_with_error (NULL, error);
+  if (!(context = tc_cli_open_workspace (opts->db_path, FALSE, &error)))
+    return tc_cli_fail_with_error (NULL, error);
 
   if (to_stdout)
     {
@@ -671,7 +561,7 @@ cmd_contacts_export (CliOptions  *opts,
       stream = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE,
                                                 NULL, &error));
       if (stream == NULL)
-        return fail_with_error (args[0], error);
+        return tc_cli_fail_with_error (args[0], error);
     }
 
   sigint_id = watch_sigint (cancellable);
@@ -690,11 +580,11 @@ cmd_contacts_export (CliOptions  *opts,
       g_cancellable_cancel (abort_close);
       if (!to_stdout)
         g_output_stream_close (stream, abort_close, NULL);
-      return fail_with_error (args[0], error);
+      return tc_cli_fail_with_error (args[0], error);
     }
 
   if (!g_output_stream_close (stream, NULL, &error))
-    return fail_with_error (args[0], error);
+    return tc_cli_fail_with_error (args[0], error);
 
   if (to_stdout)
     return EXIT_SUCCESS;
@@ -711,7 +601,7 @@ cmd_contacts_export (CliOptions  *opts,
       json_builder_add_string_value (builder, args[0]);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      print_json (root);
+      tc_cli_print_json (root);
     }
   else
     g_print ("Exported %u %s to %s\n", n_exported,
@@ -843,14 +733,14 @@ cmd_contacts_list (CliOptions  *opts,
       (status = parse_count_option ("offset", opts->offset, G_MAXUINT, &offset)) != 0)
     return status;
 
-  if (!(context = open_workspace (opts, FALSE, &error)))
-    return fail_with_error (NULL, error);
+  if (!(context = tc_cli_open_workspace (opts->db_path, FALSE, &error)))
+    return tc_cli_fail_with_error (NULL, error);
   repository = tc_context_get_repository (context);
 
   if (!(opts->given & OPT_JSON))
     {
       if (!count_contacts (repository, opts->search, opts->tag, &n_total, &error))
-        return fail_with_error (NULL, error);
+        return tc_cli_fail_with_error (NULL, error);
       g_print ("%7s  %-26s  %-16s  %-7s  %-30s  %s\n",
                "ID", "NAME", "PHONE", "COUNTRY", "EMAIL", "TAGS");
     }
@@ -878,7 +768,7 @@ cmd_contacts_list (CliOptions  *opts,
         {
           if (opts->given & OPT_JSON)
             fputs ("\n", stdout);
-          return fail_with_error (NULL, error);
+          return tc_cli_fail_with_error (NULL, error);
         }
 
       for (guint i = 0; i < contacts->len; i++)
@@ -929,12 +819,12 @@ cmd_contacts_count (CliOptions  *opts,
   g_autoptr(GError) error = NULL;
   guint n_contacts = 0;
 
-  if (!(context = open_workspace (opts, FALSE, &error)))
-    return fail_with_error (NULL, error);
+  if (!(context = tc_cli_open_workspace (opts->db_path, FALSE, &error)))
+    return tc_cli_fail_with_error (NULL, error);
 
   if (!count_contacts (tc_context_get_repository (context), opts->search, opts->tag,
                        &n_contacts, &error))
-    return fail_with_error (NULL, error);
+    return tc_cli_fail_with_error (NULL, error);
 
   if (opts->given & OPT_JSON)
     {
@@ -946,7 +836,7 @@ cmd_contacts_count (CliOptions  *opts,
       json_builder_add_int_value (builder, n_contacts);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      print_json (root);
+      tc_cli_print_json (root);
     }
   else
     g_print ("%u\n", n_contacts);
@@ -998,7 +888,7 @@ print_phone_json (const char        *input,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  print_json (root);
+  tc_cli_print_json (root);
 }
 
 static void
@@ -1053,7 +943,7 @@ cmd_phone_normalize (CliOptions  *opts,
   if (n_invalid > 0)
     {
       fflush (stdout);
-      return fail ("%u of %u %s invalid", n_invalid, n_args,
+      return tc_cli_fail ("%u of %u %s invalid", n_invalid, n_args,
                    n_args == 1 ? "number is" : "numbers are");
     }
 
@@ -1082,17 +972,17 @@ cmd_sample (CliOptions  *opts,
       (status = parse_count_option ("seed", opts->seed, G_MAXUINT32, &seed)) != 0)
     return status;
 
-  if (!(context = open_workspace (opts, TRUE, &error)))
-    return fail_with_error (NULL, error);
+  if (!(context = tc_cli_open_workspace (opts->db_path, TRUE, &error)))
+    return tc_cli_fail_with_error (NULL, error);
 
   tc_sample_create_async (tc_context_get_repository (context), (guint) count, (guint32) seed,
                           NULL, tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);
   if (!tc_sample_create_finish (tc_context_get_repository (context), result, &error))
-    return fail_with_error (NULL, error);
+    return tc_cli_fail_with_error (NULL, error);
 
   if (!count_contacts (tc_context_get_repository (context), NULL, NULL, &n_contacts, &error))
-    return fail_with_error (NULL, error);
+    return tc_cli_fail_with_error (NULL, error);
 
   if (opts->given & OPT_JSON)
     {
@@ -1106,7 +996,7 @@ cmd_sample (CliOptions  *opts,
       json_builder_add_string_value (builder, tc_context_get_db_path (context));
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      print_json (root);
+      tc_cli_print_json (root);
     }
   else
     g_print ("Added %u sample contacts to %s\n", n_contacts, tc_context_get_db_path (context));
@@ -1163,11 +1053,6 @@ run (int    argc,
   guint n_args;
   int status;
 
-  /* The `message` group reads standard input and has options of its own
-   * (tc-cli-message.c); it needs no workspace. */
-  if (argc > 1 && strcmp (argv[1], "message") == 0)
-    return tc_cli_message_run (argc - 1, argv + 1);
-
   if ((status = parse_command_line (argc, argv, &opts)) != 0)
     goto out;
 
@@ -1187,7 +1072,7 @@ run (int    argc,
 
   if (opts.args->len == 0)
     {
-      status = usage_error ("no command given");
+      status = tc_cli_usage_error (usage_text, "no command given");
       goto out;
     }
 
@@ -1197,12 +1082,12 @@ run (int    argc,
       const char *first = g_ptr_array_index (opts.args, 0);
 
       if (is_group (first) && opts.args->len == 1)
-        status = usage_error ("'%s' needs a command", first);
+        status = tc_cli_usage_error (usage_text, "'%s' needs a command", first);
       else if (is_group (first))
-        status = usage_error ("unknown command '%s %s'", first,
+        status = tc_cli_usage_error (usage_text, "unknown command '%s %s'", first,
                               (const char *) g_ptr_array_index (opts.args, 1));
       else
-        status = usage_error ("unknown command '%s'", first);
+        status = tc_cli_usage_error (usage_text, "unknown command '%s'", first);
       goto out;
     }
 
@@ -1213,7 +1098,7 @@ run (int    argc,
     {
       if ((opts.given & bit) && !(bit & (def->allowed | OPT_DB | OPT_HELP)))
         {
-          status = usage_error ("option '--%s' does not apply to '%s'",
+          status = tc_cli_usage_error (usage_text, "option '--%s' does not apply to '%s'",
                                 option_name (bit), command_name);
           goto out;
         }
@@ -1222,20 +1107,20 @@ run (int    argc,
   n_args = opts.args->len - n_words;
   if (n_args < def->min_args)
     {
-      status = usage_error ("'%s' is missing its %s", command_name,
+      status = tc_cli_usage_error (usage_text, "'%s' is missing its %s", command_name,
                             def->max_args == G_MAXUINT ? "numbers" : "file argument");
       goto out;
     }
   if (n_args > def->max_args)
     {
-      status = usage_error ("'%s' got an unexpected argument '%s'", command_name,
+      status = tc_cli_usage_error (usage_text, "'%s' got an unexpected argument '%s'", command_name,
                             (const char *) g_ptr_array_index (opts.args, n_words + def->max_args));
       goto out;
     }
 
   if (opts.db_path != NULL && opts.db_path[0] == '\0')
     {
-      status = usage_error ("option '--db' needs a file name");
+      status = tc_cli_usage_error (usage_text, "option '--db' needs a file name");
       goto out;
     }
 
@@ -1252,16 +1137,34 @@ int
 main (int    argc,
       char **argv)
 {
+  /* Options that take a separate value, so that their value is not taken
+   * for the command word. */
+  static const char * const value_options[] = {
+    "--db", "--region", "--search", "--tag", "--limit", "--offset", "--count", "--seed",
+    "--data", "--partials", "--escape", "--kind", "--name", "--purpose", "--language", NULL
+  };
+  static const struct {
+    const char *word;
+    int       (*main) (int argc, char **argv);
+  } modules[] = {
+    { "message", tc_cli_message_main },
+    { "template", tc_cli_template_main },
+    { "templates", tc_cli_templates_main },
+  };
+  const char *word;
+
   setlocale (LC_ALL, "");
 
   /* A closed pipe (`textcast-cli contacts list | head`) ends the output
    * with EPIPE instead of killing the process mid-write. */
   signal (SIGPIPE, SIG_IGN);
 
-  if (tc_cli_template_handles (argc, argv))
-    return tc_cli_template_main (argc, argv);
-  if (tc_cli_templates_handles (argc, argv))
-    return tc_cli_templates_main (argc, argv);
+  /* Command groups that live in their own files get the whole command
+   * line; `--db FILE` may stand before the group's name, as everywhere. */
+  word = tc_cli_command_word (argc, argv, value_options);
+  for (guint i = 0; word != NULL && i < G_N_ELEMENTS (modules); i++)
+    if (strcmp (word, modules[i].word) == 0)
+      return modules[i].main (argc, argv);
 
   return run (argc, argv);
 }

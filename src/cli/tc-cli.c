@@ -1,0 +1,164 @@
+/* tc-cli.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "textcast-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+
+#include "tc-cli.h"
+#include "tc-repository.h"
+
+int
+tc_cli_fail (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_strdelimit (message, "\r\n", ' ');
+  g_printerr ("textcast-cli: %s\n", message);
+
+  return TC_CLI_EXIT_FAILURE;
+}
+
+int
+tc_cli_fail_with_error (const char   *what,
+                        const GError *error)
+{
+  g_return_val_if_fail (error != NULL, TC_CLI_EXIT_FAILURE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_printerr ("textcast-cli: interrupted; nothing was changed\n");
+      return TC_CLI_EXIT_INTERRUPTED;
+    }
+
+  if (what != NULL)
+    return tc_cli_fail ("%s: %s", what, error->message);
+
+  return tc_cli_fail ("%s", error->message);
+}
+
+int
+tc_cli_usage_error (const char *usage,
+                    const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("textcast-cli: %s\n\n%s", message, usage);
+
+  return TC_CLI_EXIT_USAGE;
+}
+
+void
+tc_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+}
+
+GBytes *
+tc_cli_read_stdin (gsize    max_bytes,
+                   GError **error)
+{
+  g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  guint8 buffer[16384];
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if (max_bytes > 0 && bytes->len + (gsize) n > max_bytes)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       "the text on standard input is over %" G_GSIZE_FORMAT " bytes", max_bytes);
+          return NULL;
+        }
+      g_byte_array_append (bytes, buffer, n);
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+}
+
+TcContext *
+tc_cli_open_workspace (const char  *db_path,
+                       gboolean     create,
+                       GError     **error)
+{
+  g_autoptr(TcContext) context = tc_context_new (db_path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  TcRepository *repository = tc_context_get_repository (context);
+
+  if (!create && !g_file_test (tc_context_get_db_path (context), G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, TC_DB_ERROR, TC_DB_ERROR_CANT_OPEN,
+                   "no workspace at %s (import contacts or run `textcast-cli sample` first, "
+                   "or check --db)", tc_context_get_db_path (context));
+      return NULL;
+    }
+
+  tc_repository_open_async (repository, NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  if (!tc_repository_open_finish (repository, result, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code, "cannot open %s: %s",
+                   tc_context_get_db_path (context), local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&context);
+}
+
+const char *
+tc_cli_command_word (int                 argc,
+                     char              **argv,
+                     const char * const *value_options)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      gboolean takes_value = FALSE;
+
+      if (strcmp (arg, "--") == 0)
+        return i + 1 < argc ? argv[i + 1] : NULL;
+      if (arg[0] != '-' || strcmp (arg, "-") == 0)
+        return arg;
+      for (guint j = 0; value_options != NULL && value_options[j] != NULL; j++)
+        if (strcmp (arg, value_options[j]) == 0)
+          takes_value = TRUE;
+      if (takes_value)
+        i++;
+    }
+
+  return NULL;
+}
