@@ -33,9 +33,10 @@ data_path (const char *name)
  * "L<line>: field|field|…" or "L<line>: MALFORMED <reason>", with CR and
  * LF inside fields shown as \r and \n. */
 static char *
-dump_records (const char  *bytes,
-              gssize       len,
-              GError     **error)
+dump_records_full (const char  *bytes,
+                   gssize       len,
+                   gboolean     simple_lines,
+                   GError     **error)
 {
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(TcCsvReader) reader = NULL;
@@ -48,6 +49,7 @@ dump_records (const char  *bytes,
   reader = _tc_csv_reader_new_for_stream (stream, len, "test.csv", error);
   if (reader == NULL)
     return NULL;
+  _tc_csv_reader_set_simple_lines (reader, simple_lines);
 
   while (_tc_csv_reader_next (reader, &record, error))
     {
@@ -71,6 +73,14 @@ dump_records (const char  *bytes,
     return NULL;
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+dump_records (const char  *bytes,
+              gssize       len,
+              GError     **error)
+{
+  return dump_records_full (bytes, len, TRUE, error);
 }
 
 static char *
@@ -322,6 +332,51 @@ test_reader_rfc4180 (void)
       got = dump_records (c->input, -1, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (got, ==, c->expected);
+    }
+}
+
+/* The reader splits complete lines without quotes itself; libcsv must
+ * make the very same records of them. */
+static void
+test_reader_simple_lines (void)
+{
+  static const char *inputs[] = {
+    "a,b,c\n 1 , 2 ,3 \n\t4\t,\t, 6\t\n",
+    "a;b\r\n;\r\n x ; y \r\n;;;\r\nlast;\r\n",
+    "a\tb\tc\n1\t\t3\n\t\t\n \t x \t\ty\t\n",
+    "a,b\n,\n , \n,x,\n\n\r\r\n1,2,3,4,5\n",
+    "a,b\r1, 2\r\n3 ,4\n\r5,6",
+    "a,b\n1,\"2\"\n3,4\n\"5\n6\",7\n8,9\n",
+    "a,b\nx\"y,1\n2,3\n4, 5 \n",
+    "a,b\n1,\"open\n2,3\n 4 ,5\n",
+    "Phone,Name\n+1 415 555 0100 , Zo\xc3\xab  \n(030) 901820,M\xc3\xbcller\n",
+  };
+  g_autoptr(GString) generated = g_string_new ("Phone,First,Last,Tags\r\n");
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (generated, "%s+1 415 555 %04u ,%s,%s,%s\r\n",
+                            i % 7 == 0 ? " " : "", i, i % 3 ? "Ann" : "",
+                            i % 5 ? "\tLee" : "", i % 11 ? "" : "\"vip, new\"");
+
+  for (guint i = 0; i <= G_N_ELEMENTS (inputs) + G_N_ELEMENTS (reader_cases); i++)
+    {
+      const char *input;
+      g_autofree char *simple = NULL;
+      g_autofree char *libcsv = NULL;
+      GError *error = NULL;
+
+      if (i < G_N_ELEMENTS (inputs))
+        input = inputs[i];
+      else if (i < G_N_ELEMENTS (inputs) + G_N_ELEMENTS (reader_cases))
+        input = reader_cases[i - G_N_ELEMENTS (inputs)].input;
+      else
+        input = generated->str;
+
+      simple = dump_records_full (input, -1, TRUE, &error);
+      g_assert_no_error (error);
+      libcsv = dump_records_full (input, -1, FALSE, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (simple, ==, libcsv);
     }
 }
 
@@ -1479,6 +1534,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/tc/csv/reader/rfc4180", test_reader_rfc4180);
+  g_test_add_func ("/tc/csv/reader/simple-lines", test_reader_simple_lines);
   g_test_add_func ("/tc/csv/reader/delimiter", test_reader_delimiter);
   g_test_add_func ("/tc/csv/reader/runaway", test_reader_runaway);
   g_test_add_func ("/tc/csv/reader/chunks", test_reader_chunks);

@@ -15,6 +15,7 @@
 
 #include "tc-links.h"
 #include "tc-optout.h"
+#include "tc-sms.h"
 
 #define UTM_SMS "utm_source=sms&utm_medium=sms&utm_campaign=spring-sale&utm_content=b"
 
@@ -338,7 +339,7 @@ test_shorten (void)
 
   short_text = tc_links_shorten_text (text, "t.example", record_code, &recorder, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (short_text, ==, "Sale: https://t.example/c0000000. And https://t.example/c0000001!");
+  g_assert_cmpstr (short_text, ==, "Sale: https://t.example/l/c0000000. And https://t.example/l/c0000001!");
   g_assert_cmpuint (recorder.long_urls->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (recorder.long_urls, 0), ==,
                    "https://shop.example/s?utm_source=sms");
@@ -377,17 +378,17 @@ test_final_length (void)
     glong length;
   } cases[] = {
     { "Hi https://shop.example/very/long/path?x=1 bye", "t.example",
-      "Hi https://t.example/xxxxxxxx bye", 33 },
+      "Hi https://t.example/l/xxxxxxxx bye", 35 },
     { "Hi https://shop.example/very/long/path?x=1 bye", NULL,
       "Hi https://shop.example/very/long/path?x=1 bye", 46 },
     { "No link", "t.example", "No link", 7 },
     { "a www.x.example b https://y.example/z.", "go.example",
-      "a https://go.example/xxxxxxxx b https://go.example/xxxxxxxx.", 60 },
-    { "Ça https://shop.example/été", "tč.example", "Ça https://tč.example/xxxxxxxx", 30 },
+      "a https://go.example/l/xxxxxxxx b https://go.example/l/xxxxxxxx.", 64 },
+    { "Ça https://shop.example/été", "tč.example", "Ça https://tč.example/l/xxxxxxxx", 32 },
   };
 
-  g_assert_cmpint (tc_links_short_link_length ("t.example"), ==, 26);
-  g_assert_cmpint (tc_links_short_link_length ("tč.example"), ==, 27);
+  g_assert_cmpint (tc_links_short_link_length ("t.example"), ==, 28);
+  g_assert_cmpint (tc_links_short_link_length ("tč.example"), ==, 29);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -428,6 +429,14 @@ test_optout_texts (void)
       g_assert_nonnull (strstr (text, "STOP"));
       /* Each default is recognised, so it is never appended twice. */
       g_assert_true (tc_optout_has_instruction (text));
+      /* And costs no more than it must: a default outside GSM-7 would turn
+       * every promotional text in that language into UCS-2. */
+      {
+        TcSmsCount count;
+
+        g_assert_true (tc_sms_count (text, -1, &count));
+        g_assert_cmpint (count.encoding, ==, TC_SMS_ENCODING_GSM7);
+      }
     }
 
   g_assert_cmpstr (tc_optout_get_text (optout, "en"), ==, "Reply STOP to opt out");
@@ -509,7 +518,7 @@ test_optout_apply (void)
     { "Rebajas", "es_MX", "Rebajas\nResponde STOP para darte de baja" },
     { "Angebot", "de", "Angebot\nAntworte STOP zum Abmelden" },
     { "Saldi", "it", "Saldi\nRispondi STOP per annullare l'iscrizione" },
-    { "Promoção", "pt_BR", "Promoção\nResponda STOP para cancelar a inscrição" },
+    { "Promoção", "pt_BR", "Promoção\nResponda STOP para cancelar" },
     { "Uitverkoop", "nl", "Uitverkoop\nAntwoord STOP om je af te melden" },
     { "Sale. Reply STOP to opt out", "en", "Sale. Reply STOP to opt out" },
     { "Soldes. STOP au 36173", "fr", "Soldes. STOP au 36173" },

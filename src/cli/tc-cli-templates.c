@@ -305,14 +305,14 @@ read_stdin (GError **error)
     return NULL;
 
   data = g_bytes_get_data (bytes, &len);
-  if ((len > 0 && memchr (data, '\0', len) != NULL) || !g_utf8_validate_len (data, len, NULL))
+  if (len > 0 && (memchr (data, '\0', len) != NULL || !g_utf8_validate_len (data, len, NULL)))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            "the text on standard input is not UTF-8");
       return NULL;
     }
 
-  return g_strndup (data, len);
+  return g_strndup (data != NULL ? data : "", len);
 }
 
 /* Looks up @name of @kind (-1: any); TC_DB_ERROR_NOT_FOUND when there is

@@ -30,6 +30,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tc-cli-message.h"
+#include "tc-cli-settings.h"
 #include "tc-cli.h"
 #include "tc-cli-template.h"
 #include "tc-cli-templates.h"
@@ -141,6 +142,9 @@ static const char usage_text[] =
   "      Stored SMS / WhatsApp templates and snippets (textcast-cli templates --help).\n"
   "  template render --data JSON [--partials JSON] [--escape html|none]\n"
   "      Render the Mustache template on standard input (textcast-cli template --help).\n"
+  "  settings get|set|unset|list …, links shorten|stats …, serve [--port N]\n"
+  "      Workspace settings, tracked short links and the HTTP endpoint that\n"
+  "      redirects them (textcast-cli settings --help).\n"
   "\n"
   "Options:\n"
   "  --db FILE    the workspace database (before or after the command;\n"
@@ -1141,7 +1145,8 @@ main (int    argc,
    * for the command word. */
   static const char * const value_options[] = {
     "--db", "--region", "--search", "--tag", "--limit", "--offset", "--count", "--seed",
-    "--data", "--partials", "--escape", "--kind", "--name", "--purpose", "--language", NULL
+    "--data", "--partials", "--escape", "--kind", "--name", "--purpose", "--language",
+    "--domain", "--contact-phone", "--origin", "--port", NULL
   };
   static const struct {
     const char *word;
@@ -1150,6 +1155,9 @@ main (int    argc,
     { "message", tc_cli_message_main },
     { "template", tc_cli_template_main },
     { "templates", tc_cli_templates_main },
+    { "settings", tc_cli_settings_main },
+    { "links", tc_cli_settings_main },
+    { "serve", tc_cli_settings_main },
   };
   const char *word;
 

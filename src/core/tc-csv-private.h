@@ -56,6 +56,10 @@ gboolean      _tc_csv_reader_next           (TcCsvReader    *self,
  * (transfer full): the trimmed header names. */
 GStrv         _tc_csv_reader_read_header    (TcCsvReader    *self,
                                              GError        **error);
+/* For tests: FALSE hands every line to libcsv, also the complete lines
+ * without quotes that the reader otherwise splits itself. */
+void          _tc_csv_reader_set_simple_lines (TcCsvReader  *self,
+                                               gboolean      enabled);
 char          _tc_csv_reader_get_delimiter  (TcCsvReader    *self);
 /* "UTF-8", or the encoding the text was converted from. */
 const char   *_tc_csv_reader_get_encoding   (TcCsvReader    *self);

@@ -70,6 +70,7 @@ struct _TcCsvReader
   gboolean      in_record;
   guint         record_line;
   gboolean      skip_line;
+  gboolean      no_simple_lines;
   GByteArray   *pending;
 
   /* The record being assembled. */
@@ -844,9 +845,12 @@ on_field_cb (void   *s,
   TcCsvReader *self = data;
   guint offset = self->fields_buf->len;
 
-  if (s != NULL && len > 0)
-    g_byte_array_append (self->fields_buf, s, len);
-  g_byte_array_append (self->fields_buf, (const guint8 *) "", 1);
+  if (s == NULL)
+    len = 0;
+  g_byte_array_set_size (self->fields_buf, offset + len + 1);
+  if (len > 0)
+    memcpy (self->fields_buf->data + offset, s, len);
+  self->fields_buf->data[offset + len] = '\0';
   g_array_append_val (self->field_offsets, offset);
 }
 
@@ -1015,6 +1019,49 @@ emit (TcCsvReader *self,
   self->record_done = FALSE;
 }
 
+/* A complete line without a quote, outside a record, is split here
+ * rather than by libcsv (its callbacks for every byte were the reader's main
+ * cost), exactly as libcsv in strict mode does it: fields end at the
+ * delimiter, spaces and tabs (unless the tab is the delimiter) are trimmed
+ * around each field, and the line's end ends the row. @len excludes the
+ * line's end. */
+static void
+split_simple_line (TcCsvReader  *self,
+                   const guint8 *p,
+                   gsize         len)
+{
+  guint8 delimiter = (guint8) self->delimiter;
+  gsize start = 0;
+
+  for (;;)
+    {
+      const guint8 *field;
+      gsize end = start;
+      gsize field_len;
+
+      while (end < len && p[end] != delimiter)
+        end++;
+
+      field = p + start;
+      field_len = end - start;
+      while (field_len > 0 && (field[0] == ' ' || field[0] == '\t') && field[0] != delimiter)
+        {
+          field++;
+          field_len--;
+        }
+      while (field_len > 0 && (field[field_len - 1] == ' ' || field[field_len - 1] == '\t') &&
+             field[field_len - 1] != delimiter)
+        field_len--;
+      on_field_cb ((void *) field, field_len, self);
+
+      if (end >= len)
+        break;
+      start = end + 1;
+    }
+
+  on_row_cb (p[len], self);
+}
+
 static gboolean
 is_blank (const guint8 *p,
           gsize         len)
@@ -1096,6 +1143,26 @@ _tc_csv_reader_next (TcCsvReader  *self,
           self->in_record = TRUE;
           self->record_line = self->line;
           g_byte_array_set_size (self->pending, 0);
+
+          /* libcsv is between rows here, so a whole line without a quote
+           * is a row of its own. */
+          if (has_term && !self->no_simple_lines && memchr (p, '"', span_len) == NULL)
+            {
+              split_simple_line (self, p, span_len - 1);
+              advance (self, span_len);
+              if (self->record_done)
+                {
+                  emit (self, record, NULL);
+                  return TRUE;
+                }
+              continue;
+            }
+        }
+      else if (!self->in_record && !self->no_simple_lines)
+        {
+          /* A blank line between rows: libcsv would skip it. */
+          advance (self, span_len);
+          continue;
         }
       if (self->in_record)
         g_byte_array_append (self->pending, p, span_len);
@@ -1179,6 +1246,15 @@ _tc_csv_reader_read_header (TcCsvReader  *self,
     headers[i] = g_strstrip (g_strdup (record.fields[i]));
 
   return headers;
+}
+
+void
+_tc_csv_reader_set_simple_lines (TcCsvReader *self,
+                                 gboolean     enabled)
+{
+  g_return_if_fail (self != NULL);
+
+  self->no_simple_lines = !enabled;
 }
 
 char

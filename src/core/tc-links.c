@@ -557,15 +557,16 @@ tc_links_generate_code (GError **error)
  * @short_domain: the short-link host, e.g. "tc.example"
  *
  * Returns: the length in characters of any short link on @short_domain:
- *   "https://" + domain + "/" + %TC_LINKS_CODE_LENGTH
+ *   "https://" + domain + "/l/" + %TC_LINKS_CODE_LENGTH (the path that
+ *   Textcast's HTTP endpoint serves, src/net/tc-http-server.c)
  */
 glong
 tc_links_short_link_length (const char *short_domain)
 {
   g_return_val_if_fail (short_domain != NULL && short_domain[0] != '\0', 0);
 
-  return (glong) strlen ("https://") + g_utf8_strlen (short_domain, -1) + 1
-         + TC_LINKS_CODE_LENGTH;
+  return (glong) strlen ("https://") + g_utf8_strlen (short_domain, -1)
+         + (glong) strlen ("/l/") + TC_LINKS_CODE_LENGTH;
 }
 
 static char *
@@ -597,7 +598,7 @@ rewrite_links (const char  *text,
         return NULL;
 
       g_string_append_len (out, text + pos, (gssize) (span->start - pos));
-      g_string_append_printf (out, "https://%s/%s", short_domain, code);
+      g_string_append_printf (out, "https://%s/l/%s", short_domain, code);
       pos = span->end;
     }
   g_string_append (out, text + pos);
@@ -614,7 +615,7 @@ rewrite_links (const char  *text,
  * @user_data: closure for @func
  * @error: return location for a #GError
  *
- * Replaces every link of @text with "https://<short_domain>/<code>".
+ * Replaces every link of @text with "https://<short_domain>/l/<code>".
  *
  * Returns: (transfer full) (nullable): the new text, or %NULL with the
  *   error @func reported

@@ -37,7 +37,10 @@ static const struct
   { "fr", "Répondez STOP pour vous désabonner" },
   { "it", "Rispondi STOP per annullare l'iscrizione" },
   { "nl", "Antwoord STOP om je af te melden" },
-  { "pt", "Responda STOP para cancelar a inscrição" },
+  /* Not "cancelar a inscrição": ç and ã are outside GSM-7 and would make
+   * every promotional text to a Portuguese speaker UCS-2 (70 characters a
+   * segment instead of 160). Every default here must stay GSM-7. */
+  { "pt", "Responda STOP para cancelar" },
 };
 
 /* Phrases that say how to opt out, matched case-insensitively on the text

@@ -118,6 +118,7 @@ enum {
 
 enum {
   CONTACTS_CHANGED,
+  SETTINGS_CHANGED,
   N_SIGNALS
 };
 
@@ -575,9 +576,10 @@ static const char sort_index_sql[] =
 /* SQLite's sorter keeps as much as the page cache may hold in memory before
  * it writes a sorted run to a temporary file: with the writer's cache, the
  * index of a million contacts took another 64 MiB, the peak of a whole
- * import. Runs of this size sort no slower (they fit the CPU caches better:
- * 1.1 s instead of 1.7 s for a million rows here), and the page cache
- * shrinks along with them. */
+ * import. Runs of this size sort no slower (they fit the CPU caches better),
+ * the page cache shrinks along with them, and one helper thread sorts runs
+ * while the table is read (nothing else runs at the end of an import): for a
+ * million contacts here, 0.7 s and 27 MB instead of 1.7 s and 146 MB. */
 #define REBUILD_CACHE_KIB 4096
 
 static gboolean
@@ -590,9 +592,11 @@ rebuild_sort_index (TcDb    *db,
     return TRUE;
 
   ok = _tc_db_exec (db, "DROP INDEX IF EXISTS contacts_sort", error) &&
-       _tc_db_exec (db, "PRAGMA cache_size = -" G_STRINGIFY (REBUILD_CACHE_KIB), error) &&
+       _tc_db_exec (db, "PRAGMA cache_size = -" G_STRINGIFY (REBUILD_CACHE_KIB) ";"
+                        "PRAGMA threads = 1", error) &&
        _tc_db_exec (db, sort_index_sql, error);
-  if (!_tc_db_exec (db, "PRAGMA cache_size = -" G_STRINGIFY (WRITER_CACHE_KIB), ok ? error : NULL))
+  if (!_tc_db_exec (db, "PRAGMA cache_size = -" G_STRINGIFY (WRITER_CACHE_KIB) ";"
+                        "PRAGMA threads = 0", ok ? error : NULL))
     ok = FALSE;
   if (!ok)
     return FALSE;
@@ -912,10 +916,39 @@ static const char schema_3[] =
   "  PRIMARY KEY (template_id, version)"
   ") WITHOUT ROWID;";
 
+/* Version 4: workspace settings (tc-settings.c) and tracked short links
+ * (tc-short-links.c). A short link names the contact it was made for (kept
+ * as NULL when the contact is deleted, so campaign totals stay right) and
+ * where it comes from ("campaign:12:A", "template:3:v2"); each click is a
+ * row of link_clicks. */
+static const char schema_4[] =
+  "CREATE TABLE settings ("
+  "  key        TEXT PRIMARY KEY,"
+  "  value      TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE short_links ("
+  "  code       TEXT PRIMARY KEY,"
+  "  url        TEXT NOT NULL,"
+  "  contact_id INTEGER REFERENCES contacts (id) ON DELETE SET NULL,"
+  "  origin     TEXT NOT NULL DEFAULT '',"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX short_links_origin ON short_links (origin);"
+  "CREATE INDEX short_links_contact ON short_links (contact_id);"
+  "CREATE TABLE link_clicks ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  code       TEXT NOT NULL REFERENCES short_links (code) ON DELETE CASCADE,"
+  "  clicked_at INTEGER NOT NULL,"
+  "  user_agent TEXT NOT NULL DEFAULT ''"
+  ");"
+  "CREATE INDEX link_clicks_code ON link_clicks (code);";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
   schema_3,
+  schema_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TC_REPOSITORY_SCHEMA_VERSION);
@@ -2051,6 +2084,15 @@ tc_repository_class_init (TcRepositoryClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /* Emitted by tc-settings.c, on the caller's main context, after a
+   * setting was stored or removed; the detail is the key. */
+  signals[SETTINGS_CHANGED] =
+    g_signal_new ("settings-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

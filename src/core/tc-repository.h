@@ -44,7 +44,7 @@ GQuark tc_db_error_quark (void);
 G_DECLARE_FINAL_TYPE (TcRepository, tc_repository, TC, REPOSITORY, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define TC_REPOSITORY_SCHEMA_VERSION 3
+#define TC_REPOSITORY_SCHEMA_VERSION 4
 
 /*
  * A workspace database. One worker thread owns the connection that writes;
@@ -58,6 +58,10 @@ G_DECLARE_FINAL_TYPE (TcRepository, tc_repository, TC, REPOSITORY, GObject)
  *                          change to contacts, tags or consents (and once
  *                          when opening succeeds, so that lists created
  *                          before then load).
+ *   "settings-changed" (const char *key)
+ *                          emitted on the main context after
+ *                          tc_settings_set_async() stored or removed @key
+ *                          (tc-settings.h).
  */
 
 TcRepository *tc_repository_new                  (const char           *path);

@@ -140,6 +140,7 @@ tc_application_startup (GApplication *app)
   static const char *import_accels[] = { "<Control>i", NULL };
   static const char *export_accels[] = { "<Control>e", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   GSettingsSchemaSource *source;
   g_autoptr(GSettingsSchema) schema = NULL;
 
@@ -166,6 +167,7 @@ tc_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.import", import_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.export", export_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.preferences", preferences_accels);
 }
 
 static void

@@ -17,7 +17,9 @@
 #include "tc-editor-logic.h"
 #include "tc-gui-util.h"
 #include "tc-mustache.h"
+#include "tc-optout.h"
 #include "tc-repository.h"
+#include "tc-settings.h"
 #include "tc-sms-editor.h"
 #include "tc-template-store.h"
 
@@ -47,7 +49,8 @@ struct _TcSmsEditor
   GtkLabel           *optout_label;
   GtkDropDown        *contact_dropdown;
   GtkLabel           *preview_label;
-  GtkLabel           *preview_counter_label;
+  GtkLabel           *links_label;
+  GtkWidget          *brand_button;
   GtkBox             *warnings_box;
 
   TcRepository       *repository;
@@ -61,6 +64,10 @@ struct _TcSmsEditor
   GStrv               attribute_names;
   TcMustachePartials *partials;
   JsonObject         *event;
+  /* The workspace settings (brand, links, opt-out), key → value; NULL
+   * until loaded, then read again whenever one changes. */
+  GHashTable         *settings;
+  TcOptout           *optout;
 
   /* TEXTCAST_TEST_STATE_FILE, and what was written there last. */
   char               *state_file;
@@ -157,31 +164,87 @@ update_title (TcSmsEditor *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-static JsonNode *
-preview_vars (TcSmsEditor *self)
+static TcContact *
+preview_contact (TcSmsEditor *self)
 {
   guint selected = gtk_drop_down_get_selected (self->contact_dropdown);
 
   if (self->contacts != NULL && selected < self->contacts->len)
-    return tc_mustache_vars_new_for_contact (g_ptr_array_index (self->contacts, selected),
-                                             _("Your Brand"), self->event);
+    return g_ptr_array_index (self->contacts, selected);
 
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  return NULL;
+}
+
+/* The brand comes from the settings, through the options. */
+static JsonNode *
+preview_vars (TcSmsEditor *self)
+{
+  TcContact *contact = preview_contact (self);
+  JsonNode *vars;
+
+  if (contact != NULL)
+    return tc_mustache_vars_new_for_contact (contact, NULL, self->event);
+
+  vars = json_node_init_object (json_node_alloc (), json_object_new ());
+  json_object_set_object_member (json_node_get_object (vars), "event", json_object_ref (self->event));
+
+  return vars;
+}
+
+static const char *
+get_setting (TcSmsEditor *self,
+             const char  *key)
+{
+  const char *value;
+
+  if (self->settings == NULL)
+    return NULL;
+
+  value = g_hash_table_lookup (self->settings, key);
+  return value != NULL && value[0] != '\0' ? value : NULL;
+}
+
+/* Fills @options for the preview contact; the strings stay owned by the
+ * editor and the contact. */
+static void
+get_options (TcSmsEditor        *self,
+             TcEditorSmsOptions *options)
+{
+  TcContact *contact = preview_contact (self);
+  const char *language = gtk_editable_get_text (GTK_EDITABLE (self->language_row));
+
+  /* The template's language, else the contact's. */
+  if (language[0] == '\0' && contact != NULL)
+    language = tc_contact_get_language (contact);
+
+  memset (options, 0, sizeof *options);
+  options->promotional = is_promotional (self);
+  options->language = language;
+  options->optout = self->optout;
+  options->optout_every_message = tc_editor_settings_get_boolean (self->settings,
+                                                                  TC_SETTING_OPTOUT_EVERY_MESSAGE, TRUE);
+  options->brand = get_setting (self, TC_SETTING_BRAND_NAME);
+  options->campaign = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+  options->short_domain = get_setting (self, TC_SETTING_SHORT_LINK_DOMAIN);
 }
 
 static void
-update_preview (TcSmsEditor *self,
-                const char  *text)
+update_preview (TcSmsEditor              *self,
+                const TcEditorPreview    *preview,
+                const TcEditorSmsOptions *options)
 {
-  g_autoptr(JsonNode) vars = preview_vars (self);
-  g_autoptr(TcEditorPreview) preview = NULL;
   GtkWidget *child;
 
-  preview = tc_editor_preview_new (text, vars, self->partials, is_promotional (self),
-                                   gtk_editable_get_text (GTK_EDITABLE (self->language_row)));
-
   gtk_label_set_text (self->preview_label, preview->text != NULL ? preview->text : "");
-  gtk_label_set_text (self->preview_counter_label, preview->counter != NULL ? preview->counter : "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->links_label), preview->has_links);
+  if (preview->has_links)
+    {
+      g_autofree char *note = tc_editor_links_note (options->short_domain);
+
+      gtk_label_set_text (self->links_label, note);
+    }
+  gtk_widget_set_visible (self->brand_button, preview->needs_brand);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_box))) != NULL)
     gtk_box_remove (self->warnings_box, child);
@@ -209,15 +272,22 @@ update (TcSmsEditor *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
   g_autofree char *text = NULL;
+  g_autofree char *recipient = NULL;
   g_autoptr(TcEditorSmsState) state = NULL;
+  g_autoptr(JsonNode) vars = NULL;
+  TcEditorSmsOptions options;
   GtkTextIter start, end;
 
   if (self->filling || self->template == NULL)
     return;
 
   text = get_text (self);
-  state = tc_editor_sms_state_new (text, is_promotional (self),
-                                   gtk_editable_get_text (GTK_EDITABLE (self->language_row)));
+  vars = preview_vars (self);
+  recipient = tc_editor_recipient_name (preview_contact (self));
+  get_options (self, &options);
+  /* The counter is about what the preview contact gets; the highlights
+   * are about what the author typed. */
+  state = tc_editor_sms_state_new_full (text, vars, self->partials, recipient, &options);
 
   gtk_label_set_text (self->counter_label, state->counter);
   write_state (self, state->counter);
@@ -246,7 +316,8 @@ update (TcSmsEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->optout_label), state->optout_note != NULL);
   gtk_label_set_text (self->optout_label, state->optout_note != NULL ? state->optout_note : "");
 
-  update_preview (self, text);
+  if (state->preview != NULL)
+    update_preview (self, state->preview, &options);
 }
 
 static void
@@ -499,6 +570,48 @@ on_snippets_listed_cb (GObject      *object,
   update (self);
 }
 
+static void
+on_settings_loaded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(TcSmsEditor) self = user_data;
+  g_autoptr(GHashTable) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  settings = tc_settings_get_all_finish (TC_REPOSITORY (object), result, &error);
+  if (settings == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No workspace settings for the preview: %s", error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->settings, g_hash_table_unref);
+  self->settings = g_steal_pointer (&settings);
+  g_clear_pointer (&self->optout, tc_optout_free);
+  self->optout = tc_editor_optout_from_settings (self->settings);
+  update (self);
+}
+
+static void
+load_settings (TcSmsEditor *self)
+{
+  if (self->repository == NULL)
+    return;
+
+  tc_settings_get_all_async (self->repository, "", self->cancellable,
+                             on_settings_loaded_cb, g_object_ref (self));
+}
+
+/* Preferences saved a setting: the preview follows at once. */
+static void
+on_settings_changed_cb (TcSmsEditor *self)
+{
+  if (self->template != NULL)
+    load_settings (self);
+}
+
 static char *
 contact_label (TcContact *contact)
 {
@@ -663,6 +776,8 @@ tc_sms_editor_dispose (GObject *object)
   g_clear_pointer (&self->contacts, g_ptr_array_unref);
   g_clear_pointer (&self->partials, tc_mustache_partials_unref);
   g_clear_pointer (&self->event, json_object_unref);
+  g_clear_pointer (&self->settings, g_hash_table_unref);
+  g_clear_pointer (&self->optout, tc_optout_free);
 
   G_OBJECT_CLASS (tc_sms_editor_parent_class)->dispose (object);
 }
@@ -715,7 +830,8 @@ tc_sms_editor_class_init (TcSmsEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, optout_label);
   gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, contact_dropdown);
   gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, preview_label);
-  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, preview_counter_label);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, links_label);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, brand_button);
   gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, warnings_box);
   gtk_widget_class_bind_template_callback (widget_class, on_text_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_name_row_changed_cb);
@@ -783,7 +899,14 @@ tc_sms_editor_edit (TcSmsEditor  *self,
   self->saving = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", TRUE);
 
-  g_set_object (&self->repository, repository);
+  if (self->repository != repository)
+    {
+      if (self->repository != NULL)
+        g_signal_handlers_disconnect_by_func (self->repository, on_settings_changed_cb, self);
+      g_set_object (&self->repository, repository);
+      g_signal_connect_object (repository, "settings-changed", G_CALLBACK (on_settings_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
   g_clear_object (&self->template);
   self->template = tc_template_copy (template);
   snippet = is_snippet (self);
@@ -809,6 +932,7 @@ tc_sms_editor_edit (TcSmsEditor  *self,
                                       on_snippets_listed_cb, g_object_ref (self));
   tc_repository_list_attribute_names_async (repository, self->cancellable,
                                             on_attribute_names_cb, g_object_ref (self));
+  load_settings (self);
 }
 
 void

@@ -17,10 +17,13 @@
 #include "tc-context.h"
 #include "tc-gui-util.h"
 #include "tc-import-dialog.h"
+#include "tc-preferences-window.h"
 #include "tc-repository.h"
 #include "tc-sample.h"
 #include "tc-templates-page.h"
 #include "tc-window.h"
+#include "tc-http-server.h"
+#include "tc-settings.h"
 
 #define SAMPLE_CONTACTS 300
 #define SAMPLE_SEED     20260301u
@@ -53,6 +56,9 @@ struct _TcWindow
   /* A CSV file to import once the workspace is open. */
   GFile                *pending_import;
   GtkFileChooserNative *export_chooser;
+  /* Textcast's HTTP endpoint (tracked short links): it listens while a
+   * short-link domain is set, and follows changes to the settings. */
+  TcHttpServer         *http_server;
 
   guint                 sample : 1;
   guint                 opened : 1;
@@ -99,6 +105,7 @@ set_workspace_actions_enabled (TcWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sample", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", enabled);
 }
 
 static void
@@ -204,6 +211,73 @@ on_initial_count_cb (GObject      *object,
 }
 
 static void
+on_http_server_started_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(TcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tc_http_server_start_finish (TC_HTTP_SERVER (object), result, &error))
+    {
+      g_debug ("Tracked links served on %s:%u",
+               tc_http_server_get_address (TC_HTTP_SERVER (object)),
+               tc_http_server_get_port (TC_HTTP_SERVER (object)));
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Say what it means for the user and what to do; the details go to the
+   * log for whoever helps them. */
+  g_message ("Could not start the HTTP endpoint: %s", error->message);
+  tc_window_add_toast (self, _("Clicks are not being counted: Textcast could not open its link "
+                               "address. Choose another port in Preferences → Links."));
+}
+
+static void
+on_short_link_domain_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(TcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *domain = NULL;
+
+  domain = tc_settings_get_finish (TC_REPOSITORY (object), result, &error);
+  if (error != NULL || g_cancellable_is_cancelled (self->cancellable) ||
+      self->http_server == NULL)
+    return;
+
+  /* Restart from scratch: the port or address may have changed. */
+  tc_http_server_stop (self->http_server);
+  if (domain == NULL || domain[0] == '\0')
+    return;
+
+  tc_http_server_start_async (self->http_server, -1, self->cancellable,
+                              on_http_server_started_cb, g_object_ref (self));
+}
+
+static void
+update_http_server (TcWindow *self)
+{
+  tc_settings_get_async (get_repository (self), TC_SETTING_SHORT_LINK_DOMAIN,
+                         self->cancellable, on_short_link_domain_cb, g_object_ref (self));
+}
+
+static void
+on_settings_changed_cb (TcWindow     *self,
+                        const char   *key,
+                        TcRepository *repository)
+{
+  if (g_strcmp0 (key, TC_SETTING_SHORT_LINK_DOMAIN) == 0 ||
+      g_strcmp0 (key, TC_SETTING_HTTP_PORT) == 0 ||
+      g_strcmp0 (key, TC_SETTING_HTTP_ADDRESS) == 0)
+    update_http_server (self);
+}
+
+static void
 on_repository_opened_cb (GObject      *object,
                          GAsyncResult *result,
                          gpointer      user_data)
@@ -222,6 +296,10 @@ on_repository_opened_cb (GObject      *object,
     return;
 
   self->opened = TRUE;
+  self->http_server = tc_http_server_new (get_repository (self));
+  g_signal_connect_object (get_repository (self), "settings-changed",
+                           G_CALLBACK (on_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  update_http_server (self);
   tc_contacts_page_set_repository (self->contacts_page, get_repository (self));
   tc_templates_page_set_repository (self->templates_page, get_repository (self));
 
@@ -572,6 +650,19 @@ section_action (GtkWidget  *widget,
     }
 }
 
+/* Ctrl+comma. */
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TcWindow *self = TC_WINDOW (widget);
+  TcPreferencesWindow *preferences;
+
+  preferences = tc_preferences_window_new (GTK_WINDOW (self), get_repository (self));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static void
 show_sidebar_action (GtkWidget  *widget,
                      const char *action_name,
@@ -663,6 +754,9 @@ tc_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_WINDOW);
 
+  if (self->http_server != NULL)
+    tc_http_server_stop (self->http_server);
+  g_clear_object (&self->http_server);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->pending_import);
@@ -724,6 +818,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.section-contacts", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.section-templates", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
                                        "win.show-contacts", NULL);

@@ -208,6 +208,337 @@ test_preview (void)
 }
 
 static void
+test_final_text_full (void)
+{
+  g_autoptr(TcOptout) custom = tc_optout_new ();
+  const struct {
+    const char *text;
+    gboolean    promotional;
+    const char *language;
+    gboolean    custom_optout;
+    const char *campaign;
+    const char *short_domain;
+    const char *final;
+  } cases[] = {
+    /* Not promotional, no links: as it is. */
+    { "Your order shipped", FALSE, "en", FALSE, NULL, NULL, "Your order shipped" },
+    /* The instruction of the language, built-in or configured. */
+    { "Sale", TRUE, "fr", FALSE, NULL, NULL, "Sale\nRépondez STOP pour vous désabonner" },
+    { "Sale", TRUE, "fr", TRUE, NULL, NULL, "Sale\nSTOP au 36180" },
+    { "Sale", TRUE, "de", TRUE, NULL, NULL, "Sale\nAntworte STOP zum Abmelden" },
+    /* No language: English. */
+    { "Sale", TRUE, NULL, FALSE, NULL, NULL, "Sale\nReply STOP to opt out" },
+    /* Links get UTM tags, with the campaign slug... */
+    { "See https://shop.example/a?x=1#top", FALSE, NULL, FALSE, "Spring Sale", NULL,
+      "See https://shop.example/a?x=1&utm_source=sms&utm_medium=sms&utm_campaign=spring-sale#top" },
+    { "See https://shop.example/a", FALSE, NULL, FALSE, NULL, NULL,
+      "See https://shop.example/a?utm_source=sms&utm_medium=sms" },
+    /* ...then become short links when a domain is set. */
+    { "See https://shop.example/a", TRUE, "en", FALSE, "Spring Sale", "go.shop.example",
+      "See https://go.shop.example/l/xxxxxxxx\nReply STOP to opt out" },
+    { "", FALSE, NULL, FALSE, "x", "go.shop.example", "" },
+  };
+
+  tc_optout_set_text (custom, "fr", "STOP au 36180");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TcEditorSmsOptions options = { 0 };
+      g_autofree char *final = NULL;
+
+      options.promotional = cases[i].promotional;
+      options.language = cases[i].language;
+      options.optout = cases[i].custom_optout ? custom : NULL;
+      options.optout_every_message = TRUE;
+      options.campaign = cases[i].campaign;
+      options.short_domain = cases[i].short_domain;
+      final = tc_editor_final_text_full (cases[i].text, &options);
+      g_assert_cmpstr (final, ==, cases[i].final);
+    }
+}
+
+static void
+test_preview_full (void)
+{
+  g_autoptr(JsonNode) vars = json_from_string ("{\"first_name\":\"Ana\",\"brand\":null}", NULL);
+  const struct {
+    const char *source;
+    const char *brand;
+    const char *short_domain;
+    const char *text;
+    gboolean    needs_brand;
+    gboolean    has_links;
+    guint       n_warnings;
+  } cases[] = {
+    { "{{brand}}: hi {{first_name}}", "Acme", NULL, "Acme: hi Ana", FALSE, FALSE, 0 },
+    /* No brand name set: a placeholder, and a hint rather than a warning. */
+    { "{{brand}}: hi {{first_name}}", NULL, NULL, "Your Brand: hi Ana", TRUE, FALSE, 0 },
+    { "{{brand}}: hi {{first_name}}", "", NULL, "Your Brand: hi Ana", TRUE, FALSE, 0 },
+    /* A fallback written by hand is used as it is. */
+    { "{{brand|Our shop}}: hi", NULL, NULL, "Our shop: hi", FALSE, FALSE, 0 },
+    /* Not used: no hint. */
+    { "Hi {{first_name}}", NULL, NULL, "Hi Ana", FALSE, FALSE, 0 },
+    /* Other missing variables are still reported. */
+    { "{{brand}} {{last_name}}", NULL, NULL, "Your Brand ", TRUE, FALSE, 1 },
+    /* The link in its final form. */
+    { "{{brand}} www.shop.example", "Acme", "go.shop.example",
+      "Acme https://go.shop.example/l/xxxxxxxx", FALSE, TRUE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TcEditorSmsOptions options = { 0 };
+      g_autoptr(TcEditorPreview) preview = NULL;
+      TcSmsCount count;
+
+      options.brand = cases[i].brand;
+      options.short_domain = cases[i].short_domain;
+      preview = tc_editor_preview_new_full (cases[i].source, vars, NULL, &options);
+      g_assert_cmpstr (preview->text, ==, cases[i].text);
+      g_assert_cmpint (preview->needs_brand, ==, cases[i].needs_brand);
+      g_assert_cmpint (preview->has_links, ==, cases[i].has_links);
+      g_assert_cmpuint (preview->warnings->len, ==, cases[i].n_warnings);
+      g_assert_false (preview->optout_added);
+      g_assert_true (tc_sms_count (preview->text, -1, &count));
+      g_assert_cmpuint (preview->count.units, ==, count.units);
+      g_assert_cmpuint (preview->count.segments, ==, count.segments);
+    }
+
+  /* The caller's data is left alone. */
+  g_assert_true (json_node_is_null (json_object_get_member (json_node_get_object (vars), "brand")));
+}
+
+static void
+test_sms_state_full (void)
+{
+  g_autofree char *a140 = repeat ("a", 140);
+  g_autofree char *long_source = g_strconcat (a140, " {{first_name}} it’s", NULL);
+  g_autoptr(JsonNode) vars = json_from_string ("{\"first_name\":\"Maria Clara\"}", NULL);
+  TcEditorSmsOptions options = { 0 };
+  g_autoptr(TcEditorSmsState) typed = NULL;
+  g_autoptr(TcEditorSmsState) nobody = NULL;
+  g_autoptr(TcEditorSmsState) broken = NULL;
+  g_autoptr(TcEditorSmsState) saves = NULL;
+  g_autoptr(TcEditorSmsState) first_only = NULL;
+
+  options.promotional = TRUE;
+  options.language = "en";
+  options.optout_every_message = TRUE;
+
+  /* The counter is about the rendered text: “Hi Maria Clara” (14), a new
+   * line and the instruction (21) are 36 septets, not the 43 typed. */
+  typed = tc_editor_sms_state_new_full ("Hi {{first_name|there}}", vars, NULL, "Maria Clara", &options);
+  g_assert_cmpstr (typed->counter, ==, "For Maria Clara: GSM-7 · 1 segment · 124 characters left in this segment");
+  g_assert_cmpuint (typed->count.units, ==, 36);
+  g_assert_cmpstr (typed->optout_note, ==, "“Reply STOP to opt out” is added");
+  g_assert_nonnull (typed->preview);
+  g_assert_cmpstr (typed->preview->text, ==, "Hi Maria Clara\nReply STOP to opt out");
+
+  nobody = tc_editor_sms_state_new_full ("Hi {{first_name|there}}", NULL, NULL, NULL, &options);
+  g_assert_cmpstr (nobody->counter, ==,
+                   "For a contact without details: GSM-7 · 1 segment · 130 characters left in this segment");
+
+  /* A mistake: the typed text is counted, and said to be: 15 characters,
+   * the braces two septets each, a new line and 21: 39. */
+  broken = tc_editor_sms_state_new_full ("Hi {{first_name", vars, NULL, "Maria Clara", &options);
+  g_assert_cmpstr (broken->counter, ==, "As typed: GSM-7 · 1 segment · 121 characters left in this segment");
+  g_assert_null (broken->preview->text);
+
+  /* The highlight is where the author typed it (offset 158 of the
+   * source); the replacement saves a segment of the rendered text: 140 + 1
+   * + 11 + 5 + 1 + 21 = 179 units are 3 UCS-2 segments, 179 septets 2. */
+  saves = tc_editor_sms_state_new_full (long_source, vars, NULL, "Maria Clara", &options);
+  g_assert_cmpuint (saves->highlights->len, ==, 1);
+  g_assert_cmpuint (g_array_index (saves->highlights, TcEditorRange, 0).start, ==, 158);
+  g_assert_cmpuint (saves->count.segments, ==, 3);
+  g_assert_cmpstr (saves->replace_label, ==, "Replace 1 character (saves 1 segment)");
+
+  /* Off, the instruction is still counted: the first message has it. */
+  options.optout_every_message = FALSE;
+  first_only = tc_editor_sms_state_new_full ("Hi", vars, NULL, "Maria Clara", &options);
+  g_assert_cmpuint (first_only->count.units, ==, 24);
+  g_assert_cmpstr (first_only->optout_note, ==,
+                   "“Reply STOP to opt out” is added to the first message to each contact, and counted here");
+}
+
+static void
+test_notes (void)
+{
+  g_autofree char *tracked = tc_editor_links_note ("go.shop.example");
+  g_autofree char *untracked = tc_editor_links_note (NULL);
+  g_autofree char *empty = tc_editor_links_note ("");
+  g_autoptr(TcContact) full = tc_contact_new ();
+  g_autoptr(TcContact) last_only = tc_contact_new ();
+  g_autoptr(TcContact) phone_only = tc_contact_new ();
+  g_autofree char *name_full = NULL;
+  g_autofree char *name_last = NULL;
+  g_autofree char *name_phone = NULL;
+  TcEditorSmsOptions options = { 0 };
+  g_autofree char *transactional = NULL;
+
+  g_assert_cmpstr (tracked, ==, "Links are shortened to go.shop.example/… and clicks are counted");
+  g_assert_cmpstr (untracked, ==, "Links get UTM tags; clicks are not tracked (no short-link domain set)");
+  g_assert_cmpstr (empty, ==, untracked);
+
+  tc_contact_set_first_name (full, "Maria Clara");
+  tc_contact_set_last_name (full, "Almeida");
+  tc_contact_set_last_name (last_only, "Almeida");
+  tc_contact_set_phone (phone_only, "+351912345678");
+  name_full = tc_editor_recipient_name (full);
+  name_last = tc_editor_recipient_name (last_only);
+  name_phone = tc_editor_recipient_name (phone_only);
+  g_assert_cmpstr (name_full, ==, "Maria Clara");
+  g_assert_cmpstr (name_last, ==, "Almeida");
+  g_assert_cmpstr (name_phone, ==, "+351912345678");
+  g_assert_null (tc_editor_recipient_name (NULL));
+
+  transactional = tc_editor_optout_note (&options);
+  g_assert_null (transactional);
+}
+
+static void
+test_settings (void)
+{
+  g_autoptr(GHashTable) settings = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TcOptout) optout = NULL;
+  g_autoptr(TcOptout) defaults = tc_editor_optout_from_settings (NULL);
+  const struct {
+    const char *value;
+    gboolean    default_value;
+    gboolean    result;
+  } booleans[] = {
+    { NULL, TRUE, TRUE },
+    { NULL, FALSE, FALSE },
+    { "true", FALSE, TRUE },
+    { "FALSE", TRUE, FALSE },
+    { "false", TRUE, FALSE },
+    /* Anything else is the default, not a guess. */
+    { "yes", FALSE, FALSE },
+    { "", TRUE, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (booleans); i++)
+    {
+      if (booleans[i].value != NULL)
+        g_hash_table_insert (settings, (gpointer) "optout.every_message", (gpointer) booleans[i].value);
+      else
+        g_hash_table_remove (settings, "optout.every_message");
+      g_assert_cmpint (tc_editor_settings_get_boolean (settings, "optout.every_message",
+                                                       booleans[i].default_value),
+                       ==, booleans[i].result);
+    }
+  g_assert_true (tc_editor_settings_get_boolean (NULL, "optout.every_message", TRUE));
+
+  g_hash_table_insert (settings, (gpointer) "optout.text.fr", (gpointer) " STOP au 36180 ");
+  g_hash_table_insert (settings, (gpointer) "optout.text.de", (gpointer) "  ");
+  g_hash_table_insert (settings, (gpointer) "optout.text.", (gpointer) "Nobody");
+  g_hash_table_insert (settings, (gpointer) "brand.name", (gpointer) "Acme");
+  optout = tc_editor_optout_from_settings (settings);
+  g_assert_cmpstr (tc_optout_get_text (optout, "fr"), ==, "STOP au 36180");
+  g_assert_cmpstr (tc_optout_get_text (optout, "fr_CA"), ==, "STOP au 36180");
+  /* Blank: the built-in text stays. */
+  g_assert_cmpstr (tc_optout_get_text (optout, "de"), ==, "Antworte STOP zum Abmelden");
+  g_assert_cmpstr (tc_optout_get_text (optout, "en"), ==, "Reply STOP to opt out");
+  g_assert_cmpstr (tc_optout_get_text (defaults, "fr"), ==, "Répondez STOP pour vous désabonner");
+}
+
+static void
+test_check_short_domain (void)
+{
+  const struct {
+    const char *input;
+    gboolean    ok;
+    const char *domain;
+    const char *message;
+  } cases[] = {
+    { "go.shop.example", TRUE, "go.shop.example", NULL },
+    { "  Go.Shop.Example  ", TRUE, "go.shop.example", NULL },
+    { "", TRUE, "", NULL },
+    { "   ", TRUE, "", NULL },
+    { "go.shop.example.", TRUE, "go.shop.example", NULL },
+    { "a-b.c9.example", TRUE, "a-b.c9.example", NULL },
+    /* A pasted link: only the host is kept, and the user is told. */
+    { "https://go.shop.example/", TRUE, "go.shop.example",
+      "Only the host name “go.shop.example” is kept: Textcast adds https:// and the link code itself." },
+    { "HTTP://go.shop.example/abc?x=1#y", TRUE, "go.shop.example",
+      "Only the host name “go.shop.example” is kept: Textcast adds https:// and the link code itself." },
+    { "go.shop.example/l", TRUE, "go.shop.example",
+      "Only the host name “go.shop.example” is kept: Textcast adds https:// and the link code itself." },
+    /* Letters outside ASCII are stored in the form SMS can carry. */
+    { "go.café.example", TRUE, "go.xn--caf-dma.example",
+      "Saved as “go.xn--caf-dma.example”, the form that keeps the SMS in GSM-7." },
+    { "https://", FALSE, NULL, "Enter a host name such as go.shop.example" },
+    { "shop", FALSE, NULL, "Use a full host name with a dot, like go.shop.example" },
+    { "go.shop.example:8642", FALSE, NULL,
+      "Leave out the port: short links use the standard port of https://" },
+    { "me@go.shop.example", FALSE, NULL,
+      "Enter only a host name such as go.shop.example, without a user name" },
+    { "go shop.example", FALSE, NULL, "A host name has no spaces, like go.shop.example" },
+    { "192.168.1.20", FALSE, NULL,
+      "Use a host name such as go.shop.example: phones and carriers distrust links to bare IP addresses" },
+    { "go..example", FALSE, NULL,
+      "“go..example” is not a host name: use letters, digits, hyphens and dots, like go.shop.example" },
+    { "-go.example", FALSE, NULL,
+      "“-go.example” is not a host name: use letters, digits, hyphens and dots, like go.shop.example" },
+    { "go_links.example", FALSE, NULL,
+      "“go_links.example” is not a host name: use letters, digits, hyphens and dots, like go.shop.example" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *domain = NULL;
+      g_autofree char *message = NULL;
+      gboolean ok = tc_editor_check_short_domain (cases[i].input, &domain, &message);
+
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      g_assert_cmpstr (domain, ==, cases[i].domain);
+      g_assert_cmpstr (message, ==, cases[i].message);
+    }
+
+  {
+    /* 64 characters in one label is one too many. */
+    g_autofree char *label = repeat ("a", 64);
+    g_autofree char *host = g_strconcat (label, ".example", NULL);
+    g_autofree char *domain = NULL;
+    g_autofree char *message = NULL;
+
+    g_assert_false (tc_editor_check_short_domain (host, &domain, &message));
+    g_assert_null (domain);
+    g_assert_nonnull (message);
+  }
+}
+
+static void
+test_check_port (void)
+{
+  const struct {
+    double   port;
+    gboolean ok;
+  } cases[] = {
+    { 8642, TRUE },
+    { 1024, TRUE },
+    { 65535, TRUE },
+    { 1023, FALSE },
+    { 80, FALSE },
+    { 0, FALSE },
+    { 65536, FALSE },
+    { 8642.5, FALSE },
+    { -1, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = NULL;
+
+      g_assert_cmpint (tc_editor_check_port (cases[i].port, &message), ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_null (message);
+      else
+        g_assert_cmpstr (message, ==, "Use a port from 1024 to 65535: lower ones need administrator rights");
+    }
+}
+
+static void
 test_variable_tags (void)
 {
   g_autofree char *tag = tc_editor_variable_tag ("event.cart_url");
@@ -284,6 +615,13 @@ main (int    argc,
   g_test_add_func ("/tc/editor/sms-replace", test_sms_state_replace);
   g_test_add_func ("/tc/editor/missing-warning", test_missing_warning);
   g_test_add_func ("/tc/editor/preview", test_preview);
+  g_test_add_func ("/tc/editor/final-text-full", test_final_text_full);
+  g_test_add_func ("/tc/editor/preview-full", test_preview_full);
+  g_test_add_func ("/tc/editor/sms-state-full", test_sms_state_full);
+  g_test_add_func ("/tc/editor/notes", test_notes);
+  g_test_add_func ("/tc/editor/settings", test_settings);
+  g_test_add_func ("/tc/editor/check-short-domain", test_check_short_domain);
+  g_test_add_func ("/tc/editor/check-port", test_check_port);
   g_test_add_func ("/tc/editor/variable-tags", test_variable_tags);
   g_test_add_func ("/tc/editor/wa-examples", test_wa_examples);
   g_test_add_func ("/tc/editor/write-state", test_write_state);

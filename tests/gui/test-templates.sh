@@ -2,8 +2,9 @@
 # test-templates.sh: drives the real `textcast` under Xvfb with xdotool
 # through the Templates section: a new SMS template, typed text, the live
 # counter (read from TEXTCAST_TEST_STATE_FILE, which the SMS editor writes
-# whenever its counter line changes), the one-click UCS-2 fix, saving, a
-# second version, and what was stored, checked with textcast-cli.
+# whenever its counter line changes: it counts the message as the preview
+# contact gets it), the one-click UCS-2 fix, saving, a second version, and
+# what was stored, checked with textcast-cli.
 #
 # SPDX-FileCopyrightText: 2026 The Textcast authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -138,8 +139,20 @@ shot 01-empty
 step "Ctrl+N: a new SMS template"
 xdotool key --clearmodifiers ctrl+n
 sleep 1
-expect_state "^GSM-7 · 1 segment · 139 characters left in this segment$"
 [ ! -s "$STATE" ] && fail "the editor wrote no counter"
+# The first sample contact, Maria Clara, speaks Portuguese: without a
+# template language hers is the opt-out text, “Responda STOP para
+# cancelar” (27 characters).
+expect_state "^For Maria Clara: GSM-7 · 1 segment · 133 characters left in this segment$"
+
+step "the template's language, English, wins over the contact's"
+# From the message text back to the Language row: past Insert Snippet and
+# Insert Variable.
+xdotool key --clearmodifiers shift+Tab shift+Tab shift+Tab
+xdotool type --delay 20 "en"
+xdotool key --clearmodifiers Tab Tab Tab
+# Just “Reply STOP to opt out” (21).
+expect_state "^For Maria Clara: GSM-7 · 1 segment · 139 characters left in this segment$"
 
 # type_unicode HEX: types one character by its code point with GTK's
 # Ctrl+Shift+U input (xdotool's own Unicode typing needs spare keycodes,
@@ -152,9 +165,10 @@ type_unicode () {
 
 step "type the message"
 xdotool type --delay 5 "Hi {{first_name|there}}, 20% off today"
-# 38 characters, of which { } | are two septets each (5 more), a new line
-# and “Reply STOP to opt out” (21): 65 septets.
-expect_state "^GSM-7 · 1 segment · 95 characters left in this segment$"
+# Counted as Maria Clara gets it: “Hi Maria Clara, 20% off today” (29), a
+# new line and “Reply STOP to opt out” (21): 51 septets. (The typed text,
+# with { } | at two septets each, would be 65.)
+expect_state "^For Maria Clara: GSM-7 · 1 segment · 109 characters left in this segment$"
 shot 02-gsm
 
 step "a dash and a curly apostrophe make it UCS-2"
@@ -163,14 +177,14 @@ type_unicode 2013
 xdotool type --delay 5 " it"
 type_unicode 2019
 xdotool type --delay 5 "s on us"
-# 38 + 13 characters, a new line and 21: 73 UTF-16 units, 2 segments.
-expect_state "^UCS-2 because of “–”, “’” · 2 segments · 61 characters left in this segment$"
+# 29 + 13 characters, a new line and 21: 64 UTF-16 units, 1 segment of 70.
+expect_state "^For Maria Clara: UCS-2 because of “–”, “’” · 1 segment · 6 characters left in this segment$"
 shot 03-ucs2
 
-step "Alt+R: replace them (saves a segment)"
+step "Alt+R: replace them (back to GSM-7)"
 xdotool key --clearmodifiers alt+r
-# 51 characters + 5 for { } |, a new line and 21.
-expect_state "^GSM-7 · 1 segment · 82 characters left in this segment$"
+# The same 64 characters, now septets.
+expect_state "^For Maria Clara: GSM-7 · 1 segment · 96 characters left in this segment$"
 shot 04-replaced
 
 step "Ctrl+S: save, version 1"
@@ -195,8 +209,10 @@ assert "it'"'"'s on us" in body, body
 
 step "more text, saved again: version 2, version 1 kept"
 xdotool type --delay 5 " See {{event.cart_url}}"
-# 23 more characters, 4 of them braces: 27 septets.
-expect_state "^GSM-7 · 1 segment · 55 characters left in this segment$"
+# “ See ” and the preview's cart link (31 characters) with
+# ?utm_source=sms&utm_medium=sms&utm_campaign=untitled-sms-template (65):
+# 64 + 101 = 165 septets, 2 segments, 12 in the second.
+expect_state "^For Maria Clara: GSM-7 · 2 segments · 141 characters left in this segment$"
 xdotool key --clearmodifiers ctrl+s
 for _ in $(seq 50); do
   [ "$(templates_json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["version"])')" = 2 ] && break

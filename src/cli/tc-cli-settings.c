@@ -1,0 +1,681 @@
+/* tc-cli-settings.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `textcast-cli settings get|set|unset|list`, `links shorten|stats` and
+ * `serve`: the workspace settings, tracked short links and Textcast's HTTP
+ * endpoint (src/net), for scripts. Exit status as for the rest of
+ * textcast-cli: 0 success, 1 a failed operation (one line on stderr), 2
+ * bad usage; `serve` exits 0 when stopped by SIGINT or SIGTERM.
+ */
+
+#define G_LOG_DOMAIN "textcast-cli"
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+
+#include "tc-cli-settings.h"
+#include "tc-cli.h"
+#include "tc-contact.h"
+#include "tc-context.h"
+#include "tc-http-server.h"
+#include "tc-phone.h"
+#include "tc-repository.h"
+#include "tc-settings.h"
+#include "tc-short-links.h"
+
+/* A message is a few kilobytes at most; this bounds a mistaken
+ * `< big-file`. */
+#define MAX_STDIN_BYTES (1024 * 1024)
+
+static const char usage_text[] =
+  "Usage: textcast-cli [--db FILE] COMMAND [OPTION…]\n"
+  "\n"
+  "Commands:\n"
+  "  settings get KEY [--json]\n"
+  "      Print a workspace setting (exit status 1 when it is not set).\n"
+  "  settings set KEY VALUE\n"
+  "      Store a setting, e.g. links.short_domain go.example.com or http.port 8642.\n"
+  "  settings unset KEY\n"
+  "      Remove a setting (back to its default).\n"
+  "  settings list [--json]\n"
+  "      Print every setting, one KEY=VALUE line each.\n"
+  "  links shorten [--domain HOST] [--contact-phone NUMBER] [--origin ORIGIN] < TEXT\n"
+  "      Replace each link of the text with a new tracked short link on HOST\n"
+  "      (default: the links.short_domain setting) and print the text.\n"
+  "  links stats [--origin PREFIX] [--json]\n"
+  "      Count short links, their clicks and the contacts who clicked.\n"
+  "  serve [--port N]\n"
+  "      Run the HTTP endpoint that redirects short links and records the clicks\n"
+  "      until interrupted (default: the http.address and http.port settings,\n"
+  "      127.0.0.1:8642; --port 0 picks a free port).\n";
+
+typedef struct
+{
+  char      *db_path;
+  char      *domain;
+  char      *contact_phone;
+  char      *origin;
+  char      *port;
+  gboolean   json;
+  gboolean   help;
+  GPtrArray *args;
+} Options;
+
+static void
+options_clear (Options *opts)
+{
+  g_clear_pointer (&opts->db_path, g_free);
+  g_clear_pointer (&opts->domain, g_free);
+  g_clear_pointer (&opts->contact_phone, g_free);
+  g_clear_pointer (&opts->origin, g_free);
+  g_clear_pointer (&opts->port, g_free);
+  g_clear_pointer (&opts->args, g_ptr_array_unref);
+}
+
+static char **
+value_slot (Options    *opts,
+            const char *name)
+{
+  if (strcmp (name, "db") == 0)
+    return &opts->db_path;
+  if (strcmp (name, "domain") == 0)
+    return &opts->domain;
+  if (strcmp (name, "contact-phone") == 0)
+    return &opts->contact_phone;
+  if (strcmp (name, "origin") == 0)
+    return &opts->origin;
+  if (strcmp (name, "port") == 0)
+    return &opts->port;
+
+  return NULL;
+}
+
+/* Options may come anywhere; "--" ends them. Returns 0 or the usage exit
+ * status. */
+static int
+parse_options (int      argc,
+               char   **argv,
+               Options *opts)
+{
+  gboolean only_args = FALSE;
+
+  opts->args = g_ptr_array_new_with_free_func (g_free);
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      g_autofree char *name = NULL;
+      const char *value = NULL;
+      const char *eq;
+      char **slot;
+
+      if (only_args || arg[0] != '-' || strcmp (arg, "-") == 0)
+        {
+          g_ptr_array_add (opts->args, g_strdup (arg));
+          continue;
+        }
+      if (strcmp (arg, "--") == 0)
+        {
+          only_args = TRUE;
+          continue;
+        }
+      if (strcmp (arg, "-h") == 0 || strcmp (arg, "--help") == 0)
+        {
+          opts->help = TRUE;
+          continue;
+        }
+      if (strcmp (arg, "--json") == 0)
+        {
+          opts->json = TRUE;
+          continue;
+        }
+      if (!g_str_has_prefix (arg, "--"))
+        return tc_cli_usage_error (usage_text, "unknown option '%s'", arg);
+
+      eq = strchr (arg + 2, '=');
+      name = eq != NULL ? g_strndup (arg + 2, eq - (arg + 2)) : g_strdup (arg + 2);
+      if (eq != NULL)
+        value = eq + 1;
+
+      slot = value_slot (opts, name);
+      if (slot == NULL)
+        return tc_cli_usage_error (usage_text, "unknown option '--%s'", name);
+      if (value == NULL)
+        {
+          if (i + 1 >= argc)
+            return tc_cli_usage_error (usage_text, "option '--%s' needs a value", name);
+          value = argv[++i];
+        }
+      g_free (*slot);
+      *slot = g_strdup (value);
+    }
+
+  return 0;
+}
+
+/* Refuses the options that @command does not take: 0 or the usage status. */
+static int
+check_options (Options    *opts,
+               const char *command,
+               gboolean    json,
+               gboolean    domain,
+               gboolean    contact_phone,
+               gboolean    origin,
+               gboolean    port)
+{
+  const char *bad = NULL;
+
+  if (opts->json && !json)
+    bad = "json";
+  else if (opts->domain != NULL && !domain)
+    bad = "domain";
+  else if (opts->contact_phone != NULL && !contact_phone)
+    bad = "contact-phone";
+  else if (opts->origin != NULL && !origin)
+    bad = "origin";
+  else if (opts->port != NULL && !port)
+    bad = "port";
+
+  if (bad != NULL)
+    return tc_cli_usage_error (usage_text, "option '--%s' does not apply to '%s'", bad, command);
+
+  return 0;
+}
+
+/* @n_args words after the command's own (1 for "serve", 2 otherwise). */
+static int
+check_args (Options    *opts,
+            const char *command,
+            guint       n_words,
+            guint       n_args)
+{
+  guint given = opts->args->len - n_words;
+
+  if (given < n_args)
+    return tc_cli_usage_error (usage_text, "'%s' needs %u argument%s", command, n_args,
+                               n_args == 1 ? "" : "s");
+  if (given > n_args)
+    return tc_cli_usage_error (usage_text, "'%s' got an unexpected argument '%s'", command,
+                               (const char *) g_ptr_array_index (opts->args, n_words + n_args));
+
+  return 0;
+}
+
+static const char *
+arg (Options *opts,
+     guint    index)
+{
+  return g_ptr_array_index (opts->args, index);
+}
+
+/* ------------------------------------------------------------------------
+ * settings
+ */
+
+static int
+cmd_settings_get (Options *opts)
+{
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  const char *key = arg (opts, 2);
+  TcRepository *repository;
+
+  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  if (context == NULL)
+    return tc_cli_fail_with_error (NULL, error);
+  repository = tc_context_get_repository (context);
+
+  tc_settings_get_async (repository, key, NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  value = tc_settings_get_finish (repository, result, &error);
+  if (error != NULL)
+    return tc_cli_fail_with_error ("cannot read the setting", error);
+
+  if (opts->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "key");
+      json_builder_add_string_value (builder, key);
+      json_builder_set_member_name (builder, "value");
+      if (value != NULL)
+        json_builder_add_string_value (builder, value);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      tc_cli_print_json (root);
+    }
+  else if (value != NULL)
+    g_print ("%s\n", value);
+
+  if (value == NULL)
+    {
+      if (!opts->json)
+        return tc_cli_fail ("%s is not set", key);
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_settings_set (Options    *opts,
+                  const char *key,
+                  const char *value)
+{
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TcRepository *repository;
+
+  /* Setting up a workspace may start with its settings. */
+  context = tc_cli_open_workspace (opts->db_path, value != NULL, &error);
+  if (context == NULL)
+    return tc_cli_fail_with_error (NULL, error);
+  repository = tc_context_get_repository (context);
+
+  tc_settings_set_async (repository, key, value, NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  if (!tc_settings_set_finish (repository, result, &error))
+    return tc_cli_fail_with_error (NULL, error);
+
+  return EXIT_SUCCESS;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static int
+cmd_settings_list (Options *opts)
+{
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) values = NULL;
+  g_autofree const char **keys = NULL;
+  guint n_keys = 0;
+  TcRepository *repository;
+
+  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  if (context == NULL)
+    return tc_cli_fail_with_error (NULL, error);
+  repository = tc_context_get_repository (context);
+
+  tc_settings_get_all_async (repository, "", NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  values = tc_settings_get_all_finish (repository, result, &error);
+  if (values == NULL)
+    return tc_cli_fail_with_error ("cannot read the settings", error);
+
+  keys = (const char **) g_hash_table_get_keys_as_array (values, &n_keys);
+  qsort (keys, n_keys, sizeof (char *), compare_strings);
+
+  if (opts->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < n_keys; i++)
+        {
+          json_builder_set_member_name (builder, keys[i]);
+          json_builder_add_string_value (builder, g_hash_table_lookup (values, keys[i]));
+        }
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      tc_cli_print_json (root);
+    }
+  else
+    {
+      for (guint i = 0; i < n_keys; i++)
+        g_print ("%s=%s\n", keys[i], (const char *) g_hash_table_lookup (values, keys[i]));
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+run_settings (Options *opts)
+{
+  const char *command;
+  int status;
+
+  if (opts->args->len < 2)
+    return tc_cli_usage_error (usage_text, "'settings' needs a command: get, set, unset or list");
+
+  command = arg (opts, 1);
+  if (strcmp (command, "get") == 0)
+    {
+      if ((status = check_options (opts, "settings get", TRUE, FALSE, FALSE, FALSE, FALSE)) != 0 ||
+          (status = check_args (opts, "settings get", 2, 1)) != 0)
+        return status;
+      return cmd_settings_get (opts);
+    }
+  if (strcmp (command, "set") == 0)
+    {
+      if ((status = check_options (opts, "settings set", FALSE, FALSE, FALSE, FALSE, FALSE)) != 0 ||
+          (status = check_args (opts, "settings set", 2, 2)) != 0)
+        return status;
+      return cmd_settings_set (opts, arg (opts, 2), arg (opts, 3));
+    }
+  if (strcmp (command, "unset") == 0)
+    {
+      if ((status = check_options (opts, "settings unset", FALSE, FALSE, FALSE, FALSE, FALSE)) != 0 ||
+          (status = check_args (opts, "settings unset", 2, 1)) != 0)
+        return status;
+      return cmd_settings_set (opts, arg (opts, 2), NULL);
+    }
+  if (strcmp (command, "list") == 0)
+    {
+      if ((status = check_options (opts, "settings list", TRUE, FALSE, FALSE, FALSE, FALSE)) != 0 ||
+          (status = check_args (opts, "settings list", 2, 0)) != 0)
+        return status;
+      return cmd_settings_list (opts);
+    }
+
+  return tc_cli_usage_error (usage_text, "unknown command 'settings %s'", command);
+}
+
+/* ------------------------------------------------------------------------
+ * links
+ */
+
+static char *
+read_stdin_text (GError **error)
+{
+  g_autoptr(GBytes) bytes = tc_cli_read_stdin (MAX_STDIN_BYTES, error);
+  const char *data;
+  gsize len;
+
+  if (bytes == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (bytes, &len);
+  if ((len > 0 && memchr (data, '\0', len) != NULL) || !g_utf8_validate_len (data, len, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "the text on standard input is not UTF-8");
+      return NULL;
+    }
+
+  /* Empty input has no data pointer at all. */
+  return len > 0 ? g_strndup (data, len) : g_strdup ("");
+}
+
+static int
+cmd_links_shorten (Options *opts)
+{
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *domain = g_strdup (opts->domain);
+  g_autofree char *shortened = NULL;
+  gint64 contact_id = 0;
+  TcRepository *repository;
+
+  if (domain != NULL && (domain[0] == '\0' || strstr (domain, "://") != NULL ||
+                         strchr (domain, '/') != NULL))
+    return tc_cli_usage_error (usage_text,
+                               "option '--domain' needs a host name such as go.example.com, "
+                               "without https:// or a path");
+
+  text = read_stdin_text (&error);
+  if (text == NULL)
+    return tc_cli_fail_with_error ("cannot read standard input", error);
+
+  context = tc_cli_open_workspace (opts->db_path, TRUE, &error);
+  if (context == NULL)
+    return tc_cli_fail_with_error (NULL, error);
+  repository = tc_context_get_repository (context);
+
+  if (domain == NULL)
+    {
+      tc_settings_get_async (repository, TC_SETTING_SHORT_LINK_DOMAIN, NULL,
+                             tc_repository_store_result_cb, &result);
+      tc_repository_wait (&result);
+      domain = tc_settings_get_finish (repository, result, &error);
+      g_clear_object (&result);
+      if (error != NULL)
+        return tc_cli_fail_with_error ("cannot read the settings", error);
+      if (domain == NULL || domain[0] == '\0')
+        return tc_cli_fail ("no short-link domain: pass --domain HOST or set %s",
+                            TC_SETTING_SHORT_LINK_DOMAIN);
+    }
+
+  if (opts->contact_phone != NULL)
+    {
+      g_autofree char *e164 = tc_phone_normalize (opts->contact_phone, NULL, &error);
+      g_autoptr(TcContact) contact = NULL;
+
+      if (e164 == NULL)
+        return tc_cli_fail ("'%s' is not a phone number: %s", opts->contact_phone,
+                            error->message);
+
+      tc_repository_find_contact_by_phone_async (repository, e164, NULL,
+                                                 tc_repository_store_result_cb, &result);
+      tc_repository_wait (&result);
+      contact = tc_repository_find_contact_by_phone_finish (repository, result, &error);
+      g_clear_object (&result);
+      if (contact == NULL && g_error_matches (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND))
+        return tc_cli_fail ("no contact has the phone number %s", e164);
+      if (contact == NULL)
+        return tc_cli_fail_with_error ("cannot find the contact", error);
+      contact_id = tc_contact_get_id (contact);
+    }
+
+  tc_short_links_shorten_async (repository, text, domain, contact_id, opts->origin, NULL,
+                                tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  shortened = tc_short_links_shorten_finish (repository, result, &error);
+  if (shortened == NULL)
+    return tc_cli_fail_with_error ("cannot shorten the links", error);
+
+  /* Exactly the text, with no newline added: the output is the message. */
+  fputs (shortened, stdout);
+
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_links_stats (Options *opts)
+{
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TcLinkStats stats = { 0 };
+  TcRepository *repository;
+
+  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  if (context == NULL)
+    return tc_cli_fail_with_error (NULL, error);
+  repository = tc_context_get_repository (context);
+
+  tc_short_links_count_clicks_async (repository, opts->origin, NULL,
+                                     tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  if (!tc_short_links_count_clicks_finish (repository, result, &stats, &error))
+    return tc_cli_fail_with_error ("cannot count the clicks", error);
+
+  if (opts->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "links");
+      json_builder_add_int_value (builder, (gint64) stats.links);
+      json_builder_set_member_name (builder, "clicks");
+      json_builder_add_int_value (builder, (gint64) stats.clicks);
+      json_builder_set_member_name (builder, "unique_contacts");
+      json_builder_add_int_value (builder, (gint64) stats.unique_contacts);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      tc_cli_print_json (root);
+    }
+  else
+    {
+      g_print ("Links: %" G_GUINT64_FORMAT "\n", stats.links);
+      g_print ("Clicks: %" G_GUINT64_FORMAT "\n", stats.clicks);
+      g_print ("Contacts who clicked: %" G_GUINT64_FORMAT "\n", stats.unique_contacts);
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+run_links (Options *opts)
+{
+  const char *command;
+  int status;
+
+  if (opts->args->len < 2)
+    return tc_cli_usage_error (usage_text, "'links' needs a command: shorten or stats");
+
+  command = arg (opts, 1);
+  if (strcmp (command, "shorten") == 0)
+    {
+      if ((status = check_options (opts, "links shorten", FALSE, TRUE, TRUE, TRUE, FALSE)) != 0 ||
+          (status = check_args (opts, "links shorten", 2, 0)) != 0)
+        return status;
+      return cmd_links_shorten (opts);
+    }
+  if (strcmp (command, "stats") == 0)
+    {
+      if ((status = check_options (opts, "links stats", TRUE, FALSE, FALSE, TRUE, FALSE)) != 0 ||
+          (status = check_args (opts, "links stats", 2, 0)) != 0)
+        return status;
+      return cmd_links_stats (opts);
+    }
+
+  return tc_cli_usage_error (usage_text, "unknown command 'links %s'", command);
+}
+
+/* ------------------------------------------------------------------------
+ * serve
+ */
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  GMainLoop *loop = user_data;
+
+  g_main_loop_quit (loop);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_serve (Options *opts)
+{
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(TcHttpServer) server = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  gint port = -1;
+  const char *address;
+  guint sigint_id, sigterm_id;
+  int status;
+
+  if ((status = check_options (opts, "serve", FALSE, FALSE, FALSE, FALSE, TRUE)) != 0 ||
+      (status = check_args (opts, "serve", 1, 0)) != 0)
+    return status;
+
+  if (opts->port != NULL)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (opts->port, 10, 0, 65535, &value, NULL))
+        return tc_cli_usage_error (usage_text,
+                                   "option '--port' needs a port number from 0 to 65535, not '%s'",
+                                   opts->port);
+      port = (gint) value;
+    }
+
+  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  if (context == NULL)
+    return tc_cli_fail_with_error (NULL, error);
+
+  server = tc_http_server_new (tc_context_get_repository (context));
+  tc_http_server_start_async (server, port, NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  if (!tc_http_server_start_finish (server, result, &error))
+    return tc_cli_fail_with_error (NULL, error);
+
+  address = tc_http_server_get_address (server);
+  if (strchr (address, ':') != NULL)
+    g_print ("Listening on http://[%s]:%u\n", address, tc_http_server_get_port (server));
+  else
+    g_print ("Listening on http://%s:%u\n", address, tc_http_server_get_port (server));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  tc_http_server_stop (server);
+
+  return EXIT_SUCCESS;
+}
+
+int
+tc_cli_settings_main (int    argc,
+                      char **argv)
+{
+  Options opts = { 0 };
+  const char *group;
+  int status;
+
+  if ((status = parse_options (argc, argv, &opts)) != 0)
+    goto out;
+
+  if (opts.help)
+    {
+      fputs (usage_text, stdout);
+      status = EXIT_SUCCESS;
+      goto out;
+    }
+
+  g_assert (opts.args->len > 0);
+  if (opts.db_path != NULL && opts.db_path[0] == '\0')
+    {
+      status = tc_cli_usage_error (usage_text, "option '--db' needs a file name");
+      goto out;
+    }
+
+  group = arg (&opts, 0);
+  if (strcmp (group, "settings") == 0)
+    status = run_settings (&opts);
+  else if (strcmp (group, "links") == 0)
+    status = run_links (&opts);
+  else
+    status = run_serve (&opts);
+
+out:
+  fflush (stdout);
+  options_clear (&opts);
+
+  return status;
+}

@@ -1,0 +1,460 @@
+/* tc-settings.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Workspace settings in the settings table (schema 4, see
+ * tc-repository.c): key → text, with the time of the last change. Reads
+ * run on the repository's reader, changes on its writer; after a change
+ * the repository emits "settings-changed" (detailed by the key) on the
+ * caller's main context.
+ */
+
+#define G_LOG_DOMAIN "tc-settings"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "tc-repository-private.h"
+#include "tc-settings.h"
+
+/* Keys are short dotted names; values are a line or a short paragraph. */
+#define MAX_KEY_BYTES   128
+#define MAX_VALUE_BYTES 4096
+
+typedef struct
+{
+  char *key;
+  char *value;   /* NULL: remove */
+} SetData;
+
+static void
+set_data_free (SetData *data)
+{
+  g_free (data->key);
+  g_free (data->value);
+  g_free (data);
+}
+
+/* A job's result must not be NULL: a missing value is a Value with NULL. */
+typedef struct
+{
+  char *value;
+} Value;
+
+static void
+value_free (Value *value)
+{
+  g_free (value->value);
+  g_free (value);
+}
+
+/* ------------------------------------------------------------------------
+ * Worker side
+ */
+
+char *
+_tc_db_get_setting (TcDb        *db,
+                    const char  *key,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  stmt = _tc_db_prepare (db, "SELECT value FROM settings WHERE key = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot read the setting");
+      return NULL;
+    }
+
+  return value;
+}
+
+static gpointer
+get_job (TcDb          *db,
+         gpointer       job_data,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  GError *local_error = NULL;
+  Value *result;
+  char *value;
+
+  value = _tc_db_get_setting (db, job_data, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  result = g_new0 (Value, 1);
+  result->value = value;
+
+  return result;
+}
+
+static gpointer
+get_all_job (TcDb          *db,
+             gpointer       job_data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  const char *prefix = job_data;
+  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* substr() rather than LIKE: a prefix may hold '_' or '%'. */
+  stmt = _tc_db_prepare (db,
+                         "SELECT key, value FROM settings"
+                         " WHERE substr (key, 1, length (?1)) = ?1 ORDER BY key",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (values,
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot read the settings");
+      return NULL;
+    }
+
+  return g_steal_pointer (&values);
+}
+
+static gpointer
+set_job (TcDb          *db,
+         gpointer       job_data,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  SetData *data = job_data;
+  sqlite3_stmt *stmt;
+
+  if (data->value == NULL)
+    stmt = _tc_db_prepare (db, "DELETE FROM settings WHERE key = ?1", error);
+  else
+    stmt = _tc_db_prepare (db,
+                           "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)"
+                           " ON CONFLICT (key) DO UPDATE SET"
+                           "   value = excluded.value, updated_at = excluded.updated_at",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, data->key, -1, SQLITE_TRANSIENT);
+  if (data->value != NULL)
+    {
+      sqlite3_bind_text (stmt, 2, data->value, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+    }
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      _tc_db_set_error (db, error, "Cannot store the setting");
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  return GINT_TO_POINTER (1);
+}
+
+/* ------------------------------------------------------------------------
+ * Validation of the known keys, before anything is queued.
+ */
+
+static gboolean
+is_boolean (const char *value)
+{
+  return strcmp (value, "true") == 0 || strcmp (value, "false") == 0;
+}
+
+static gboolean
+is_port (const char *value)
+{
+  guint64 port;
+
+  return g_ascii_string_to_unsigned (value, 10, 0, 65535, &port, NULL);
+}
+
+static gboolean
+is_address (const char *value)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (value);
+
+  return address != NULL;
+}
+
+/* A host name only: no scheme, path, port, user or blank. Empty turns
+ * click tracking off. */
+static gboolean
+is_host (const char *value)
+{
+  if (value[0] == '\0')
+    return TRUE;
+  if (strlen (value) > 253 || value[0] == '.' || value[0] == '-')
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      /* Non-ASCII bytes are allowed: internationalized domain names. */
+      if (c < 0x80 && !g_ascii_isalnum (c) && c != '.' && c != '-')
+        return FALSE;
+    }
+
+  return strstr (value, "..") == NULL;
+}
+
+static gboolean
+check_value (const char  *key,
+             const char  *value,
+             GError     **error)
+{
+  const char *expected = NULL;
+
+  if (key[0] == '\0' || strlen (key) > MAX_KEY_BYTES || !g_utf8_validate (key, -1, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid setting name"), key);
+      return FALSE;
+    }
+
+  if (value == NULL)
+    return TRUE;
+
+  if (strlen (value) > MAX_VALUE_BYTES || !g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The value of “%s” must be UTF-8 text of at most %d bytes"),
+                   key, MAX_VALUE_BYTES);
+      return FALSE;
+    }
+
+  if (strcmp (key, TC_SETTING_HTTP_PORT) == 0 && !is_port (value))
+    expected = _("a port number from 0 to 65535");
+  else if (strcmp (key, TC_SETTING_HTTP_ADDRESS) == 0 && !is_address (value))
+    expected = _("an IP address such as 127.0.0.1");
+  else if (strcmp (key, TC_SETTING_SHORT_LINK_DOMAIN) == 0 && !is_host (value))
+    expected = _("a host name such as go.example.com, without https:// or a path");
+  else if (strcmp (key, TC_SETTING_OPTOUT_EVERY_MESSAGE) == 0 && !is_boolean (value))
+    expected = _("true or false");
+
+  if (expected != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not valid for %s: expected %s"), value, key, expected);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------
+ * Main-thread side
+ */
+
+static void
+get_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  Value *value;
+
+  value = _tc_repository_run_finish (TC_REPOSITORY (object), result, &error);
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, (GDestroyNotify) value_free);
+}
+
+void
+tc_settings_get_async (TcRepository        *repository,
+                       const char          *key,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TC_IS_REPOSITORY (repository));
+  g_return_if_fail (key != NULL);
+
+  task = g_task_new (repository, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_settings_get_async);
+
+  _tc_repository_run_async_full (repository, TC_DB_JOB_READ, get_job, g_strdup (key), g_free,
+                                 (GDestroyNotify) value_free, FALSE, cancellable,
+                                 get_done_cb, task);
+}
+
+char *
+tc_settings_get_finish (TcRepository  *repository,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  Value *value;
+  char *text;
+
+  g_return_val_if_fail (TC_IS_REPOSITORY (repository), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, repository), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tc_settings_get_async, NULL);
+
+  value = g_task_propagate_pointer (G_TASK (result), error);
+  if (value == NULL)
+    return NULL;
+
+  text = g_steal_pointer (&value->value);
+  value_free (value);
+
+  return text;
+}
+
+static void
+get_all_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GHashTable *values;
+
+  values = _tc_repository_run_finish (TC_REPOSITORY (object), result, &error);
+  if (values == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, values, (GDestroyNotify) g_hash_table_unref);
+}
+
+void
+tc_settings_get_all_async (TcRepository        *repository,
+                           const char          *prefix,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TC_IS_REPOSITORY (repository));
+
+  task = g_task_new (repository, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_settings_get_all_async);
+
+  _tc_repository_run_async_full (repository, TC_DB_JOB_READ, get_all_job,
+                                 g_strdup (prefix != NULL ? prefix : ""), g_free,
+                                 (GDestroyNotify) g_hash_table_unref, FALSE, cancellable,
+                                 get_all_done_cb, task);
+}
+
+GHashTable *
+tc_settings_get_all_finish (TcRepository  *repository,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (TC_IS_REPOSITORY (repository), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, repository), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tc_settings_get_all_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+set_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TcRepository *repository = TC_REPOSITORY (object);
+  const char *key = g_task_get_task_data (task);
+  g_autofree char *signal_name = NULL;
+  GError *error = NULL;
+
+  if (_tc_repository_run_finish (repository, result, &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* On the caller's context, as every completion of the repository;
+   * detailed, so that "settings-changed::http.port" sees only its key. */
+  signal_name = g_strconcat ("settings-changed::", key, NULL);
+  g_signal_emit_by_name (repository, signal_name, key);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+tc_settings_set_async (TcRepository        *repository,
+                       const char          *key,
+                       const char          *value,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+  GError *error = NULL;
+  SetData *data;
+
+  g_return_if_fail (TC_IS_REPOSITORY (repository));
+  g_return_if_fail (key != NULL);
+
+  task = g_task_new (repository, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_settings_set_async);
+  g_task_set_task_data (task, g_strdup (key), g_free);
+  /* A committed change is reported as done even if cancelled meanwhile. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (!check_value (key, value, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  data = g_new0 (SetData, 1);
+  data->key = g_strdup (key);
+  data->value = g_strdup (value);
+
+  /* No "contacts-changed": no contact list shows settings. */
+  _tc_repository_run_async_full (repository, TC_DB_JOB_WRITE, set_job,
+                                 data, (GDestroyNotify) set_data_free, NULL, FALSE,
+                                 cancellable, set_done_cb, task);
+}
+
+gboolean
+tc_settings_set_finish (TcRepository  *repository,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (TC_IS_REPOSITORY (repository), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, repository), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tc_settings_set_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

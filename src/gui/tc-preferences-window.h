@@ -1,0 +1,31 @@
+/* tc-preferences-window.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "tc-types.h"
+
+G_BEGIN_DECLS
+
+#define TC_TYPE_PREFERENCES_WINDOW (tc_preferences_window_get_type())
+
+G_DECLARE_FINAL_TYPE (TcPreferencesWindow, tc_preferences_window, TC, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+/*
+ * The workspace's preferences (brand name, opt-out instruction, short-link
+ * domain and the HTTP endpoint's port), read and written through
+ * tc_settings_*(): each change is saved shortly after typing stops, on
+ * Enter, and when the window closes.
+ *
+ * Property: "repository" (construct-only).
+ */
+
+TcPreferencesWindow *tc_preferences_window_new (GtkWindow    *parent,
+                                                TcRepository *repository) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,598 @@
+/* tc-http-server.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One SoupServer for what comes in. A short-link request is paused while
+ * the repository's reader looks the code up and its writer records the
+ * click, then answered: the main loop never waits on the database.
+ *
+ * Bounds: libsoup refuses request headers over 64 KiB; no route takes a
+ * body, so a request that announces one gets 413, its body is discarded
+ * as it arrives (never stored), and the connection is shut once more than
+ * MAX_DISCARDED_BODY bytes came in.
+ */
+
+#define G_LOG_DOMAIN "tc-http-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "tc-http-server.h"
+#include "tc-repository.h"
+#include "tc-settings.h"
+#include "tc-short-links.h"
+
+#define SHORT_LINK_PREFIX  "/l/"
+#define MAX_DISCARDED_BODY (64 * 1024)
+
+/* Characters kept as they are in a Location header; everything else
+ * (non-ASCII, controls, blanks, quotes) is percent-encoded. '%' is kept so
+ * that existing escapes stay single. */
+#define LOCATION_RESERVED "!#$%&'()*+,/:;=?@[]"
+
+struct _TcHttpServer
+{
+  GObject       parent_instance;
+
+  TcRepository *repository;
+  SoupServer   *server;
+  char         *address;
+  guint         port;
+};
+
+G_DEFINE_FINAL_TYPE (TcHttpServer, tc_http_server, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_REPOSITORY,
+  PROP_ADDRESS,
+  PROP_PORT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------------
+ * Answers
+ */
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              const char        *text)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
+                                    text, strlen (text));
+}
+
+static void
+respond_not_found (SoupServerMessage *msg)
+{
+  respond_text (msg, SOUP_STATUS_NOT_FOUND,
+                "Not found.\n\nThis link does not exist or is no longer available.\n");
+}
+
+static void
+respond_redirect (SoupServerMessage *msg,
+                  const char        *url)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *location = g_uri_escape_string (url, LOCATION_RESERVED, FALSE);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_FOUND, NULL);
+  soup_message_headers_replace (headers, "Location", location);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * A short-link request, answered asynchronously
+ */
+
+typedef struct
+{
+  TcHttpServer      *self;
+  SoupServerMessage *msg;
+  char              *code;
+  char              *url;
+  char              *user_agent;
+  gboolean           gone;  /* the client or the server went away */
+} Request;
+
+static void
+request_gone_cb (SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  Request *request = user_data;
+
+  request->gone = TRUE;
+}
+
+static void
+request_free (Request *request)
+{
+  g_signal_handlers_disconnect_by_data (request->msg, request);
+  g_clear_object (&request->msg);
+  g_clear_object (&request->self);
+  g_free (request->code);
+  g_free (request->url);
+  g_free (request->user_agent);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+/* Resumes the paused message, unless it is gone (unpausing then would be
+ * an error: its I/O is over). */
+static void
+request_resume (Request *request)
+{
+  if (!request->gone)
+    soup_server_message_unpause (request->msg);
+}
+
+static void
+record_click_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A click that cannot be stored still gets its redirect: the visitor
+   * comes first. */
+  if (!tc_short_links_record_click_finish (TC_REPOSITORY (object), result, &error))
+    g_message ("Cannot record a click on %s: %s", request->code, error->message);
+
+  if (request->gone)
+    return;
+
+  respond_redirect (request->msg, request->url);
+  request_resume (request);
+}
+
+static void
+resolve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *code;
+  const char *user_agent;
+
+  request->url = tc_short_links_resolve_finish (TC_REPOSITORY (object), result, &error);
+  if (request->url == NULL)
+    {
+      if (request->gone)
+        return;
+
+      if (g_error_matches (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND))
+        respond_not_found (request->msg);
+      else
+        {
+          g_message ("Cannot look up the short link %s: %s", request->code, error->message);
+          respond_text (request->msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                        "Service unavailable.\n\nPlease try again in a moment.\n");
+        }
+      request_resume (request);
+      return;
+    }
+
+  /* The code and user agent live as long as the request, which the
+   * callback now owns. */
+  code = request->code;
+  user_agent = request->user_agent;
+  tc_short_links_record_click_async (TC_REPOSITORY (object), code, user_agent,
+                                     NULL, record_click_cb, g_steal_pointer (&request));
+}
+
+static void
+handle_short_link (TcHttpServer      *self,
+                   SoupServerMessage *msg,
+                   const char        *code)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  Request *request;
+
+  /* Only the form of a code reaches the database. */
+  if (!tc_short_links_code_is_valid (code))
+    {
+      respond_not_found (msg);
+      return;
+    }
+
+  request = g_new0 (Request, 1);
+  request->self = g_object_ref (self);
+  request->msg = g_object_ref (msg);
+  request->code = g_strdup (code);
+  request->user_agent = g_strdup (soup_message_headers_get_one (headers, "User-Agent"));
+  g_signal_connect (msg, "finished", G_CALLBACK (request_gone_cb), request);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (request_gone_cb), request);
+
+  soup_server_message_pause (msg);
+  tc_short_links_resolve_async (self->repository, code, NULL, resolve_cb, request);
+}
+
+/* ------------------------------------------------------------------------
+ * Handlers
+ */
+
+static void
+discarded_chunk_cb (SoupServerMessage *msg,
+                    GBytes            *chunk,
+                    gpointer           user_data)
+{
+  gsize *total = user_data;
+
+  *total += g_bytes_get_size (chunk);
+  if (*total > MAX_DISCARDED_BODY)
+    {
+      GSocket *socket = soup_server_message_get_socket (msg);
+
+      /* Enough: the rest is not read. The client sees the connection end. */
+      g_signal_handlers_disconnect_by_func (msg, discarded_chunk_cb, user_data);
+      if (socket != NULL)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
+}
+
+/* After the headers, before any body: refuse requests that carry one. */
+static void
+early_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  gboolean has_body;
+
+  has_body = encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF ||
+             (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+              soup_message_headers_get_content_length (headers) > 0);
+  if (!has_body)
+    return;
+
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect_data (msg, "got-chunk", G_CALLBACK (discarded_chunk_cb),
+                         g_new0 (gsize, 1), (GClosureNotify) (void (*) (void)) g_free, 0);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                "Request body not accepted.\n");
+}
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  TcHttpServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (path == NULL || !g_str_has_prefix (path, SHORT_LINK_PREFIX))
+    {
+      respond_not_found (msg);
+      return;
+    }
+
+  if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Allow", "GET, HEAD");
+      respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed.\n");
+      return;
+    }
+
+  handle_short_link (self, msg, path + strlen (SHORT_LINK_PREFIX));
+}
+
+/* ------------------------------------------------------------------------
+ * Listening
+ */
+
+TcHttpServer *
+tc_http_server_new (TcRepository *repository)
+{
+  g_return_val_if_fail (TC_IS_REPOSITORY (repository), NULL);
+
+  return g_object_new (TC_TYPE_HTTP_SERVER, "repository", repository, NULL);
+}
+
+TcRepository *
+tc_http_server_get_repository (TcHttpServer *self)
+{
+  g_return_val_if_fail (TC_IS_HTTP_SERVER (self), NULL);
+
+  return self->repository;
+}
+
+const char *
+tc_http_server_get_address (TcHttpServer *self)
+{
+  g_return_val_if_fail (TC_IS_HTTP_SERVER (self), NULL);
+
+  return self->address;
+}
+
+guint
+tc_http_server_get_port (TcHttpServer *self)
+{
+  g_return_val_if_fail (TC_IS_HTTP_SERVER (self), 0);
+
+  return self->port;
+}
+
+gboolean
+tc_http_server_listen (TcHttpServer  *self,
+                       const char    *address,
+                       guint          port,
+                       GError       **error)
+{
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GInetAddress) inet_address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  GSList *listeners;
+
+  g_return_val_if_fail (TC_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (port <= 65535, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->server != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "The HTTP endpoint is already listening on port %u", self->port);
+      return FALSE;
+    }
+
+  if (address == NULL || address[0] == '\0')
+    address = TC_HTTP_SERVER_DEFAULT_ADDRESS;
+
+  inet_address = g_inet_address_new_from_string (address);
+  if (inet_address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an IP address to listen on", address);
+      return FALSE;
+    }
+
+  server = soup_server_new ("server-header", "Textcast", NULL);
+  soup_server_add_early_handler (server, NULL, early_handler, NULL, NULL);
+  soup_server_add_handler (server, NULL, handler, self, NULL);
+
+  socket_address = g_inet_socket_address_new (inet_address, (guint16) port);
+  if (!soup_server_listen (server, socket_address, 0, error))
+    {
+      g_prefix_error (error, "Cannot listen on %s port %u: ", address, port);
+      return FALSE;
+    }
+
+  listeners = soup_server_get_listeners (server);
+  g_assert (listeners != NULL);
+  bound = g_socket_get_local_address (listeners->data, error);
+  g_slist_free (listeners);
+  if (bound == NULL)
+    {
+      soup_server_disconnect (server);
+      return FALSE;
+    }
+
+  self->server = g_steal_pointer (&server);
+  g_free (self->address);
+  self->address = g_inet_address_to_string (
+    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (bound)));
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+
+  return TRUE;
+}
+
+void
+tc_http_server_stop (TcHttpServer *self)
+{
+  g_return_if_fail (TC_IS_HTTP_SERVER (self));
+
+  if (self->server == NULL)
+    return;
+
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_pointer (&self->address, g_free);
+  self->port = 0;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+}
+
+static void
+start_settings_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TcHttpServer *self = g_task_get_source_object (task);
+  gint port_override = GPOINTER_TO_INT (g_task_get_task_data (task));
+  g_autoptr(GHashTable) values = NULL;
+  GError *error = NULL;
+  const char *address;
+  const char *port_text;
+  guint64 port = TC_HTTP_SERVER_DEFAULT_PORT;
+
+  values = tc_settings_get_all_finish (TC_REPOSITORY (object), result, &error);
+  if (values == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  address = g_hash_table_lookup (values, TC_SETTING_HTTP_ADDRESS);
+  port_text = g_hash_table_lookup (values, TC_SETTING_HTTP_PORT);
+
+  if (port_override >= 0)
+    port = (guint64) port_override;
+  else if (port_text != NULL &&
+           !g_ascii_string_to_unsigned (port_text, 10, 0, 65535, &port, &error))
+    {
+      g_prefix_error (&error, "Setting %s: ", TC_SETTING_HTTP_PORT);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!tc_http_server_listen (self, address, (guint) port, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+tc_http_server_start_async (TcHttpServer        *self,
+                            gint                 port_override,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TC_IS_HTTP_SERVER (self));
+  g_return_if_fail (port_override <= 65535);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_http_server_start_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (port_override), NULL);
+
+  tc_settings_get_all_async (self->repository, "http.", cancellable, start_settings_cb, task);
+}
+
+gboolean
+tc_http_server_start_finish (TcHttpServer  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (TC_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tc_http_server_start_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------
+ * GObject
+ */
+
+static void
+tc_http_server_dispose (GObject *object)
+{
+  TcHttpServer *self = TC_HTTP_SERVER (object);
+
+  tc_http_server_stop (self);
+  g_clear_object (&self->repository);
+
+  G_OBJECT_CLASS (tc_http_server_parent_class)->dispose (object);
+}
+
+static void
+tc_http_server_finalize (GObject *object)
+{
+  TcHttpServer *self = TC_HTTP_SERVER (object);
+
+  g_free (self->address);
+
+  G_OBJECT_CLASS (tc_http_server_parent_class)->finalize (object);
+}
+
+static void
+tc_http_server_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TcHttpServer *self = TC_HTTP_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPOSITORY:
+      g_value_set_object (value, self->repository);
+      break;
+
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tc_http_server_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TcHttpServer *self = TC_HTTP_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPOSITORY:
+      g_set_object (&self->repository, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tc_http_server_class_init (TcHttpServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tc_http_server_dispose;
+  object_class->finalize = tc_http_server_finalize;
+  object_class->get_property = tc_http_server_get_property;
+  object_class->set_property = tc_http_server_set_property;
+
+  properties[PROP_REPOSITORY] =
+    g_param_spec_object ("repository", NULL, NULL,
+                         TC_TYPE_REPOSITORY,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL,
+                       0, 65535, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tc_http_server_init (TcHttpServer *self)
+{
+}

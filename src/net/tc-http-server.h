@@ -1,0 +1,64 @@
+/* tc-http-server.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tc-types.h"
+
+G_BEGIN_DECLS
+
+#define TC_HTTP_SERVER_DEFAULT_ADDRESS "127.0.0.1"
+#define TC_HTTP_SERVER_DEFAULT_PORT    8642
+
+#define TC_TYPE_HTTP_SERVER (tc_http_server_get_type())
+
+G_DECLARE_FINAL_TYPE (TcHttpServer, tc_http_server, TC, HTTP_SERVER, GObject)
+
+/*
+ * Textcast's HTTP endpoint: one SoupServer for everything that comes in
+ * from outside. Today it serves the tracked short links:
+ *
+ *   GET / HEAD /l/<code>   302 Found to the long URL (the click is recorded
+ *                          first), or 404 when the code is unknown
+ *   any other path         404;  other methods on /l/…: 405
+ *
+ * Requests with a body are refused (413) without storing it. Answers are
+ * asynchronous: the main loop never waits on the database.
+ *
+ * Properties:
+ *   "repository" (TcRepository, construct-only)
+ *   "address"    (string, read-only) the address listened on, or NULL
+ *   "port"       (uint, read-only) the bound port, 0 when not listening
+ */
+
+TcHttpServer *tc_http_server_new          (TcRepository        *repository);
+TcRepository *tc_http_server_get_repository (TcHttpServer      *self);
+const char   *tc_http_server_get_address  (TcHttpServer        *self);
+guint         tc_http_server_get_port     (TcHttpServer        *self);
+
+/* Starts listening on @address (an IP address; NULL for
+ * %TC_HTTP_SERVER_DEFAULT_ADDRESS) and @port (0: a free port, see
+ * tc_http_server_get_port()). Fails when already listening. */
+gboolean      tc_http_server_listen       (TcHttpServer        *self,
+                                           const char          *address,
+                                           guint                port,
+                                           GError             **error);
+/* Reads the settings http.address and http.port (tc-settings.h) and
+ * listens there; @port_override >= 0 replaces the port setting. */
+void          tc_http_server_start_async  (TcHttpServer        *self,
+                                           gint                 port_override,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean      tc_http_server_start_finish (TcHttpServer        *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+/* Stops listening and closes the connections. Idempotent. */
+void          tc_http_server_stop         (TcHttpServer        *self);
+
+G_END_DECLS

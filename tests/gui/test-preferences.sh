@@ -1,0 +1,282 @@
+#!/bin/bash
+# test-preferences.sh: drives the real `textcast` under Xvfb with xdotool
+# through Preferences (Ctrl+comma): types a brand name, pastes a whole link
+# as the short-link domain, tries one that is not a host name, sets the
+# French opt-out instruction, closes the window, and checks what was stored
+# in the workspace (textcast-cli settings list --json); then checks that the
+# SMS editor's counter (read from TEXTCAST_TEST_STATE_FILE) counts the brand
+# and the short link.
+#
+# SPDX-FileCopyrightText: 2026 The Textcast authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Environment (set by tests/gui/meson.build):
+#   TEXTCAST              the textcast program
+#   TEXTCAST_CLI          textcast-cli
+#   GSETTINGS_SCHEMA_DIR  the build's compiled schemas
+#   SCREENSHOT_DIR        where the screenshots go (preferences-*.png)
+
+set -u
+
+fail () {
+  echo "FAIL: $*" >&2
+  if [ -n "${LOG:-}" ] && [ -s "$LOG" ]; then
+    echo "--- textcast output ---" >&2
+    cat "$LOG" >&2
+  fi
+  exit 1
+}
+
+for var in TEXTCAST TEXTCAST_CLI GSETTINGS_SCHEMA_DIR SCREENSHOT_DIR; do
+  [ -n "${!var:-}" ] || fail "$var is not set"
+done
+
+if [ -z "${TEXTCAST_GUI_INNER:-}" ]; then
+  command -v xvfb-run >/dev/null || { echo "SKIP: xvfb-run not found"; exit 77; }
+  command -v xdotool >/dev/null || { echo "SKIP: xdotool not found"; exit 77; }
+  export TEXTCAST_GUI_INNER=1
+  if command -v dbus-run-session >/dev/null; then
+    exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
+  fi
+  exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/textcast-preferences-XXXXXX") || fail "no temporary folder"
+DB="$TMP/t.db"
+LOG="$TMP/textcast.log"
+STATE="$TMP/state"
+APP_PID=
+
+cleanup () {
+  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill "$APP_PID" 2>/dev/null
+    wait "$APP_PID" 2>/dev/null
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+mkdir -p "$SCREENSHOT_DIR" || fail "cannot create $SCREENSHOT_DIR"
+rm -f "$SCREENSHOT_DIR"/preferences-*.png
+
+export GDK_BACKEND=x11
+export GSK_RENDERER=cairo
+export GSETTINGS_BACKEND=memory
+export NO_AT_BRIDGE=1
+export GTK_A11Y=none
+export TZ=UTC
+export LC_ALL=C.UTF-8
+export G_DEBUG=fatal-criticals
+export TEXTCAST_TEST_STATE_FILE="$STATE"
+
+step () {
+  echo "# $*"
+}
+
+find_window () {
+  xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -n 1
+}
+
+wait_window () {
+  local title=$1 seconds=${2:-30} id
+  for _ in $(seq $((seconds * 10))); do
+    id=$(find_window "$title")
+    if [ -n "$id" ]; then
+      echo "$id"
+      return 0
+    fi
+    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$title”"
+    sleep 0.1
+  done
+  fail "no window “$title” after ${seconds}s"
+}
+
+shot () {
+  sleep 0.8
+  import -window root "$SCREENSHOT_DIR/preferences-$1.png" || fail "screenshot $1 failed"
+  echo "# screenshot: $SCREENSHOT_DIR/preferences-$1.png"
+}
+
+focus () {
+  xdotool windowfocus --sync "$1" >/dev/null 2>&1 || xdotool windowfocus "$1" || fail "cannot focus window $1"
+  sleep 0.2
+}
+
+# expect_state LINE: waits until the counter line (the state file) is
+# exactly LINE.
+expect_state () {
+  local line=$1
+  for _ in $(seq 50); do
+    if [ -f "$STATE" ] && [ "$(cat "$STATE")" = "$line" ]; then
+      echo "# counter: $line"
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "the counter is “$(cat "$STATE" 2>/dev/null)”, expected “$line”"
+}
+
+count_contacts () {
+  sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM contacts' 2>/dev/null
+}
+
+settings_json () {
+  "$TEXTCAST_CLI" --db "$DB" settings list --json 2>"$TMP/cli.err" || \
+    fail "textcast-cli settings list failed: $(cat "$TMP/cli.err")"
+}
+
+# setting KEY: the stored value of KEY, or nothing when unset.
+setting () {
+  settings_json | python3 -c 'import json, sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1"
+}
+
+# expect_setting KEY VALUE: waits until KEY is stored as exactly VALUE.
+expect_setting () {
+  for _ in $(seq 50); do
+    [ "$(setting "$1")" = "$2" ] && { echo "# $1 = $2"; return 0; }
+    sleep 0.1
+  done
+  fail "setting $1 is “$(setting "$1")”, expected “$2”"
+}
+
+step "start textcast with sample contacts"
+"$TEXTCAST" --db "$DB" --sample >"$LOG" 2>&1 &
+APP_PID=$!
+MAIN=$(wait_window "Textcast" 30) || exit 1
+for _ in $(seq 300); do
+  [ "$(count_contacts)" = 300 ] && break
+  sleep 0.1
+done
+[ "$(count_contacts)" = 300 ] || fail "expected 300 sample contacts, found “$(count_contacts)”"
+sleep 1
+focus "$MAIN"
+
+step "Ctrl+2, Ctrl+N: a new SMS template in English"
+xdotool key --clearmodifiers ctrl+2
+xdotool key --clearmodifiers ctrl+n
+sleep 1
+# From the message text back to the Language row: past Insert Snippet and
+# Insert Variable.
+xdotool key --clearmodifiers shift+Tab shift+Tab shift+Tab
+xdotool type --delay 20 "en"
+xdotool key --clearmodifiers Tab Tab Tab
+# The first sample contact is Maria Clara; an empty message is just the
+# opt-out instruction (21 characters).
+expect_state "For Maria Clara: GSM-7 · 1 segment · 139 characters left in this segment"
+
+step "type a message with {{brand}} and a link"
+xdotool type --delay 5 "{{brand}}: 20% off for you, {{first_name|there}}! https://shop.example/sale"
+# No brand name yet: “Your Brand” (10) stands in. “Your Brand: 20% off for
+# you, Maria Clara! ” is 42 characters; the link gets utm_source=sms,
+# utm_medium=sms and utm_campaign=untitled-sms-template: 25 + 65 = 90; a new
+# line and “Reply STOP to opt out” (21): 154 septets, one message of 160.
+expect_state "For Maria Clara: GSM-7 · 1 segment · 6 characters left in this segment"
+shot 01-editor-no-brand
+
+step "Ctrl+comma: Preferences"
+xdotool key --clearmodifiers ctrl+comma
+PREFS=$(wait_window "Preferences" 10) || exit 1
+sleep 0.5
+focus "$PREFS"
+
+step "type the brand name (the row has the focus)"
+xdotool type --delay 20 "Acme Shoes Lisboa"
+expect_setting brand.name "Acme Shoes Lisboa"
+
+step "Alt+S: paste a whole link as the short-link domain"
+xdotool key --clearmodifiers alt+s
+xdotool type --delay 20 "https://go.shop.example/"
+expect_setting links.short_domain "go.shop.example"
+shot 02-preferences
+
+step "with a short-link domain the window serves tracked links on 127.0.0.1:8642"
+# An unknown code answers 404 from Textcast's endpoint; nothing listening
+# would refuse the connection.
+python3 - <<'PY' || fail "the HTTP endpoint did not start on 127.0.0.1:8642"
+import time, urllib.error, urllib.request
+for _ in range(50):
+    try:
+        urllib.request.urlopen("http://127.0.0.1:8642/l/AAAAAAAA", timeout=2)
+    except urllib.error.HTTPError as e:
+        if e.code == 404:
+            print("# endpoint up: 404 for an unknown code")
+            raise SystemExit(0)
+        raise SystemExit("unexpected status %d" % e.code)
+    except OSError:
+        time.sleep(0.1)
+        continue
+    raise SystemExit("an unknown code did not give 404")
+raise SystemExit("nothing listens on 127.0.0.1:8642")
+PY
+
+step "a domain that is not a host name is not saved"
+xdotool key --clearmodifiers ctrl+a
+xdotool type --delay 20 "localhost:8642"
+# Well past the save delay.
+sleep 1.5
+[ "$(setting links.short_domain)" = "go.shop.example" ] || \
+  fail "“localhost:8642” was saved: “$(setting links.short_domain)”"
+shot 03-invalid-domain
+xdotool key --clearmodifiers ctrl+a
+xdotool type --delay 20 "go.shop.example"
+xdotool key --clearmodifiers Return
+
+step "Alt+L: the French opt-out instruction"
+xdotool key --clearmodifiers alt+l
+# The rows can take the focus once the list has opened.
+sleep 0.8
+# Past English, to French.
+xdotool key --clearmodifiers Tab Tab
+xdotool key --clearmodifiers ctrl+a
+xdotool type --delay 20 "STOP au 36180"
+shot 04-optout
+expect_setting optout.text.fr "STOP au 36180"
+[ -z "$(setting optout.text.en)" ] || fail "the English text was stored: “$(setting optout.text.en)”"
+
+step "Escape closes Preferences"
+xdotool key --clearmodifiers Escape
+for _ in $(seq 50); do
+  [ -z "$(find_window "Preferences")" ] && break
+  sleep 0.1
+done
+[ -z "$(find_window "Preferences")" ] || fail "Preferences did not close on Escape"
+focus "$MAIN"
+
+step "what was stored, read with textcast-cli settings list --json"
+# Exactly what was typed; the port and the every-message switch were not
+# touched, so they stay unset (their defaults).
+settings_json | python3 -c '
+import json, sys
+settings = json.load(sys.stdin)
+expected = {
+    "brand.name": "Acme Shoes Lisboa",
+    "links.short_domain": "go.shop.example",
+    "optout.text.fr": "STOP au 36180",
+}
+assert settings == expected, settings
+' || fail "the stored settings are not what was typed: $(settings_json)"
+
+step "the editor counts the brand and the short link"
+# “Acme Shoes Lisboa” is 7 characters longer than “Your Brand”; the link is
+# now https://go.shop.example/l/ and an 8-character code: 34 characters, so
+# 49 + 34 + 1 + 21 = 105 septets.
+expect_state "For Maria Clara: GSM-7 · 1 segment · 55 characters left in this segment"
+shot 05-editor-brand
+
+step "quit with Ctrl+Q"
+xdotool key --clearmodifiers ctrl+q
+for _ in $(seq 100); do
+  kill -0 "$APP_PID" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$APP_PID" 2>/dev/null && fail "textcast did not quit on Ctrl+Q"
+wait "$APP_PID"
+STATUS=$?
+APP_PID=
+[ "$STATUS" = 0 ] || fail "textcast exited with status $STATUS"
+if grep -E -- "-(CRITICAL|WARNING) \*\*" "$LOG" | grep -v "Unable to acquire session bus" >/dev/null; then
+  fail "textcast printed warnings"
+fi
+
+echo "PASS: set the brand and the short-link domain in Preferences; the SMS counter follows; screenshots in $SCREENSHOT_DIR"
+exit 0
