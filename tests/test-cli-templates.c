@@ -17,6 +17,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 typedef struct
 {
@@ -273,6 +274,204 @@ test_errors (Fixture       *f,
   }
 }
 
+/* ------------------------------------------------------------------------
+ * MMS pictures: a SoupServer on 127.0.0.1 in a thread of its own (the test
+ * waits for the CLI synchronously), serving a small JPEG and a WebP.
+ */
+
+typedef struct
+{
+  GMutex        lock;
+  GCond         ready;
+  GMainContext *context;
+  GMainLoop    *loop;
+  char         *base_url;
+} MediaServer;
+
+static void
+on_media_request_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           user_data)
+{
+  static const char body[] = "\xff\xd8\xff\xe0 not really a JPEG, but the probe never reads it";
+
+  if (strcmp (path, "/sale.jpg") == 0)
+    soup_server_message_set_response (msg, "image/jpeg", SOUP_MEMORY_STATIC, body, sizeof body - 1);
+  else if (strcmp (path, "/sale.webp") == 0)
+    soup_server_message_set_response (msg, "image/webp", SOUP_MEMORY_STATIC, body, sizeof body - 1);
+  else
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
+static gpointer
+media_server_thread (gpointer data)
+{
+  MediaServer *ms = data;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (ms->context);
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, NULL, on_media_request_cb, NULL, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+
+  g_mutex_lock (&ms->lock);
+  ms->base_url = g_uri_to_string (uris->data);
+  g_cond_signal (&ms->ready);
+  g_mutex_unlock (&ms->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (ms->loop);
+
+  soup_server_disconnect (server);
+  g_clear_object (&server);
+  while (g_main_context_iteration (ms->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (ms->context);
+
+  return NULL;
+}
+
+static gboolean
+quit_loop_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_media (Fixture       *f,
+            gconstpointer  data)
+{
+  MediaServer ms = { 0 };
+  GThread *thread;
+  g_autofree char *jpeg_url = NULL;
+  g_autofree char *webp_url = NULL;
+  g_autofree char *missing_url = NULL;
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  g_mutex_init (&ms.lock);
+  g_cond_init (&ms.ready);
+  ms.context = g_main_context_new ();
+  ms.loop = g_main_loop_new (ms.context, FALSE);
+  thread = g_thread_new ("media-server", media_server_thread, &ms);
+  g_mutex_lock (&ms.lock);
+  while (ms.base_url == NULL)
+    g_cond_wait (&ms.ready, &ms.lock);
+  g_mutex_unlock (&ms.lock);
+
+  /* The base URL ends in "/". */
+  jpeg_url = g_strconcat (ms.base_url, "sale.jpg", NULL);
+  webp_url = g_strconcat (ms.base_url, "sale.webp", NULL);
+  missing_url = g_strconcat (ms.base_url, "gone.png", NULL);
+
+  /* Checked with the server, then stored with its type. */
+  RUN (f, "Spring sale, 20% off", &run, "templates", "save", "--name", "spring", "--kind", "sms",
+       "--media-url", jpeg_url, "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse_json (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "media_url"), ==, jpeg_url);
+  g_assert_cmpstr (json_object_get_string_member (object, "media_type"), ==, "image/jpeg");
+  g_assert_cmpint (json_object_get_int_member (object, "version"), ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  /* Saved again without --media-url: the picture stays, no new version. */
+  RUN (f, "Spring sale, 20% off", &run, "templates", "save", "--name", "spring", "--kind", "sms");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "unchanged at version 1"));
+  run_clear (&run);
+
+  /* A type MMS does not take, and a missing file: refused, in words, and
+   * nothing stored. */
+  RUN (f, "Spring sale, 20% off", &run, "templates", "save", "--name", "spring", "--kind", "sms",
+       "--media-url", webp_url);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "image/webp"));
+  g_assert_nonnull (strstr (run.err, "use a JPEG, PNG or GIF image"));
+  run_clear (&run);
+  RUN (f, "Spring sale, 20% off", &run, "templates", "save", "--name", "spring", "--kind", "sms",
+       "--media-url", missing_url);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "answered 404"));
+  run_clear (&run);
+
+  RUN (f, NULL, &run, "templates", "show", "spring", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse_json (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (object, "version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (object, "media_url"), ==, jpeg_url);
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  /* --no-check: no request; the type comes from the file name. */
+  RUN (f, "Spring sale, 20% off", &run, "templates", "save", "--name", "spring", "--kind", "sms",
+       "--media-url", "https://cdn.invalid/banner.png", "--no-check", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse_json (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (object, "version"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (object, "media_type"), ==, "image/png");
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  /* An empty URL removes the picture: a new version; the old one keeps it. */
+  RUN (f, "Spring sale, 20% off", &run, "templates", "save", "--name", "spring", "--kind", "sms",
+       "--media-url", "");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  RUN (f, NULL, &run, "templates", "show", "spring", "--json");
+  node = parse_json (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (object, "version"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (object, "media_url"), ==, "");
+  g_assert_cmpstr (json_object_get_string_member (object, "media_type"), ==, "");
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+  RUN (f, NULL, &run, "templates", "show", "spring", "--version", "1", "--json");
+  node = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "media_type"), ==, "image/jpeg");
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  /* Usage errors: media on other kinds, --no-check alone, a non-web URL. */
+  RUN (f, "{}", &run, "templates", "save", "--name", "x", "--kind", "snippet",
+       "--media-url", jpeg_url);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  RUN (f, "Hi", &run, "templates", "save", "--name", "x", "--kind", "sms", "--no-check");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  RUN (f, "Hi", &run, "templates", "save", "--name", "x", "--kind", "sms",
+       "--media-url", "file:///etc/passwd", "--no-check");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "not a web address"));
+  run_clear (&run);
+
+  g_main_context_invoke (ms.context, quit_loop_cb, ms.loop);
+  g_thread_join (thread);
+  g_main_loop_unref (ms.loop);
+  g_main_context_unref (ms.context);
+  g_free (ms.base_url);
+  g_mutex_clear (&ms.lock);
+  g_cond_clear (&ms.ready);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -283,6 +482,8 @@ main (int    argc,
               test_save_list_show, fixture_tear_down);
   g_test_add ("/tc/cli/templates/whatsapp", Fixture, NULL, fixture_set_up,
               test_whatsapp_definition, fixture_tear_down);
+  g_test_add ("/tc/cli/templates/media", Fixture, NULL, fixture_set_up,
+              test_media, fixture_tear_down);
   g_test_add ("/tc/cli/templates/errors", Fixture, NULL, fixture_set_up,
               test_errors, fixture_tear_down);
 

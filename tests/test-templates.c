@@ -320,6 +320,10 @@ test_template_properties (void)
 
   g_object_set (template, "kind", TC_TEMPLATE_KIND_SNIPPET, "name", "footer", NULL);
   g_assert_cmpuint (n_notify, ==, 9);
+  g_object_set (template, "media-url", "https://example.com/a.jpg", "media-type", "image/jpeg", NULL);
+  g_assert_cmpuint (n_notify, ==, 11);
+  tc_template_set_media_url (template, "https://example.com/a.jpg");
+  g_assert_cmpuint (n_notify, ==, 11);
   g_object_get (template, "name", &name, "kind", &kind, NULL);
   g_assert_cmpstr (name, ==, "footer");
   g_assert_cmpint (kind, ==, TC_TEMPLATE_KIND_SNIPPET);
@@ -342,6 +346,14 @@ test_template_properties (void)
   g_assert_true (tc_template_content_differs (template, copy));
   tc_template_set_purpose (copy, TC_PURPOSE_TRANSACTIONAL);
   tc_template_set_definition (copy, "{}");
+  g_assert_true (tc_template_content_differs (template, copy));
+  tc_template_set_definition (copy, tc_template_get_definition (template));
+  g_assert_cmpstr (tc_template_get_media_url (copy), ==, "https://example.com/a.jpg");
+  g_assert_false (tc_template_content_differs (template, copy));
+  tc_template_set_media_url (copy, "https://example.com/b.jpg");
+  g_assert_true (tc_template_content_differs (template, copy));
+  tc_template_set_media_url (copy, tc_template_get_media_url (template));
+  tc_template_set_media_type (copy, "image/png");
   g_assert_true (tc_template_content_differs (template, copy));
 }
 
@@ -447,6 +459,66 @@ test_migrate_from_2 (void)
   save_ok (repo, template, TRUE);
   list = list_templates (repo, -1);
   g_assert_cmpuint (list->len, ==, 1);
+
+  tc_repository_close (repo);
+  drain_main_context ();
+  g_assert_finalize_object (repo);
+  rm_rf (dir);
+}
+
+/* A version 4 database (made by dropping the media columns, which is what
+ * version 4 did not have) keeps its templates when opened, and their
+ * versions read as "no media". */
+static void
+test_migrate_from_4 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tc-templates-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "v4.db", NULL);
+  g_autoptr(TcTemplate) template = new_sms ("Welcome", "Hi {{first_name|there}}");
+  g_autoptr(TcTemplate) loaded = NULL;
+  TcRepository *repo;
+  gint64 id;
+
+  g_assert_no_error (error);
+
+  repo = tc_repository_new (path);
+  open_ok (repo);
+  save_ok (repo, template, TRUE);
+  tc_template_set_body (template, "Hello {{first_name|there}}");
+  save_ok (repo, template, TRUE);
+  id = tc_template_get_id (template);
+  tc_repository_close (repo);
+  drain_main_context ();
+  g_assert_finalize_object (repo);
+
+  raw_exec (path,
+            "ALTER TABLE template_versions DROP COLUMN media_type;"
+            "ALTER TABLE template_versions DROP COLUMN media_url;"
+            "PRAGMA user_version = 4;");
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM pragma_table_info ('template_versions')"
+                                        " WHERE name LIKE 'media%'"), ==, 0);
+
+  repo = tc_repository_new (path);
+  open_ok (repo);
+  g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, TC_REPOSITORY_SCHEMA_VERSION);
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM template_versions"), ==, 2);
+
+  loaded = get_template (repo, id, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tc_template_get_body (loaded), ==, "Hi {{first_name|there}}");
+  g_assert_cmpstr (tc_template_get_media_url (loaded), ==, "");
+  g_assert_cmpstr (tc_template_get_media_type (loaded), ==, "");
+  g_clear_object (&loaded);
+
+  /* Media can be added to the migrated template: a new version. */
+  loaded = get_template (repo, id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tc_template_get_version (loaded), ==, 2);
+  tc_template_set_media_url (loaded, "https://example.com/a.png");
+  tc_template_set_media_type (loaded, "image/png");
+  save_ok (repo, loaded, TRUE);
+  g_assert_cmpint (tc_template_get_version (loaded), ==, 3);
 
   tc_repository_close (repo);
   drain_main_context ();
@@ -571,6 +643,77 @@ test_versions (Fixture       *f,
   /* The stored rows, not just the objects: one row per version. */
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM template_versions"), ==, 5);
   g_assert_cmpint (raw_query_int (f->path, "SELECT current_version FROM templates"), ==, 5);
+}
+
+static void
+test_media (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(TcTemplate) template = new_sms ("Spring", "New arrivals in store");
+  g_autoptr(TcTemplate) copy = NULL;
+  g_autoptr(TcTemplate) loaded = NULL;
+  g_autoptr(TcTemplate) v1 = NULL;
+  g_autoptr(TcTemplate) dup = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  tc_template_set_media_url (template, "https://cdn.example.com/spring.jpg");
+  tc_template_set_media_type (template, "image/jpeg");
+  save_ok (f->repo, template, TRUE);
+  id = tc_template_get_id (template);
+
+  /* Saved and read back, and copied with the rest. */
+  loaded = get_template (f->repo, id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tc_template_get_media_url (loaded), ==, "https://cdn.example.com/spring.jpg");
+  g_assert_cmpstr (tc_template_get_media_type (loaded), ==, "image/jpeg");
+  copy = tc_template_copy (loaded);
+  g_assert_cmpstr (tc_template_get_media_url (copy), ==, "https://cdn.example.com/spring.jpg");
+  g_assert_false (tc_template_content_differs (copy, loaded));
+  g_clear_object (&loaded);
+
+  /* Unchanged: no version. */
+  save_ok (f->repo, template, FALSE);
+  g_assert_cmpint (tc_template_get_version (template), ==, 1);
+
+  /* Another picture is a new version; so is another type of the same URL,
+   * and so is removing the picture. */
+  tc_template_set_media_url (template, "https://cdn.example.com/summer.png");
+  tc_template_set_media_type (template, "image/png");
+  save_ok (f->repo, template, TRUE);
+  g_assert_cmpint (tc_template_get_version (template), ==, 2);
+  tc_template_set_media_type (template, "image/gif");
+  save_ok (f->repo, template, TRUE);
+  g_assert_cmpint (tc_template_get_version (template), ==, 3);
+  tc_template_set_media_url (template, "");
+  tc_template_set_media_type (template, "");
+  save_ok (f->repo, template, TRUE);
+  g_assert_cmpint (tc_template_get_version (template), ==, 4);
+
+  /* Each version keeps its own picture. */
+  v1 = get_template (f->repo, id, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tc_template_get_media_url (v1), ==, "https://cdn.example.com/spring.jpg");
+  g_assert_cmpstr (tc_template_get_media_type (v1), ==, "image/jpeg");
+  loaded = get_template (f->repo, id, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tc_template_get_media_url (loaded), ==, "https://cdn.example.com/summer.png");
+  g_clear_object (&loaded);
+  loaded = get_template (f->repo, id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tc_template_get_media_url (loaded), ==, "");
+  g_assert_cmpstr (tc_template_get_media_type (loaded), ==, "");
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM template_versions"
+                                           " WHERE media_url <> ''"), ==, 3);
+
+  /* A duplicate takes the latest version's media (none) — and of a
+   * version with media, the media. */
+  tc_template_set_media_url (template, "https://cdn.example.com/spring.jpg");
+  tc_template_set_media_type (template, "image/jpeg");
+  save_ok (f->repo, template, TRUE);
+  dup = duplicate (f->repo, id);
+  g_assert_cmpstr (tc_template_get_media_url (dup), ==, "https://cdn.example.com/spring.jpg");
+  g_assert_cmpstr (tc_template_get_media_type (dup), ==, "image/jpeg");
 }
 
 static void
@@ -821,8 +964,10 @@ main (int    argc,
   g_test_add_func ("/tc/templates/object/properties", test_template_properties);
   g_test_add_func ("/tc/templates/object/kind-strings", test_template_kind_strings);
   g_test_add_func ("/tc/templates/migrate-from-2", test_migrate_from_2);
+  g_test_add_func ("/tc/templates/migrate-from-4", test_migrate_from_4);
   g_test_add ("/tc/templates/crud", Fixture, NULL, fixture_set_up, test_crud, fixture_tear_down);
   g_test_add ("/tc/templates/versions", Fixture, NULL, fixture_set_up, test_versions, fixture_tear_down);
+  g_test_add ("/tc/templates/media", Fixture, NULL, fixture_set_up, test_media, fixture_tear_down);
   g_test_add ("/tc/templates/whatsapp-status", Fixture, NULL, fixture_set_up, test_whatsapp_status, fixture_tear_down);
   g_test_add ("/tc/templates/duplicate", Fixture, NULL, fixture_set_up, test_duplicate, fixture_tear_down);
   g_test_add ("/tc/templates/snippets-and-kinds", Fixture, NULL, fixture_set_up, test_snippets_and_kinds, fixture_tear_down);

@@ -3,9 +3,10 @@
  * SPDX-FileCopyrightText: 2026 The Textcast authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `textcast-cli templates list|save|show`: the stored templates, for
- * scripts. Exit status as for the rest of textcast-cli: 0 success, 1 a
- * failed operation (one line on stderr), 2 bad usage.
+ * `textcast-cli templates list|save|show|submit|refresh`: the stored
+ * templates, for scripts; submit and refresh talk to Meta's API. Exit
+ * status as for the rest of textcast-cli: 0 success, 1 a failed operation
+ * (one line on stderr), 2 bad usage.
  */
 
 #define G_LOG_DOMAIN "textcast-cli"
@@ -23,10 +24,13 @@
 #include "tc-cli-templates.h"
 #include "tc-cli.h"
 #include "tc-context.h"
+#include "tc-media-probe.h"
 #include "tc-repository.h"
+#include "tc-soup.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
 #include "tc-wa-template.h"
+#include "tc-wa-templates-client.h"
 
 #define EXIT_USAGE 2
 
@@ -41,12 +45,23 @@ static const char usage_text[] =
   "  templates list [--kind sms|whatsapp|snippet] [--json]\n"
   "      List the templates (the latest version of each).\n"
   "  templates save --name NAME --kind KIND [--purpose promotional|transactional]\n"
-  "                 [--language LANG] [--json] < TEXT\n"
+  "                 [--language LANG] [--media-url URL [--no-check]] [--json] < TEXT\n"
   "      Create or update a template from standard input: the text of an SMS\n"
   "      template or a snippet, the JSON definition of a WhatsApp template.\n"
   "      Changed content is stored as a new version; unchanged, nothing is added.\n"
+  "      --media-url attaches a picture to an SMS template, sent as MMS (\"\"\n"
+  "      removes it); the link is checked first (type and size), unless\n"
+  "      --no-check is given, when the type is guessed from the file name.\n"
   "  templates show NAME [--kind KIND] [--version N] [--json]\n"
-  "      Print a template (the latest version, or version N).\n";
+  "      Print a template (the latest version, or version N).\n"
+  "  templates submit NAME [--json]\n"
+  "      Submit WhatsApp template NAME to Meta for approval and store its status.\n"
+  "  templates refresh [NAME] [--json]\n"
+  "      Ask Meta for the approval status of WhatsApp template NAME (of every\n"
+  "      submitted WhatsApp template without NAME) and store it.\n"
+  "\n"
+  "submit and refresh need the access token in TEXTCAST_WHATSAPP_TOKEN and the\n"
+  "WhatsApp Business Account id in the setting whatsapp.waba_id.\n";
 
 typedef struct
 {
@@ -56,6 +71,8 @@ typedef struct
   char     *purpose;
   char     *language;
   char     *version;
+  char     *media_url;
+  gboolean  no_check;
   gboolean  json;
   gboolean  help;
   GPtrArray *args;
@@ -70,6 +87,7 @@ options_clear (Options *opts)
   g_clear_pointer (&opts->purpose, g_free);
   g_clear_pointer (&opts->language, g_free);
   g_clear_pointer (&opts->version, g_free);
+  g_clear_pointer (&opts->media_url, g_free);
   g_clear_pointer (&opts->args, g_ptr_array_unref);
 }
 
@@ -90,6 +108,8 @@ value_slot (Options    *opts,
     return &opts->language;
   if (strcmp (name, "version") == 0)
     return &opts->version;
+  if (strcmp (name, "media-url") == 0)
+    return &opts->media_url;
 
   return NULL;
 }
@@ -129,6 +149,11 @@ parse_options (int      argc,
       if (strcmp (arg, "--json") == 0)
         {
           opts->json = TRUE;
+          continue;
+        }
+      if (strcmp (arg, "--no-check") == 0)
+        {
+          opts->no_check = TRUE;
           continue;
         }
       if (!g_str_has_prefix (arg, "--"))
@@ -197,6 +222,8 @@ add_template (JsonBuilder *builder,
   add_string (builder, "language", tc_template_get_language (template));
   add_string (builder, "purpose", tc_purpose_to_string (tc_template_get_purpose (template)));
   add_string (builder, "body", tc_template_get_body (template));
+  add_string (builder, "media_url", tc_template_get_media_url (template));
+  add_string (builder, "media_type", tc_template_get_media_type (template));
 
   /* The definition is JSON: embedded as such, so that scripts need not
    * parse a string inside the JSON. */
@@ -333,6 +360,46 @@ find_existing (TcRepository  *repository,
   return tc_repository_find_template_finish (repository, result, error);
 }
 
+/* The type of the file @url names, from its name alone (for --no-check):
+ * "" when the name says nothing. */
+static char *
+guess_media_type (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *base = NULL;
+  g_autofree char *content_type = NULL;
+  gboolean uncertain = TRUE;
+
+  if (uri == NULL)
+    return g_strdup ("");
+  base = g_path_get_basename (g_uri_get_path (uri));
+  content_type = g_content_type_guess (base, NULL, 0, &uncertain);
+  if (uncertain || content_type == NULL || g_content_type_is_unknown (content_type))
+    return g_strdup ("");
+
+  return g_content_type_get_mime_type (content_type);
+}
+
+/* Checks the picture of an MMS template with its server and returns its
+ * type, or NULL with @error saying what is wrong with it. */
+static char *
+probe_media (const char  *url,
+             GError     **error)
+{
+  g_autoptr(SoupSession) session = tc_soup_session_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TcMediaProbeResult) probed = NULL;
+
+  tc_media_probe_async (session, url, TC_MEDIA_CHANNEL_MMS, NULL,
+                        tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  probed = tc_media_probe_finish (result, error);
+  if (probed == NULL)
+    return NULL;
+
+  return g_strdup (probed->content_type);
+}
+
 static int
 cmd_save (Options *opts)
 {
@@ -341,6 +408,7 @@ cmd_save (Options *opts)
   g_autoptr(TcTemplate) template = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *media_type = NULL;
   TcRepository *repository;
   TcPurpose purpose = TC_PURPOSE_PROMOTIONAL;
   gboolean new_version = FALSE;
@@ -357,6 +425,11 @@ cmd_save (Options *opts)
     return tc_cli_usage_error (usage_text, "'--purpose' must be promotional or transactional, not '%s'", opts->purpose);
   if (opts->version != NULL)
     return tc_cli_usage_error (usage_text, "'templates save' does not take --version: saving makes the next version");
+  if (opts->media_url != NULL && kind != TC_TEMPLATE_KIND_SMS)
+    return tc_cli_usage_error (usage_text, "'--media-url' is for SMS templates (sent as MMS); "
+                               "a WhatsApp template's media is in its header");
+  if (opts->no_check && opts->media_url == NULL)
+    return tc_cli_usage_error (usage_text, "'--no-check' goes with '--media-url'");
   if (opts->args->len > 2)
     return tc_cli_usage_error (usage_text, "'templates save' got an unexpected argument '%s' (the text comes on standard input)",
                         (const char *) g_ptr_array_index (opts->args, 2));
@@ -364,6 +437,25 @@ cmd_save (Options *opts)
   text = read_stdin (&error);
   if (text == NULL)
     return tc_cli_fail ("%s", error->message);
+
+  /* Before the workspace is touched: a picture that cannot be sent is
+   * not saved. */
+  if (opts->media_url != NULL && opts->media_url[0] != '\0')
+    {
+      if (opts->no_check)
+        {
+          if (!tc_media_check_url (opts->media_url, &error))
+            return tc_cli_fail ("%s", error->message);
+          media_type = guess_media_type (opts->media_url);
+        }
+      else
+        {
+          media_type = probe_media (opts->media_url, &error);
+          if (media_type == NULL)
+            return tc_cli_fail ("the picture cannot be sent by MMS: %s "
+                                "(--no-check saves it without checking)", error->message);
+        }
+    }
 
   if (kind == TC_TEMPLATE_KIND_WHATSAPP)
     {
@@ -407,6 +499,11 @@ cmd_save (Options *opts)
     tc_template_set_language (template, opts->language);
   if (opts->purpose != NULL)
     tc_template_set_purpose (template, purpose);
+  if (opts->media_url != NULL)
+    {
+      tc_template_set_media_url (template, opts->media_url);
+      tc_template_set_media_type (template, media_type);
+    }
 
   tc_repository_save_template_async (repository, template, NULL, tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);
@@ -454,7 +551,8 @@ cmd_show (Options *opts)
   if (opts->args->len > 3)
     return tc_cli_usage_error (usage_text, "'templates show' got an unexpected argument '%s'",
                         (const char *) g_ptr_array_index (opts->args, 3));
-  if (opts->name != NULL || opts->purpose != NULL || opts->language != NULL)
+  if (opts->name != NULL || opts->purpose != NULL || opts->language != NULL
+      || opts->media_url != NULL || opts->no_check)
     return tc_cli_usage_error (usage_text, "'templates show' takes NAME, --kind, --version and --json");
   if (opts->version != NULL &&
       !g_ascii_string_to_unsigned (opts->version, 10, 1, G_MAXINT, &version, NULL))
@@ -494,6 +592,183 @@ cmd_show (Options *opts)
   return EXIT_SUCCESS;
 }
 
+static void
+add_state (JsonBuilder             *builder,
+           const TcWaTemplateState *state)
+{
+  json_builder_begin_object (builder);
+  add_string (builder, "name", state->name);
+  add_string (builder, "language", state->language);
+  add_string (builder, "status", state->status);
+  add_string (builder, "reason", state->reason);
+  json_builder_end_object (builder);
+}
+
+static void
+print_state (const TcWaTemplateState *state)
+{
+  if (state->reason[0] != '\0')
+    g_print ("%s (%s): %s: %s\n", state->name, state->language, state->status, state->reason);
+  else
+    g_print ("%s (%s): %s\n", state->name, state->language, state->status);
+}
+
+/* Submits (@submit) or refreshes stored WhatsApp template @template with
+ * @client, then stores what Meta said on it. */
+static TcWaTemplateState *
+sync_template (TcWaTemplatesClient  *client,
+               TcRepository         *repository,
+               TcTemplate           *template,
+               gboolean              submit,
+               GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) stored = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(TcWaTemplate) model = NULL;
+  g_autoptr(TcWaTemplateState) state = NULL;
+
+  node = json_from_string (tc_template_get_definition (template), error);
+  if (node == NULL)
+    return NULL;
+  model = tc_wa_template_new_from_json (node, error);
+  if (model == NULL)
+    return NULL;
+
+  if (submit)
+    {
+      tc_wa_templates_client_submit_async (client, model, NULL, tc_repository_store_result_cb, &result);
+      tc_repository_wait (&result);
+      state = tc_wa_templates_client_submit_finish (client, result, error);
+    }
+  else
+    {
+      tc_wa_templates_client_refresh_async (client, tc_wa_template_get_name (model),
+                                            tc_wa_template_get_language (model),
+                                            NULL, tc_repository_store_result_cb, &result);
+      tc_repository_wait (&result);
+      state = tc_wa_templates_client_refresh_finish (client, result, error);
+    }
+  if (state == NULL)
+    return NULL;
+
+  tc_wa_template_state_store_async (state, repository, tc_template_get_id (template), NULL,
+                                    tc_repository_store_result_cb, &stored);
+  tc_repository_wait (&stored);
+  if (!tc_wa_template_state_store_finish (repository, stored, error))
+    return NULL;
+
+  return g_steal_pointer (&state);
+}
+
+static TcWaTemplatesClient *
+open_client (TcRepository  *repository,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TcWaTemplatesClient) client = NULL;
+
+  tc_wa_templates_client_new_from_settings_async (repository, NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  client = tc_wa_templates_client_new_from_settings_finish (result, error);
+  if (client == NULL || !tc_wa_templates_client_check_configured (client, error))
+    return NULL;
+
+  return g_steal_pointer (&client);
+}
+
+/* `templates submit NAME` (@submit) and `templates refresh [NAME]`. */
+static int
+cmd_sync (Options  *opts,
+          gboolean  submit)
+{
+  const char *command = submit ? "submit" : "refresh";
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(TcWaTemplatesClient) client = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_wa_template_state_free);
+  g_autoptr(GError) error = NULL;
+  TcRepository *repository;
+
+  if (submit && opts->args->len < 3)
+    return tc_cli_usage_error (usage_text, "'templates submit' needs the template's name");
+  if (opts->args->len > 3)
+    return tc_cli_usage_error (usage_text, "'templates %s' got an unexpected argument '%s'", command,
+                               (const char *) g_ptr_array_index (opts->args, 3));
+  if (opts->kind != NULL || opts->name != NULL || opts->purpose != NULL ||
+      opts->language != NULL || opts->version != NULL)
+    return tc_cli_usage_error (usage_text, "'templates %s' takes only %s and --json", command,
+                               submit ? "NAME" : "[NAME]");
+
+  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  if (context == NULL)
+    return tc_cli_fail ("%s", error->message);
+  repository = tc_context_get_repository (context);
+
+  client = open_client (repository, &error);
+  if (client == NULL)
+    return tc_cli_fail ("%s", error->message);
+
+  if (opts->args->len == 3)
+    {
+      TcTemplate *template = find_existing (repository, TC_TEMPLATE_KIND_WHATSAPP,
+                                            g_ptr_array_index (opts->args, 2), 0, &error);
+
+      if (template == NULL)
+        return tc_cli_fail ("%s", error->message);
+      templates = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (templates, template);
+    }
+  else
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      tc_repository_list_templates_async (repository, TC_TEMPLATE_KIND_WHATSAPP, NULL,
+                                          tc_repository_store_result_cb, &result);
+      tc_repository_wait (&result);
+      templates = tc_repository_list_templates_finish (repository, result, &error);
+      if (templates == NULL)
+        return tc_cli_fail ("cannot list the templates: %s", error->message);
+    }
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      TcTemplate *template = g_ptr_array_index (templates, i);
+      TcWaTemplateState *state;
+
+      /* Without a name, only what was submitted has a status at Meta. */
+      if (!submit && opts->args->len < 3 && g_strcmp0 (tc_template_get_status (template), "draft") == 0)
+        continue;
+
+      state = sync_template (client, repository, template, submit, &error);
+      if (state == NULL)
+        return tc_cli_fail ("cannot %s “%s”: %s", command, tc_template_get_name (template), error->message);
+      g_ptr_array_add (states, state);
+    }
+
+  if (opts->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      if (!submit)
+        json_builder_begin_array (builder);
+      for (guint i = 0; i < states->len; i++)
+        add_state (builder, g_ptr_array_index (states, i));
+      if (!submit)
+        json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      tc_cli_print_json (root);
+    }
+  else
+    {
+      for (guint i = 0; i < states->len; i++)
+        print_state (g_ptr_array_index (states, i));
+    }
+
+  return EXIT_SUCCESS;
+}
+
 int
 tc_cli_templates_main (int    argc,
                        char **argv)
@@ -515,7 +790,7 @@ tc_cli_templates_main (int    argc,
   g_assert (opts.args->len > 0 && strcmp (g_ptr_array_index (opts.args, 0), "templates") == 0);
   if (opts.args->len < 2)
     {
-      status = tc_cli_usage_error (usage_text, "'templates' needs a command: list, save or show");
+      status = tc_cli_usage_error (usage_text, "'templates' needs a command: list, save, show, submit or refresh");
       goto out;
     }
   if (opts.db_path != NULL && opts.db_path[0] == '\0')
@@ -531,6 +806,10 @@ tc_cli_templates_main (int    argc,
     status = cmd_save (&opts);
   else if (strcmp (command, "show") == 0)
     status = cmd_show (&opts);
+  else if (strcmp (command, "submit") == 0)
+    status = cmd_sync (&opts, TRUE);
+  else if (strcmp (command, "refresh") == 0)
+    status = cmd_sync (&opts, FALSE);
   else
     status = tc_cli_usage_error (usage_text, "unknown command 'templates %s'", command);
 

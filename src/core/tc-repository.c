@@ -944,11 +944,19 @@ static const char schema_4[] =
   ");"
   "CREATE INDEX link_clicks_code ON link_clicks (code);";
 
+/* Version 5: an MMS picture on an SMS template, by URL (tc-media.h checks
+ * its type and size). Versioned with the text: changing the picture adds a
+ * template version. Empty strings mean "no media". */
+static const char schema_5[] =
+  "ALTER TABLE template_versions ADD COLUMN media_url TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE template_versions ADD COLUMN media_type TEXT NOT NULL DEFAULT '';";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
   schema_3,
   schema_4,
+  schema_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TC_REPOSITORY_SCHEMA_VERSION);

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 #define TC_SETTING_HTTP_ADDRESS         "http.address"         /* default "127.0.0.1" */
 #define TC_SETTING_OPTOUT_EVERY_MESSAGE "optout.every_message" /* default "true" */
 #define TC_SETTING_OPTOUT_TEXT_PREFIX   "optout.text."         /* + language, e.g. "optout.text.fr" */
+#define TC_SETTING_WHATSAPP_WABA_ID     "whatsapp.waba_id"     /* WhatsApp Business Account id, digits */
+#define TC_SETTING_WHATSAPP_API_BASE    "whatsapp.api_base"    /* default "https://graph.facebook.com" */
+#define TC_SETTING_WHATSAPP_API_VERSION "whatsapp.api_version" /* default "v23.0" */
 
 /* Returns the value, or NULL (without an error) when the key is not set. */
 void        tc_settings_get_async      (TcRepository        *repository,

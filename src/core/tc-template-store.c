@@ -25,7 +25,8 @@
 
 #define TEMPLATE_COLUMNS \
   "t.id, t.name, t.kind, v.version, t.status, t.status_reason, t.created_at, " \
-  "t.updated_at, v.body, v.definition, v.language, v.purpose, v.created_at"
+  "t.updated_at, v.body, v.definition, v.language, v.purpose, v.created_at, " \
+  "v.media_url, v.media_type"
 
 /* ------------------------------------------------------------------------
  * Calls: a GTask of our own (with its source tag and task data) around a
@@ -201,6 +202,8 @@ template_from_stmt (sqlite3_stmt *stmt)
   tc_template_set_definition (template, column_text (stmt, 9));
   tc_template_set_language (template, column_text (stmt, 10));
   tc_template_set_purpose (template, purpose);
+  tc_template_set_media_url (template, column_text (stmt, 13));
+  tc_template_set_media_type (template, column_text (stmt, 14));
   /* A version is as old as the version; the template's updated_at is the
    * last change of anything (a rename, a status). */
   set_unix_time (template, sqlite3_column_int64 (stmt, 6),
@@ -333,8 +336,10 @@ insert_version (TcDb        *db,
 
   stmt = _tc_db_prepare (db,
                          "INSERT INTO template_versions (template_id, version, body, definition,"
-                         "                               language, purpose, created_at) "
-                         "VALUES (:id, :version, :body, :definition, :language, :purpose, :now)",
+                         "                               language, purpose, media_url,"
+                         "                               media_type, created_at) "
+                         "VALUES (:id, :version, :body, :definition, :language, :purpose,"
+                         "        :media_url, :media_type, :now)",
                          error);
   if (stmt == NULL)
     return FALSE;
@@ -344,6 +349,8 @@ insert_version (TcDb        *db,
   bind_text (stmt, ":definition", tc_template_get_definition (content));
   bind_text (stmt, ":language", tc_template_get_language (content));
   bind_text (stmt, ":purpose", tc_purpose_to_string (tc_template_get_purpose (content)));
+  bind_text (stmt, ":media_url", tc_template_get_media_url (content));
+  bind_text (stmt, ":media_type", tc_template_get_media_type (content));
   bind_int64 (stmt, ":now", now);
 
   return step_done (db, stmt, error, "Cannot store the template version");

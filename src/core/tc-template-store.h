@@ -14,12 +14,12 @@
 G_BEGIN_DECLS
 
 /*
- * Templates in the workspace database (schema 3). Every call runs on the
- * repository's worker threads and completes on the caller's thread-default
- * main context, like the rest of TcRepository.
+ * Templates in the workspace database (schema 3; media since schema 5).
+ * Every call runs on the repository's worker threads and completes on the
+ * caller's thread-default main context, like the rest of TcRepository.
  *
- * Versions: a template's body, definition, language and purpose are stored
- * per version and never edited; saving changed content appends a version.
+ * Versions: a template's body, definition, language, purpose and media
+ * (MMS URL and type, schema 5) are stored per version and never edited; saving changed content appends a version.
  * Names are unique per kind: saving or renaming onto a taken name fails
  * with TC_DB_ERROR_CONSTRAINT and a message naming the clash.
  */
@@ -62,8 +62,8 @@ TcTemplate *tc_repository_find_template_finish   (TcRepository         *self,
                                                   GError              **error);
 
 /* Inserts @template (id 0: as version 1) or updates it: a new version when
- * its body, definition, language or purpose differ from the latest stored
- * version, none otherwise; name, status and status reason are written
+ * its body, definition, language, purpose or media differ from the latest
+ * stored version, none otherwise; name, status and status reason are written
  * either way. A WhatsApp template whose content changed goes back to
  * "draft" (it needs approval again). On success @template's id, version,
  * status and timestamps are set, and *@new_version says whether a version

@@ -27,6 +27,8 @@ struct _TcTemplate
   int             version;
   char           *status;
   char           *status_reason;
+  char           *media_url;
+  char           *media_type;
   GDateTime      *created_at;
   GDateTime      *updated_at;
 };
@@ -50,6 +52,8 @@ enum {
   PROP_VERSION,
   PROP_STATUS,
   PROP_STATUS_REASON,
+  PROP_MEDIA_URL,
+  PROP_MEDIA_TYPE,
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
   N_PROPS
@@ -134,6 +138,8 @@ tc_template_finalize (GObject *object)
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->status_reason, g_free);
+  g_clear_pointer (&self->media_url, g_free);
+  g_clear_pointer (&self->media_type, g_free);
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
 
@@ -188,6 +194,14 @@ tc_template_get_property (GObject    *object,
 
     case PROP_STATUS_REASON:
       g_value_set_string (value, self->status_reason);
+      break;
+
+    case PROP_MEDIA_URL:
+      g_value_set_string (value, self->media_url);
+      break;
+
+    case PROP_MEDIA_TYPE:
+      g_value_set_string (value, self->media_type);
       break;
 
     case PROP_CREATED_AT:
@@ -253,6 +267,14 @@ tc_template_set_property (GObject      *object,
       tc_template_set_status_reason (self, g_value_get_string (value));
       break;
 
+    case PROP_MEDIA_URL:
+      tc_template_set_media_url (self, g_value_get_string (value));
+      break;
+
+    case PROP_MEDIA_TYPE:
+      tc_template_set_media_type (self, g_value_get_string (value));
+      break;
+
     case PROP_CREATED_AT:
       tc_template_set_created_at (self, g_value_get_boxed (value));
       break;
@@ -298,6 +320,10 @@ tc_template_class_init (TcTemplateClass *klass)
     g_param_spec_string ("status", NULL, NULL, "draft", flags);
   properties[PROP_STATUS_REASON] =
     g_param_spec_string ("status-reason", NULL, NULL, "", flags);
+  properties[PROP_MEDIA_URL] =
+    g_param_spec_string ("media-url", NULL, NULL, "", flags);
+  properties[PROP_MEDIA_TYPE] =
+    g_param_spec_string ("media-type", NULL, NULL, "", flags);
   properties[PROP_CREATED_AT] =
     g_param_spec_boxed ("created-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
   properties[PROP_UPDATED_AT] =
@@ -315,6 +341,8 @@ tc_template_init (TcTemplate *self)
   self->language = g_strdup ("");
   self->status = g_strdup ("draft");
   self->status_reason = g_strdup ("");
+  self->media_url = g_strdup ("");
+  self->media_type = g_strdup ("");
   self->purpose = TC_PURPOSE_PROMOTIONAL;
 }
 
@@ -344,6 +372,8 @@ tc_template_copy (TcTemplate *self)
   set_string (&copy->language, self->language);
   set_string (&copy->status, self->status);
   set_string (&copy->status_reason, self->status_reason);
+  set_string (&copy->media_url, self->media_url);
+  set_string (&copy->media_type, self->media_type);
   set_date_time (&copy->created_at, self->created_at);
   set_date_time (&copy->updated_at, self->updated_at);
 
@@ -360,6 +390,8 @@ tc_template_content_differs (TcTemplate *self,
   return strcmp (self->body, other->body) != 0 ||
          strcmp (self->definition, other->definition) != 0 ||
          strcmp (self->language, other->language) != 0 ||
+         strcmp (self->media_url, other->media_url) != 0 ||
+         strcmp (self->media_type, other->media_type) != 0 ||
          self->purpose != other->purpose;
 }
 
@@ -594,4 +626,40 @@ tc_template_set_updated_at (TcTemplate *self,
 
   if (set_date_time (&self->updated_at, updated_at))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
+}
+
+const char *
+tc_template_get_media_url (TcTemplate *self)
+{
+  g_return_val_if_fail (TC_IS_TEMPLATE (self), NULL);
+
+  return self->media_url;
+}
+
+void
+tc_template_set_media_url (TcTemplate *self,
+                           const char *media_url)
+{
+  g_return_if_fail (TC_IS_TEMPLATE (self));
+
+  if (set_string (&self->media_url, media_url))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEDIA_URL]);
+}
+
+const char *
+tc_template_get_media_type (TcTemplate *self)
+{
+  g_return_val_if_fail (TC_IS_TEMPLATE (self), NULL);
+
+  return self->media_type;
+}
+
+void
+tc_template_set_media_type (TcTemplate *self,
+                            const char *media_type)
+{
+  g_return_if_fail (TC_IS_TEMPLATE (self));
+
+  if (set_string (&self->media_type, media_type))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEDIA_TYPE]);
 }

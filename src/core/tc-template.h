@@ -52,9 +52,12 @@ G_DECLARE_FINAL_TYPE (TcTemplate, tc_template, TC, TEMPLATE, GObject)
  *                   "rejected", "paused", "disabled" (free text from the
  *                   provider is kept as is)
  *   "status-reason" why a template was rejected (may be empty)
+ *   "media-url"     SMS only: the http(s) URL of a picture sent as MMS
+ *                   ("" for a plain SMS)
+ *   "media-type"    its content type as last checked, e.g. "image/jpeg"
  *   "created-at", "updated-at"  GDateTime (UTC), NULL until saved
  *
- * Only body, definition, language and purpose are versioned: a change to
+ * Only body, definition, language, purpose and media are versioned: a change to
  * any of them is stored as a new version. Name and status belong to the
  * template as a whole.
  */
@@ -98,6 +101,12 @@ void            tc_template_set_status        (TcTemplate     *self,
 const char     *tc_template_get_status_reason (TcTemplate     *self);
 void            tc_template_set_status_reason (TcTemplate     *self,
                                                const char     *status_reason);
+const char     *tc_template_get_media_url     (TcTemplate     *self);
+void            tc_template_set_media_url     (TcTemplate     *self,
+                                               const char     *media_url);
+const char     *tc_template_get_media_type    (TcTemplate     *self);
+void            tc_template_set_media_type    (TcTemplate     *self,
+                                               const char     *media_type);
 GDateTime      *tc_template_get_created_at    (TcTemplate     *self);
 void            tc_template_set_created_at    (TcTemplate     *self,
                                                GDateTime      *created_at);

@@ -16,15 +16,28 @@
 #include "tc-contact.h"
 #include "tc-editor-logic.h"
 #include "tc-gui-util.h"
+#include "tc-media-probe.h"
 #include "tc-mustache.h"
 #include "tc-optout.h"
 #include "tc-repository.h"
 #include "tc-settings.h"
 #include "tc-sms-editor.h"
+#include "tc-soup.h"
 #include "tc-template-store.h"
 
 /* How many contacts the preview offers. */
 #define PREVIEW_CONTACTS 50
+
+/* How long the image address must stay unchanged before it is checked. */
+#define MEDIA_PROBE_DELAY_MS 600
+
+/* Twilio sends the text of an MMS with its picture as one message of up
+ * to 1,600 characters, not in SMS segments: "The Twilio Programmable
+ * Messaging platform has a limit of 1600 characters in a single incoming or
+ * outgoing message. This limit applies to all Programmable Messaging
+ * channels, including SMS, MMS" (support.twilio.com/hc/en-us/articles/
+ * 360033806753, and error 21617 at www.twilio.com/docs/api/errors/21617). */
+#define MMS_MAX_TEXT_CHARS 1600
 
 struct _TcSmsEditor
 {
@@ -52,6 +65,13 @@ struct _TcSmsEditor
   GtkLabel           *links_label;
   GtkWidget          *brand_button;
   GtkBox             *warnings_box;
+  AdwEntryRow        *media_row;
+  GtkSpinner         *media_spinner;
+  GtkWidget          *media_box;
+  GtkLabel           *media_status_label;
+  GtkLabel           *media_note_label;
+  GtkWidget          *preview_media_box;
+  GtkLabel           *preview_media_label;
 
   TcRepository       *repository;
   /* The working copy: saved on Save, never shared with the list. */
@@ -68,6 +88,15 @@ struct _TcSmsEditor
    * until loaded, then read again whenever one changes. */
   GHashTable         *settings;
   TcOptout           *optout;
+
+  /* The MMS picture: its address is checked MEDIA_PROBE_DELAY_MS after
+   * the last change; media_type is what the check found for
+   * media_checked_url. */
+  SoupSession        *soup_session;
+  GCancellable       *media_cancellable;
+  guint               media_timeout_id;
+  char               *media_checked_url;
+  char               *media_type;
 
   /* TEXTCAST_TEST_STATE_FILE, and what was written there last. */
   char               *state_file;
@@ -99,6 +128,25 @@ static gboolean
 is_promotional (TcSmsEditor *self)
 {
   return !is_snippet (self) && adw_combo_row_get_selected (self->purpose_row) == 0;
+}
+
+/* The image address as typed, without surrounding spaces. */
+static char *
+get_media_url (TcSmsEditor *self)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->media_row))));
+}
+
+static gboolean
+has_media (TcSmsEditor *self)
+{
+  g_autofree char *url = NULL;
+
+  if (self->template == NULL || is_snippet (self))
+    return FALSE;
+  url = get_media_url (self);
+
+  return url[0] != '\0';
 }
 
 static char *
@@ -289,8 +337,23 @@ update (TcSmsEditor *self)
    * are about what the author typed. */
   state = tc_editor_sms_state_new_full (text, vars, self->partials, recipient, &options);
 
-  gtk_label_set_text (self->counter_label, state->counter);
-  write_state (self, state->counter);
+  if (has_media (self))
+    {
+      /* Sent as MMS: one message, so SMS segments say nothing. */
+      g_autofree char *mms_counter = NULL;
+      const char *sent = state->preview != NULL && state->preview->text != NULL
+                           ? state->preview->text : text;
+
+      mms_counter = g_strdup_printf (_("MMS · %ld of %d characters"),
+                                     g_utf8_strlen (sent, -1), MMS_MAX_TEXT_CHARS);
+      gtk_label_set_text (self->counter_label, mms_counter);
+      write_state (self, mms_counter);
+    }
+  else
+    {
+      gtk_label_set_text (self->counter_label, state->counter);
+      write_state (self, state->counter);
+    }
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   gtk_text_buffer_remove_tag (buffer, self->non_gsm_tag, &start, &end);
@@ -330,6 +393,118 @@ static void
 on_name_row_changed_cb (TcSmsEditor *self)
 {
   update_title (self);
+}
+
+static void
+set_media_status (TcSmsEditor *self,
+                  const char  *status,
+                  gboolean     problem)
+{
+  gtk_label_set_text (self->media_status_label, status);
+  if (problem)
+    gtk_widget_add_css_class (GTK_WIDGET (self->media_status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->media_status_label), "error");
+}
+
+static void
+on_media_probed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TcSmsEditor) self = user_data;
+  g_autoptr(TcMediaProbeResult) probed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  probed = tc_media_probe_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_spinner_stop (self->media_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->media_spinner), FALSE);
+
+  if (probed == NULL)
+    {
+      set_media_status (self, error->message, TRUE);
+      return;
+    }
+
+  g_free (self->media_type);
+  self->media_type = g_strdup (probed->content_type);
+  {
+    g_autofree char *description = tc_media_probe_result_describe (probed);
+    /* Translators: %s describes the file, e.g. "JPEG image, 240.0 kB". */
+    g_autofree char *status = g_strdup_printf (_("%s — sent as MMS"), description);
+
+    set_media_status (self, status, FALSE);
+  }
+}
+
+static gboolean
+probe_media_cb (gpointer user_data)
+{
+  TcSmsEditor *self = user_data;
+  g_autofree char *url = get_media_url (self);
+
+  self->media_timeout_id = 0;
+
+  if (self->soup_session == NULL)
+    self->soup_session = tc_soup_session_new ();
+  g_free (self->media_checked_url);
+  self->media_checked_url = g_strdup (url);
+  g_clear_pointer (&self->media_type, g_free);
+
+  tc_media_probe_async (self->soup_session, url, TC_MEDIA_CHANNEL_MMS, self->media_cancellable,
+                        on_media_probed_cb, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The picture's address changed (or another template was opened): the
+ * note, the preview and, a moment later, the check follow. */
+static void
+media_changed (TcSmsEditor *self)
+{
+  g_autofree char *url = get_media_url (self);
+  g_autofree char *file_name = NULL;
+  gboolean media = has_media (self);
+
+  g_clear_handle_id (&self->media_timeout_id, g_source_remove);
+  g_cancellable_cancel (self->media_cancellable);
+  g_clear_object (&self->media_cancellable);
+  self->media_cancellable = g_cancellable_new ();
+
+  gtk_widget_set_visible (self->media_box, media);
+  gtk_widget_set_visible (self->preview_media_box, media);
+  gtk_widget_set_visible (GTK_WIDGET (self->media_spinner), media);
+
+  if (!media)
+    {
+      gtk_spinner_stop (self->media_spinner);
+      g_clear_pointer (&self->media_checked_url, g_free);
+      g_clear_pointer (&self->media_type, g_free);
+      update (self);
+      return;
+    }
+
+  file_name = g_path_get_basename (url);
+  gtk_label_set_text (self->preview_media_label, file_name);
+  gtk_label_set_text (self->media_note_label,
+                      _("MMS is billed at a higher price than SMS. The text goes with the picture "
+                        "as one message of up to 1,600 characters, so SMS segments do not apply."));
+  gtk_spinner_start (self->media_spinner);
+  set_media_status (self, _("Checking the image…"), FALSE);
+  self->media_timeout_id = g_timeout_add (MEDIA_PROBE_DELAY_MS, probe_media_cb, self);
+  update (self);
+}
+
+static void
+on_media_row_changed_cb (TcSmsEditor *self)
+{
+  if (self->filling)
+    return;
+
+  media_changed (self);
 }
 
 static void
@@ -720,9 +895,23 @@ save_action (GtkWidget  *widget,
   tc_template_set_body (self->template, text);
   tc_template_set_language (self->template, gtk_editable_get_text (GTK_EDITABLE (self->language_row)));
   if (!is_snippet (self))
-    tc_template_set_purpose (self->template,
-                             adw_combo_row_get_selected (self->purpose_row) == 0
-                               ? TC_PURPOSE_PROMOTIONAL : TC_PURPOSE_TRANSACTIONAL);
+    {
+      g_autofree char *media_url = get_media_url (self);
+
+      tc_template_set_purpose (self->template,
+                               adw_combo_row_get_selected (self->purpose_row) == 0
+                                 ? TC_PURPOSE_PROMOTIONAL : TC_PURPOSE_TRANSACTIONAL);
+      /* The type found by the last check of this very address; an
+       * address that was not (yet) checked keeps what was stored for it,
+       * as `textcast-cli templates save --no-check` would. */
+      if (g_strcmp0 (media_url, self->media_checked_url) == 0 && self->media_type != NULL)
+        tc_template_set_media_type (self->template, self->media_type);
+      else if (g_strcmp0 (media_url, tc_template_get_media_url (self->template)) != 0)
+        tc_template_set_media_type (self->template, "");
+      tc_template_set_media_url (self->template, media_url);
+      if (media_url[0] == '\0')
+        tc_template_set_media_type (self->template, "");
+    }
 
   self->saving = TRUE;
   gtk_widget_action_set_enabled (widget, "editor.save", FALSE);
@@ -768,6 +957,8 @@ tc_sms_editor_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->media_cancellable);
+  g_clear_handle_id (&self->media_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_SMS_EDITOR);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -778,6 +969,7 @@ tc_sms_editor_dispose (GObject *object)
   g_clear_pointer (&self->event, json_object_unref);
   g_clear_pointer (&self->settings, g_hash_table_unref);
   g_clear_pointer (&self->optout, tc_optout_free);
+  g_clear_object (&self->soup_session);
 
   G_OBJECT_CLASS (tc_sms_editor_parent_class)->dispose (object);
 }
@@ -788,6 +980,9 @@ tc_sms_editor_finalize (GObject *object)
   TcSmsEditor *self = (TcSmsEditor *)object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->media_cancellable);
+  g_clear_pointer (&self->media_checked_url, g_free);
+  g_clear_pointer (&self->media_type, g_free);
   g_clear_pointer (&self->attribute_names, g_strfreev);
   g_clear_pointer (&self->state_file, g_free);
   g_clear_pointer (&self->last_state, g_free);
@@ -833,8 +1028,16 @@ tc_sms_editor_class_init (TcSmsEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, links_label);
   gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, brand_button);
   gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, warnings_box);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, media_row);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, media_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, media_box);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, media_status_label);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, media_note_label);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, preview_media_box);
+  gtk_widget_class_bind_template_child (widget_class, TcSmsEditor, preview_media_label);
   gtk_widget_class_bind_template_callback (widget_class, on_text_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_name_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_media_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_variable_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_snippet_row_activated_cb);
 
@@ -853,6 +1056,7 @@ tc_sms_editor_init (TcSmsEditor *self)
   GtkExpression *expression;
 
   self->cancellable = g_cancellable_new ();
+  self->media_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -917,6 +1121,10 @@ tc_sms_editor_edit (TcSmsEditor  *self,
   adw_combo_row_set_selected (self->purpose_row,
                               tc_template_get_purpose (template) == TC_PURPOSE_TRANSACTIONAL ? 1 : 0);
   gtk_widget_set_visible (GTK_WIDGET (self->purpose_row), !snippet);
+  /* Snippets are pieces of text: no picture. */
+  gtk_widget_set_visible (gtk_widget_get_ancestor (GTK_WIDGET (self->media_row),
+                                                   ADW_TYPE_PREFERENCES_GROUP), !snippet);
+  gtk_editable_set_text (GTK_EDITABLE (self->media_row), tc_template_get_media_url (template));
   /* Another template's text is not something to undo back to. */
   gtk_text_buffer_begin_irreversible_action (gtk_text_view_get_buffer (self->text_view));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), tc_template_get_body (template), -1);
@@ -924,7 +1132,7 @@ tc_sms_editor_edit (TcSmsEditor  *self,
   self->filling = FALSE;
 
   update_title (self);
-  update (self);
+  media_changed (self);
 
   tc_repository_list_contacts_async (repository, NULL, NULL, 0, PREVIEW_CONTACTS, self->cancellable,
                                      on_contacts_listed_cb, g_object_ref (self));
@@ -954,6 +1162,7 @@ tc_sms_editor_has_changes (TcSmsEditor *self)
 {
   g_autofree char *text = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *media_url = NULL;
   TcPurpose purpose;
 
   g_return_val_if_fail (TC_IS_SMS_EDITOR (self), FALSE);
@@ -970,7 +1179,10 @@ tc_sms_editor_has_changes (TcSmsEditor *self)
   if (tc_template_get_id (self->template) == 0)
     return text[0] != '\0';
 
+  media_url = get_media_url (self);
+
   return g_strcmp0 (text, tc_template_get_body (self->template)) != 0 ||
+         (!is_snippet (self) && g_strcmp0 (media_url, tc_template_get_media_url (self->template)) != 0) ||
          g_strcmp0 (name, tc_template_get_name (self->template)) != 0 ||
          g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->language_row)),
                     tc_template_get_language (self->template)) != 0 ||

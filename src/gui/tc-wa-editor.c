@@ -17,6 +17,7 @@
 #include "tc-template-store.h"
 #include "tc-wa-editor.h"
 #include "tc-wa-template.h"
+#include "tc-wa-templates-client.h"
 
 /* The entry rows of one body parameter. */
 typedef struct
@@ -65,10 +66,14 @@ struct _TcWaEditor
   GtkLabel             *body_label;
   GtkLabel             *footer_label;
   GtkBox               *preview_buttons_box;
+  GtkWidget            *submit_button;
+  GtkWidget            *refresh_button;
 
   TcRepository         *repository;
   TcTemplate           *template;
   GCancellable         *cancellable;
+  /* Meta's template API, from the workspace settings; NULL until read. */
+  TcWaTemplatesClient  *client;
   /* (element-type ParamRows) for {{1}}… */
   GArray               *params;
   /* (element-type ButtonRows) */
@@ -80,6 +85,7 @@ struct _TcWaEditor
 
   guint                 filling : 1;
   guint                 saving : 1;
+  guint                 syncing : 1;
 };
 
 G_DEFINE_FINAL_TYPE (TcWaEditor, tc_wa_editor, GTK_TYPE_WIDGET)
@@ -528,12 +534,56 @@ update_title (TcWaEditor *self)
 
   if (tc_template_get_id (self->template) == 0)
     subtitle = g_strdup (_("New WhatsApp template, not saved yet"));
+  else if (tc_template_get_status_reason (self->template)[0] != '\0')
+    subtitle = g_strdup_printf (_("WhatsApp · version %d · %s: %s"), tc_template_get_version (self->template),
+                                status_label (tc_template_get_status (self->template)),
+                                tc_template_get_status_reason (self->template));
   else
     subtitle = g_strdup_printf (_("WhatsApp · version %d · %s"), tc_template_get_version (self->template),
                                 status_label (tc_template_get_status (self->template)));
 
   adw_window_title_set_title (self->window_title, text_of (GTK_WIDGET (self->name_row)));
   adw_window_title_set_subtitle (self->window_title, subtitle);
+  /* A long rejection reason is cut in the title bar: whole here. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), subtitle);
+}
+
+/* Submit and Refresh need a token, a WABA id and a saved template; the
+ * tooltip says which is missing. */
+static void
+update_sync_buttons (TcWaEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sentence = NULL;
+  const char *why = NULL;
+  gboolean submitted;
+
+  if (self->template == NULL)
+    return;
+
+  submitted = g_strcmp0 (tc_template_get_status (self->template), "draft") != 0;
+  if (self->client == NULL)
+    why = _("Reading the WhatsApp settings…");
+  else if (!tc_wa_templates_client_check_configured (self->client, &error))
+    {
+      /* The client's words start a CLI line; here they are a sentence. */
+      sentence = g_strdup (error->message);
+      sentence[0] = g_ascii_toupper (sentence[0]);
+      why = sentence;
+    }
+  else if (tc_template_get_id (self->template) == 0)
+    why = _("Save the template first");
+  else if (self->syncing)
+    why = _("Talking to Meta…");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.submit", why == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.refresh", why == NULL && submitted);
+  gtk_widget_set_tooltip_text (self->submit_button,
+                               why != NULL ? why : _("Send this template to Meta for approval"));
+  gtk_widget_set_tooltip_text (self->refresh_button,
+                               why != NULL ? why
+                               : submitted ? _("Refresh Status: ask Meta whether the template is approved")
+                               : _("Submit the template for approval first"));
 }
 
 static void
@@ -555,6 +605,7 @@ update (TcWaEditor *self)
   show_problems (self, problems);
   show_preview (self, model);
   update_title (self);
+  update_sync_buttons (self);
 }
 
 static char *
@@ -676,6 +727,135 @@ copy_json_action (GtkWidget  *widget,
 }
 
 static void
+sync_failed (TcWaEditor   *self,
+             const char   *what,
+             const GError *error)
+{
+  g_autofree char *reason = NULL;
+  g_autofree char *text = NULL;
+
+  reason = error->domain == TC_WA_CLIENT_ERROR || error->domain == TC_WA_TEMPLATE_ERROR
+             ? g_strdup (error->message) : tc_gui_describe_error (error);
+  text = g_strdup_printf ("%s: %s", what, reason);
+  toast (self, text);
+}
+
+static void
+on_status_stored_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(TcWaEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->syncing = FALSE;
+  if (!tc_wa_template_state_store_finish (TC_REPOSITORY (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sync_failed (self, _("Could not store the approval status"), error);
+      update_sync_buttons (self);
+      return;
+    }
+
+  update_title (self);
+  update_sync_buttons (self);
+  g_signal_emit (self, signals[SAVED], 0, self->template);
+}
+
+static void
+on_synced_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TcWaEditor) self = user_data;
+  TcWaTemplatesClient *client = TC_WA_TEMPLATES_CLIENT (object);
+  g_autoptr(TcWaTemplateState) state = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *text = NULL;
+  gboolean submitted = g_task_get_source_tag (G_TASK (result)) == tc_wa_templates_client_submit_async;
+
+  if (submitted)
+    state = tc_wa_templates_client_submit_finish (client, result, &error);
+  else
+    state = tc_wa_templates_client_refresh_finish (client, result, &error);
+
+  if (state == NULL || self->template == NULL || self->repository == NULL)
+    {
+      self->syncing = FALSE;
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sync_failed (self, submitted ? _("Could not submit") : _("Could not refresh the status"), error);
+      update_sync_buttons (self);
+      return;
+    }
+
+  status = tc_wa_template_state_stored_status (state);
+  tc_template_set_status (self->template, status);
+  tc_template_set_status_reason (self->template, state->reason);
+  if (state->reason[0] != '\0')
+    text = g_strdup_printf (submitted ? _("Submitted to Meta: %s (%s)") : _("Meta says: %s (%s)"),
+                            status_label (status), state->reason);
+  else
+    text = g_strdup_printf (submitted ? _("Submitted to Meta: %s") : _("Meta says: %s"), status_label (status));
+  toast (self, text);
+
+  tc_wa_template_state_store_async (state, self->repository, tc_template_get_id (self->template),
+                                    self->cancellable, on_status_stored_cb, g_object_ref (self));
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TcWaEditor *self = TC_WA_EDITOR (widget);
+  g_autoptr(TcWaTemplate) model = NULL;
+
+  if (self->template == NULL || self->client == NULL || self->syncing)
+    return;
+
+  /* Meta gets what is stored, so that the status belongs to that text. */
+  if (tc_wa_editor_has_changes (self))
+    {
+      toast (self, _("Save the template first"));
+      return;
+    }
+
+  model = build_model (self);
+  self->syncing = TRUE;
+  update_sync_buttons (self);
+  if (g_str_equal (action_name, "editor.submit"))
+    tc_wa_templates_client_submit_async (self->client, model, self->cancellable,
+                                         on_synced_cb, g_object_ref (self));
+  else
+    tc_wa_templates_client_refresh_async (self->client, tc_wa_template_get_name (model),
+                                          tc_wa_template_get_language (model), self->cancellable,
+                                          on_synced_cb, g_object_ref (self));
+}
+
+static void
+on_client_ready_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TcWaEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TcWaTemplatesClient *client;
+
+  client = tc_wa_templates_client_new_from_settings_finish (result, &error);
+  if (client == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sync_failed (self, _("Could not read the WhatsApp settings"), error);
+      return;
+    }
+
+  g_clear_object (&self->client);
+  self->client = client;
+  update_sync_buttons (self);
+}
+
+static void
 add_button_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -736,6 +916,7 @@ tc_wa_editor_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->repository);
   g_clear_object (&self->template);
+  g_clear_object (&self->client);
   g_clear_pointer (&self->problem_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tc_wa_editor_parent_class)->dispose (object);
@@ -795,10 +976,14 @@ tc_wa_editor_class_init (TcWaEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWaEditor, body_label);
   gtk_widget_class_bind_template_child (widget_class, TcWaEditor, footer_label);
   gtk_widget_class_bind_template_child (widget_class, TcWaEditor, preview_buttons_box);
+  gtk_widget_class_bind_template_child (widget_class, TcWaEditor, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, TcWaEditor, refresh_button);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.copy-json", NULL, copy_json_action);
+  gtk_widget_class_install_action (widget_class, "editor.submit", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "editor.refresh", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "editor.add-button", "i", add_button_action);
   gtk_widget_class_install_action (widget_class, "editor.remove-button", "i", remove_button_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
@@ -837,9 +1022,14 @@ tc_wa_editor_edit (TcWaEditor   *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->saving = FALSE;
+  self->syncing = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", TRUE);
 
   g_set_object (&self->repository, repository);
+  /* The settings may have changed since the last template: read anew. */
+  g_clear_object (&self->client);
+  tc_wa_templates_client_new_from_settings_async (repository, self->cancellable,
+                                                  on_client_ready_cb, g_object_ref (self));
   g_clear_object (&self->template);
   self->template = tc_template_copy (template);
 
