@@ -21,49 +21,13 @@
 #include "tc-enums.h"
 #include "tc-repository.h"
 #include "tc-repository-private.h"
+#include "tc-test-util.h"
 
 /* ------------------------------------------------------------------------
  * Helpers
  */
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  TcRepository *repo;
-} Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          rm_rf (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
-open_ok (TcRepository *repo)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tc_repository_open_async (repo, NULL, tc_repository_store_result_cb, &res);
-  tc_repository_wait (&res);
-  g_assert_true (tc_repository_open_finish (repo, res, &error));
-  g_assert_no_error (error);
-}
+typedef TcTestRepo Fixture;
 
 static gboolean
 open_fails (TcRepository  *repo,
@@ -76,39 +40,19 @@ open_fails (TcRepository  *repo,
   return tc_repository_open_finish (repo, res, error);
 }
 
-/* Lets the completion idles of finished jobs run, so that nothing holds a
- * reference to the repository any more. */
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("tc-repo-XXXXXX", &error);
-  g_assert_no_error (error);
   /* A folder that does not exist yet: the repository creates it. */
-  f->path = g_build_filename (f->dir, "workspace", "textcast.db", NULL);
-  f->repo = tc_repository_new (f->path);
-  open_ok (f->repo);
+  tc_test_repo_set_up (f, "tc-repo-XXXXXX", "workspace/textcast.db");
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  tc_repository_close (f->repo);
-  drain_main_context ();
-  g_assert_finalize_object (f->repo);
-  rm_rf (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  tc_test_repo_tear_down (f);
 }
 
 static guint
@@ -662,10 +606,10 @@ test_migrate_empty (Fixture       *f,
   g_assert_nonnull (strstr (plan, "COVERING INDEX contact_tags_tag"));
 
   /* Opening again is idempotent and does not migrate twice. */
-  open_ok (f->repo);
+  tc_test_open_ok (f->repo);
   tc_repository_close (f->repo);
   tc_repository_close (f->repo);
-  open_ok (f->repo);
+  tc_test_open_ok (f->repo);
   g_assert_cmpuint (count_sync (f->repo, NULL, NULL), ==, 0);
 }
 
@@ -719,7 +663,7 @@ test_migrate_from_v1 (void)
             "PRAGMA user_version = 1;");
 
   repo = tc_repository_new (path);
-  open_ok (repo);
+  tc_test_open_ok (repo);
 
   g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, TC_REPOSITORY_SCHEMA_VERSION);
   sort_key = raw_query_text (path, "SELECT sort_key FROM contacts WHERE id = 1");
@@ -746,9 +690,9 @@ test_migrate_from_v1 (void)
   g_assert_cmpuint (count_sync (repo, "ÖZDEMIR", NULL), ==, 1);
 
   tc_repository_close (repo);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 static void
@@ -778,9 +722,9 @@ test_open_too_new (void)
   g_assert_error (error, TC_DB_ERROR, TC_DB_ERROR_CLOSED);
   g_clear_object (&res);
 
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 static void
@@ -802,7 +746,7 @@ test_open_corrupt (void)
   g_assert_false (open_fails (repo, &error));
   g_assert_error (error, TC_DB_ERROR, TC_DB_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "not a Textcast database"));
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
   g_clear_error (&error);
 
@@ -812,10 +756,10 @@ test_open_corrupt (void)
   g_assert_false (open_fails (repo, &error));
   g_assert_error (error, TC_DB_ERROR, TC_DB_ERROR_CORRUPT);
   g_assert_cmpint (raw_query_int (other, "SELECT count(*) FROM sqlite_schema"), ==, 1);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
 
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 static void
@@ -832,9 +776,9 @@ test_open_cant_create (void)
   repo = tc_repository_new (path);
   g_assert_false (open_fails (repo, &error));
   g_assert_error (error, TC_DB_ERROR, TC_DB_ERROR_CANT_OPEN);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 /* ------------------------------------------------------------------------
@@ -1777,9 +1721,9 @@ test_queue_while_opening (void)
   g_clear_object (&res);
 
   tc_repository_close (repo);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 static void
@@ -1809,9 +1753,9 @@ test_close_while_opening (void)
   g_clear_object (&second);
 
   tc_repository_close (repo);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 /* ------------------------------------------------------------------------
@@ -2040,10 +1984,10 @@ test_model_before_open (void)
   TcContactListModel *model;
   ItemsChanged ic = { 0 };
 
-  open_ok (repo);
+  tc_test_open_ok (repo);
   insert_batch_sync (repo, 0, 3);
   tc_repository_close (repo);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
 
   /* The GUI may build its list before the workspace is open. */
@@ -2053,16 +1997,16 @@ test_model_before_open (void)
   wait_not_loading (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
 
-  open_ok (repo);
+  tc_test_open_ok (repo);
   wait_not_loading (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
   g_assert_cmpuint (ic.added, ==, 3);
 
   g_assert_finalize_object (model);
   tc_repository_close (repo);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 int

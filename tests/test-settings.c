@@ -21,57 +21,22 @@
 #include "tc-repository.h"
 #include "tc-settings.h"
 #include "tc-short-links.h"
+#include "tc-test-util.h"
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  TcRepository *repo;
-} Fixture;
-
-static void
-open_ok (TcRepository *repo)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tc_repository_open_async (repo, NULL, tc_repository_store_result_cb, &res);
-  tc_repository_wait (&res);
-  g_assert_true (tc_repository_open_finish (repo, res, &error));
-  g_assert_no_error (error);
-}
+typedef TcTestRepo Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("tc-settings-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "textcast.db", NULL);
-  f->repo = tc_repository_new (f->path);
-  open_ok (f->repo);
+  tc_test_repo_set_up (f, "tc-settings-XXXXXX", "textcast.db");
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  if (f->repo != NULL)
-    tc_repository_close (f->repo);
-  g_clear_object (&f->repo);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
-
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  tc_test_repo_tear_down (f);
 }
 
 static void
@@ -345,7 +310,7 @@ test_persistence (Fixture       *f,
   g_clear_object (&f->repo);
 
   f->repo = tc_repository_new (f->path);
-  open_ok (f->repo);
+  tc_test_open_ok (f->repo);
   value = get (f->repo, TC_SETTING_SHORT_LINK_DOMAIN);
   g_assert_cmpstr (value, ==, "go.acme.example");
   g_clear_pointer (&value, g_free);
@@ -386,7 +351,7 @@ test_migration_from_3 (Fixture       *f,
                                            " ('settings', 'short_links', 'link_clicks')"), ==, 0);
 
   f->repo = tc_repository_new (f->path);
-  open_ok (f->repo);
+  tc_test_open_ok (f->repo);
 
   g_assert_cmpint (raw_query_int (f->path, "PRAGMA user_version"), ==, TC_REPOSITORY_SCHEMA_VERSION);
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE name IN"

@@ -18,80 +18,26 @@
 #include "tc-repository.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
+#include "tc-test-util.h"
 
 /* ------------------------------------------------------------------------
  * Helpers
  */
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  TcRepository *repo;
-} Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          rm_rf (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-open_ok (TcRepository *repo)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tc_repository_open_async (repo, NULL, tc_repository_store_result_cb, &res);
-  tc_repository_wait (&res);
-  g_assert_true (tc_repository_open_finish (repo, res, &error));
-  g_assert_no_error (error);
-}
+typedef TcTestRepo Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("tc-templates-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "textcast.db", NULL);
-  f->repo = tc_repository_new (f->path);
-  open_ok (f->repo);
+  tc_test_repo_set_up (f, "tc-templates-XXXXXX", "textcast.db");
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  tc_repository_close (f->repo);
-  drain_main_context ();
-  g_assert_finalize_object (f->repo);
-  rm_rf (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  tc_test_repo_tear_down (f);
 }
 
 static void
@@ -443,7 +389,7 @@ test_migrate_from_2 (void)
             "PRAGMA user_version = 2;");
 
   repo = tc_repository_new (path);
-  open_ok (repo);
+  tc_test_open_ok (repo);
 
   g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, TC_REPOSITORY_SCHEMA_VERSION);
   /* The contacts, their tags and consents are untouched. */
@@ -461,9 +407,9 @@ test_migrate_from_2 (void)
   g_assert_cmpuint (list->len, ==, 1);
 
   tc_repository_close (repo);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 /* A version 4 database (made by dropping the media columns, which is what
@@ -483,13 +429,13 @@ test_migrate_from_4 (void)
   g_assert_no_error (error);
 
   repo = tc_repository_new (path);
-  open_ok (repo);
+  tc_test_open_ok (repo);
   save_ok (repo, template, TRUE);
   tc_template_set_body (template, "Hello {{first_name|there}}");
   save_ok (repo, template, TRUE);
   id = tc_template_get_id (template);
   tc_repository_close (repo);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
 
   raw_exec (path,
@@ -500,7 +446,7 @@ test_migrate_from_4 (void)
                                         " WHERE name LIKE 'media%'"), ==, 0);
 
   repo = tc_repository_new (path);
-  open_ok (repo);
+  tc_test_open_ok (repo);
   g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, TC_REPOSITORY_SCHEMA_VERSION);
   g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM template_versions"), ==, 2);
 
@@ -521,9 +467,9 @@ test_migrate_from_4 (void)
   g_assert_cmpint (tc_template_get_version (loaded), ==, 3);
 
   tc_repository_close (repo);
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_finalize_object (repo);
-  rm_rf (dir);
+  tc_test_rm_rf (dir);
 }
 
 static void
@@ -950,7 +896,7 @@ test_no_contacts_changed (Fixture       *f,
   id = g_signal_connect (f->repo, "contacts-changed", G_CALLBACK (on_contacts_changed_cb), &n_changed);
   save_ok (f->repo, template, TRUE);
   g_assert_true (delete_template (f->repo, tc_template_get_id (template), NULL));
-  drain_main_context ();
+  tc_test_drain_main_context ();
   g_assert_cmpuint (n_changed, ==, 0);
   g_signal_handler_disconnect (f->repo, id);
 }

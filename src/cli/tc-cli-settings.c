@@ -59,142 +59,36 @@ static const char usage_text[] =
   "      until interrupted (default: the http.address and http.port settings,\n"
   "      127.0.0.1:8642; --port 0 picks a free port).\n";
 
-typedef struct
-{
-  char      *db_path;
-  char      *domain;
-  char      *contact_phone;
-  char      *origin;
-  char      *port;
-  gboolean   json;
-  gboolean   help;
-  GPtrArray *args;
-} Options;
+static const TcCliOption option_specs[] = {
+  { "db", TRUE },
+  { "domain", TRUE },
+  { "contact-phone", TRUE },
+  { "origin", TRUE },
+  { "port", TRUE },
+  { NULL, FALSE },
+};
 
-static void
-options_clear (Options *opts)
-{
-  g_clear_pointer (&opts->db_path, g_free);
-  g_clear_pointer (&opts->domain, g_free);
-  g_clear_pointer (&opts->contact_phone, g_free);
-  g_clear_pointer (&opts->origin, g_free);
-  g_clear_pointer (&opts->port, g_free);
-  g_clear_pointer (&opts->args, g_ptr_array_unref);
-}
+/* The options each command takes (every one takes --db). */
+static const char * const db_json[] = { "db", "json", NULL };
+static const char * const db_only[] = { "db", NULL };
+static const char * const shorten_options[] = { "db", "domain", "contact-phone", "origin", NULL };
+static const char * const stats_options[] = { "db", "json", "origin", NULL };
+static const char * const serve_options[] = { "db", "port", NULL };
 
-static char **
-value_slot (Options    *opts,
-            const char *name)
-{
-  if (strcmp (name, "db") == 0)
-    return &opts->db_path;
-  if (strcmp (name, "domain") == 0)
-    return &opts->domain;
-  if (strcmp (name, "contact-phone") == 0)
-    return &opts->contact_phone;
-  if (strcmp (name, "origin") == 0)
-    return &opts->origin;
-  if (strcmp (name, "port") == 0)
-    return &opts->port;
-
-  return NULL;
-}
-
-/* Options may come anywhere; "--" ends them. Returns 0 or the usage exit
+/* Refuses the options that @command does not take: @allowed (NULL-
+ * terminated, with "db", which every command takes). 0 or the usage
  * status. */
 static int
-parse_options (int      argc,
-               char   **argv,
-               Options *opts)
+check_options (TcCliArgs          *opts,
+               const char         *command,
+               const char * const *allowed)
 {
-  gboolean only_args = FALSE;
-
-  opts->args = g_ptr_array_new_with_free_func (g_free);
-
-  for (int i = 1; i < argc; i++)
-    {
-      const char *arg = argv[i];
-      g_autofree char *name = NULL;
-      const char *value = NULL;
-      const char *eq;
-      char **slot;
-
-      if (only_args || arg[0] != '-' || strcmp (arg, "-") == 0)
-        {
-          g_ptr_array_add (opts->args, g_strdup (arg));
-          continue;
-        }
-      if (strcmp (arg, "--") == 0)
-        {
-          only_args = TRUE;
-          continue;
-        }
-      if (strcmp (arg, "-h") == 0 || strcmp (arg, "--help") == 0)
-        {
-          opts->help = TRUE;
-          continue;
-        }
-      if (strcmp (arg, "--json") == 0)
-        {
-          opts->json = TRUE;
-          continue;
-        }
-      if (!g_str_has_prefix (arg, "--"))
-        return tc_cli_usage_error (usage_text, "unknown option '%s'", arg);
-
-      eq = strchr (arg + 2, '=');
-      name = eq != NULL ? g_strndup (arg + 2, eq - (arg + 2)) : g_strdup (arg + 2);
-      if (eq != NULL)
-        value = eq + 1;
-
-      slot = value_slot (opts, name);
-      if (slot == NULL)
-        return tc_cli_usage_error (usage_text, "unknown option '--%s'", name);
-      if (value == NULL)
-        {
-          if (i + 1 >= argc)
-            return tc_cli_usage_error (usage_text, "option '--%s' needs a value", name);
-          value = argv[++i];
-        }
-      g_free (*slot);
-      *slot = g_strdup (value);
-    }
-
-  return 0;
-}
-
-/* Refuses the options that @command does not take: 0 or the usage status. */
-static int
-check_options (Options    *opts,
-               const char *command,
-               gboolean    json,
-               gboolean    domain,
-               gboolean    contact_phone,
-               gboolean    origin,
-               gboolean    port)
-{
-  const char *bad = NULL;
-
-  if (opts->json && !json)
-    bad = "json";
-  else if (opts->domain != NULL && !domain)
-    bad = "domain";
-  else if (opts->contact_phone != NULL && !contact_phone)
-    bad = "contact-phone";
-  else if (opts->origin != NULL && !origin)
-    bad = "origin";
-  else if (opts->port != NULL && !port)
-    bad = "port";
-
-  if (bad != NULL)
-    return tc_cli_usage_error (usage_text, "option '--%s' does not apply to '%s'", bad, command);
-
-  return 0;
+  return tc_cli_args_refuse (opts, option_specs, usage_text, command, allowed);
 }
 
 /* @n_args words after the command's own (1 for "serve", 2 otherwise). */
 static int
-check_args (Options    *opts,
+check_args (TcCliArgs  *opts,
             const char *command,
             guint       n_words,
             guint       n_args)
@@ -211,28 +105,21 @@ check_args (Options    *opts,
   return 0;
 }
 
-static const char *
-arg (Options *opts,
-     guint    index)
-{
-  return g_ptr_array_index (opts->args, index);
-}
-
 /* ------------------------------------------------------------------------
  * settings
  */
 
 static int
-cmd_settings_get (Options *opts)
+cmd_settings_get (TcCliArgs *opts)
 {
   g_autoptr(TcContext) context = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *value = NULL;
-  const char *key = arg (opts, 2);
+  const char *key = tc_cli_args_word (opts, 2);
   TcRepository *repository;
 
-  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
   if (context == NULL)
     return tc_cli_fail_with_error (NULL, error);
   repository = tc_context_get_repository (context);
@@ -273,7 +160,7 @@ cmd_settings_get (Options *opts)
 }
 
 static int
-cmd_settings_set (Options    *opts,
+cmd_settings_set (TcCliArgs  *opts,
                   const char *key,
                   const char *value)
 {
@@ -283,7 +170,7 @@ cmd_settings_set (Options    *opts,
   TcRepository *repository;
 
   /* Setting up a workspace may start with its settings. */
-  context = tc_cli_open_workspace (opts->db_path, value != NULL, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), value != NULL, &error);
   if (context == NULL)
     return tc_cli_fail_with_error (NULL, error);
   repository = tc_context_get_repository (context);
@@ -304,7 +191,7 @@ compare_strings (gconstpointer a,
 }
 
 static int
-cmd_settings_list (Options *opts)
+cmd_settings_list (TcCliArgs *opts)
 {
   g_autoptr(TcContext) context = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -314,7 +201,7 @@ cmd_settings_list (Options *opts)
   guint n_keys = 0;
   TcRepository *repository;
 
-  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
   if (context == NULL)
     return tc_cli_fail_with_error (NULL, error);
   repository = tc_context_get_repository (context);
@@ -353,7 +240,7 @@ cmd_settings_list (Options *opts)
 }
 
 static int
-run_settings (Options *opts)
+run_settings (TcCliArgs *opts)
 {
   const char *command;
   int status;
@@ -361,31 +248,31 @@ run_settings (Options *opts)
   if (opts->args->len < 2)
     return tc_cli_usage_error (usage_text, "'settings' needs a command: get, set, unset or list");
 
-  command = arg (opts, 1);
+  command = tc_cli_args_word (opts, 1);
   if (strcmp (command, "get") == 0)
     {
-      if ((status = check_options (opts, "settings get", TRUE, FALSE, FALSE, FALSE, FALSE)) != 0 ||
+      if ((status = check_options (opts, "settings get", db_json)) != 0 ||
           (status = check_args (opts, "settings get", 2, 1)) != 0)
         return status;
       return cmd_settings_get (opts);
     }
   if (strcmp (command, "set") == 0)
     {
-      if ((status = check_options (opts, "settings set", FALSE, FALSE, FALSE, FALSE, FALSE)) != 0 ||
+      if ((status = check_options (opts, "settings set", db_only)) != 0 ||
           (status = check_args (opts, "settings set", 2, 2)) != 0)
         return status;
-      return cmd_settings_set (opts, arg (opts, 2), arg (opts, 3));
+      return cmd_settings_set (opts, tc_cli_args_word (opts, 2), tc_cli_args_word (opts, 3));
     }
   if (strcmp (command, "unset") == 0)
     {
-      if ((status = check_options (opts, "settings unset", FALSE, FALSE, FALSE, FALSE, FALSE)) != 0 ||
+      if ((status = check_options (opts, "settings unset", db_only)) != 0 ||
           (status = check_args (opts, "settings unset", 2, 1)) != 0)
         return status;
-      return cmd_settings_set (opts, arg (opts, 2), NULL);
+      return cmd_settings_set (opts, tc_cli_args_word (opts, 2), NULL);
     }
   if (strcmp (command, "list") == 0)
     {
-      if ((status = check_options (opts, "settings list", TRUE, FALSE, FALSE, FALSE, FALSE)) != 0 ||
+      if ((status = check_options (opts, "settings list", db_json)) != 0 ||
           (status = check_args (opts, "settings list", 2, 0)) != 0)
         return status;
       return cmd_settings_list (opts);
@@ -421,14 +308,15 @@ read_stdin_text (GError **error)
 }
 
 static int
-cmd_links_shorten (Options *opts)
+cmd_links_shorten (TcCliArgs *opts)
 {
   g_autoptr(TcContext) context = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *domain = g_strdup (opts->domain);
+  g_autofree char *domain = g_strdup (tc_cli_args_get (opts, "domain"));
   g_autofree char *shortened = NULL;
+  const char *contact_phone = tc_cli_args_get (opts, "contact-phone");
   gint64 contact_id = 0;
   TcRepository *repository;
 
@@ -442,7 +330,7 @@ cmd_links_shorten (Options *opts)
   if (text == NULL)
     return tc_cli_fail_with_error ("cannot read standard input", error);
 
-  context = tc_cli_open_workspace (opts->db_path, TRUE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), TRUE, &error);
   if (context == NULL)
     return tc_cli_fail_with_error (NULL, error);
   repository = tc_context_get_repository (context);
@@ -461,14 +349,13 @@ cmd_links_shorten (Options *opts)
                             TC_SETTING_SHORT_LINK_DOMAIN);
     }
 
-  if (opts->contact_phone != NULL)
+  if (contact_phone != NULL)
     {
-      g_autofree char *e164 = tc_phone_normalize (opts->contact_phone, NULL, &error);
+      g_autofree char *e164 = tc_phone_normalize (contact_phone, NULL, &error);
       g_autoptr(TcContact) contact = NULL;
 
       if (e164 == NULL)
-        return tc_cli_fail ("'%s' is not a phone number: %s", opts->contact_phone,
-                            error->message);
+        return tc_cli_fail ("'%s' is not a phone number: %s", contact_phone, error->message);
 
       tc_repository_find_contact_by_phone_async (repository, e164, NULL,
                                                  tc_repository_store_result_cb, &result);
@@ -482,7 +369,8 @@ cmd_links_shorten (Options *opts)
       contact_id = tc_contact_get_id (contact);
     }
 
-  tc_short_links_shorten_async (repository, text, domain, contact_id, opts->origin, NULL,
+  tc_short_links_shorten_async (repository, text, domain, contact_id,
+                                tc_cli_args_get (opts, "origin"), NULL,
                                 tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);
   shortened = tc_short_links_shorten_finish (repository, result, &error);
@@ -496,7 +384,7 @@ cmd_links_shorten (Options *opts)
 }
 
 static int
-cmd_links_stats (Options *opts)
+cmd_links_stats (TcCliArgs *opts)
 {
   g_autoptr(TcContext) context = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -504,12 +392,12 @@ cmd_links_stats (Options *opts)
   TcLinkStats stats = { 0 };
   TcRepository *repository;
 
-  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
   if (context == NULL)
     return tc_cli_fail_with_error (NULL, error);
   repository = tc_context_get_repository (context);
 
-  tc_short_links_count_clicks_async (repository, opts->origin, NULL,
+  tc_short_links_count_clicks_async (repository, tc_cli_args_get (opts, "origin"), NULL,
                                      tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);
   if (!tc_short_links_count_clicks_finish (repository, result, &stats, &error))
@@ -542,7 +430,7 @@ cmd_links_stats (Options *opts)
 }
 
 static int
-run_links (Options *opts)
+run_links (TcCliArgs *opts)
 {
   const char *command;
   int status;
@@ -550,17 +438,17 @@ run_links (Options *opts)
   if (opts->args->len < 2)
     return tc_cli_usage_error (usage_text, "'links' needs a command: shorten or stats");
 
-  command = arg (opts, 1);
+  command = tc_cli_args_word (opts, 1);
   if (strcmp (command, "shorten") == 0)
     {
-      if ((status = check_options (opts, "links shorten", FALSE, TRUE, TRUE, TRUE, FALSE)) != 0 ||
+      if ((status = check_options (opts, "links shorten", shorten_options)) != 0 ||
           (status = check_args (opts, "links shorten", 2, 0)) != 0)
         return status;
       return cmd_links_shorten (opts);
     }
   if (strcmp (command, "stats") == 0)
     {
-      if ((status = check_options (opts, "links stats", TRUE, FALSE, FALSE, TRUE, FALSE)) != 0 ||
+      if ((status = check_options (opts, "links stats", stats_options)) != 0 ||
           (status = check_args (opts, "links stats", 2, 0)) != 0)
         return status;
       return cmd_links_stats (opts);
@@ -584,7 +472,7 @@ quit_cb (gpointer user_data)
 }
 
 static int
-run_serve (Options *opts)
+run_serve (TcCliArgs *opts)
 {
   g_autoptr(TcContext) context = NULL;
   g_autoptr(TcHttpServer) server = NULL;
@@ -596,22 +484,22 @@ run_serve (Options *opts)
   guint sigint_id, sigterm_id;
   int status;
 
-  if ((status = check_options (opts, "serve", FALSE, FALSE, FALSE, FALSE, TRUE)) != 0 ||
+  if ((status = check_options (opts, "serve", serve_options)) != 0 ||
       (status = check_args (opts, "serve", 1, 0)) != 0)
     return status;
 
-  if (opts->port != NULL)
+  if (tc_cli_args_has (opts, "port"))
     {
       guint64 value;
 
-      if (!g_ascii_string_to_unsigned (opts->port, 10, 0, 65535, &value, NULL))
+      if (!g_ascii_string_to_unsigned (tc_cli_args_get (opts, "port"), 10, 0, 65535, &value, NULL))
         return tc_cli_usage_error (usage_text,
                                    "option '--port' needs a port number from 0 to 65535, not '%s'",
-                                   opts->port);
+                                   tc_cli_args_get (opts, "port"));
       port = (gint) value;
     }
 
-  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
   if (context == NULL)
     return tc_cli_fail_with_error (NULL, error);
 
@@ -644,11 +532,11 @@ int
 tc_cli_settings_main (int    argc,
                       char **argv)
 {
-  Options opts = { 0 };
+  TcCliArgs opts = { NULL, NULL, FALSE, FALSE };
   const char *group;
   int status;
 
-  if ((status = parse_options (argc, argv, &opts)) != 0)
+  if ((status = tc_cli_args_parse (&opts, option_specs, usage_text, argc, argv)) != 0)
     goto out;
 
   if (opts.help)
@@ -659,13 +547,13 @@ tc_cli_settings_main (int    argc,
     }
 
   g_assert (opts.args->len > 0);
-  if (opts.db_path != NULL && opts.db_path[0] == '\0')
+  if (g_strcmp0 (tc_cli_args_get (&opts, "db"), "") == 0)
     {
       status = tc_cli_usage_error (usage_text, "option '--db' needs a file name");
       goto out;
     }
 
-  group = arg (&opts, 0);
+  group = tc_cli_args_word (&opts, 0);
   if (strcmp (group, "settings") == 0)
     status = run_settings (&opts);
   else if (strcmp (group, "links") == 0)
@@ -675,7 +563,7 @@ tc_cli_settings_main (int    argc,
 
 out:
   fflush (stdout);
-  options_clear (&opts);
+  tc_cli_args_clear (&opts);
 
   return status;
 }

@@ -63,122 +63,18 @@ static const char usage_text[] =
   "submit and refresh need the access token in TEXTCAST_WHATSAPP_TOKEN and the\n"
   "WhatsApp Business Account id in the setting whatsapp.waba_id.\n";
 
-typedef struct
-{
-  char     *db_path;
-  char     *kind;
-  char     *name;
-  char     *purpose;
-  char     *language;
-  char     *version;
-  char     *media_url;
-  gboolean  no_check;
-  gboolean  json;
-  gboolean  help;
-  GPtrArray *args;
-} Options;
-
-static void
-options_clear (Options *opts)
-{
-  g_clear_pointer (&opts->db_path, g_free);
-  g_clear_pointer (&opts->kind, g_free);
-  g_clear_pointer (&opts->name, g_free);
-  g_clear_pointer (&opts->purpose, g_free);
-  g_clear_pointer (&opts->language, g_free);
-  g_clear_pointer (&opts->version, g_free);
-  g_clear_pointer (&opts->media_url, g_free);
-  g_clear_pointer (&opts->args, g_ptr_array_unref);
-}
-
-/* The options that take a value, in the order of the usage text. */
-static char **
-value_slot (Options    *opts,
-            const char *name)
-{
-  if (strcmp (name, "db") == 0)
-    return &opts->db_path;
-  if (strcmp (name, "kind") == 0)
-    return &opts->kind;
-  if (strcmp (name, "name") == 0)
-    return &opts->name;
-  if (strcmp (name, "purpose") == 0)
-    return &opts->purpose;
-  if (strcmp (name, "language") == 0)
-    return &opts->language;
-  if (strcmp (name, "version") == 0)
-    return &opts->version;
-  if (strcmp (name, "media-url") == 0)
-    return &opts->media_url;
-
-  return NULL;
-}
-
-static int
-parse_options (int      argc,
-               char   **argv,
-               Options *opts)
-{
-  gboolean only_args = FALSE;
-
-  opts->args = g_ptr_array_new_with_free_func (g_free);
-
-  for (int i = 1; i < argc; i++)
-    {
-      const char *arg = argv[i];
-      g_autofree char *name = NULL;
-      const char *value = NULL;
-      const char *eq;
-      char **slot;
-
-      if (only_args || arg[0] != '-' || strcmp (arg, "-") == 0)
-        {
-          g_ptr_array_add (opts->args, g_strdup (arg));
-          continue;
-        }
-      if (strcmp (arg, "--") == 0)
-        {
-          only_args = TRUE;
-          continue;
-        }
-      if (strcmp (arg, "-h") == 0 || strcmp (arg, "--help") == 0)
-        {
-          opts->help = TRUE;
-          continue;
-        }
-      if (strcmp (arg, "--json") == 0)
-        {
-          opts->json = TRUE;
-          continue;
-        }
-      if (strcmp (arg, "--no-check") == 0)
-        {
-          opts->no_check = TRUE;
-          continue;
-        }
-      if (!g_str_has_prefix (arg, "--"))
-        return tc_cli_usage_error (usage_text, "unknown option '%s'", arg);
-
-      eq = strchr (arg + 2, '=');
-      name = eq != NULL ? g_strndup (arg + 2, eq - (arg + 2)) : g_strdup (arg + 2);
-      if (eq != NULL)
-        value = eq + 1;
-
-      slot = value_slot (opts, name);
-      if (slot == NULL)
-        return tc_cli_usage_error (usage_text, "unknown option '--%s'", name);
-      if (value == NULL)
-        {
-          if (i + 1 >= argc)
-            return tc_cli_usage_error (usage_text, "option '--%s' needs a value", name);
-          value = argv[++i];
-        }
-      g_free (*slot);
-      *slot = g_strdup (value);
-    }
-
-  return 0;
-}
+/* The options, in the order of the usage text. */
+static const TcCliOption option_specs[] = {
+  { "db", TRUE },
+  { "kind", TRUE },
+  { "name", TRUE },
+  { "purpose", TRUE },
+  { "language", TRUE },
+  { "version", TRUE },
+  { "media-url", TRUE },
+  { "no-check", FALSE },
+  { NULL, FALSE },
+};
 
 static void
 add_string (JsonBuilder *builder,
@@ -260,7 +156,7 @@ parse_kind (const char *text,
 }
 
 static int
-cmd_list (Options *opts)
+cmd_list (TcCliArgs *opts)
 {
   g_autoptr(TcContext) context = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -270,15 +166,16 @@ cmd_list (Options *opts)
   int kind = -1;
   int status;
 
-  if ((status = parse_kind (opts->kind, &kind)) != 0)
+  if ((status = parse_kind (tc_cli_args_get (opts, "kind"), &kind)) != 0)
     return status;
-  if (opts->name != NULL || opts->purpose != NULL || opts->language != NULL || opts->version != NULL)
+  if (tc_cli_args_has (opts, "name") || tc_cli_args_has (opts, "purpose") ||
+      tc_cli_args_has (opts, "language") || tc_cli_args_has (opts, "version"))
     return tc_cli_usage_error (usage_text, "'templates list' takes only --kind and --json");
   if (opts->args->len > 2)
     return tc_cli_usage_error (usage_text, "'templates list' got an unexpected argument '%s'",
                         (const char *) g_ptr_array_index (opts->args, 2));
 
-  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
   if (context == NULL)
     return tc_cli_fail ("%s", error->message);
   repository = tc_context_get_repository (context);
@@ -401,7 +298,7 @@ probe_media (const char  *url,
 }
 
 static int
-cmd_save (Options *opts)
+cmd_save (TcCliArgs *opts)
 {
   g_autoptr(TcContext) context = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -415,20 +312,23 @@ cmd_save (Options *opts)
   int kind = -1;
   int status;
 
-  if ((status = parse_kind (opts->kind, &kind)) != 0)
+  if ((status = parse_kind (tc_cli_args_get (opts, "kind"), &kind)) != 0)
     return status;
   if (kind < 0)
     return tc_cli_usage_error (usage_text, "'templates save' needs --kind sms, whatsapp or snippet");
-  if (opts->name == NULL || opts->name[0] == '\0')
+  if (!tc_cli_args_has (opts, "name") || tc_cli_args_get (opts, "name")[0] == '\0')
     return tc_cli_usage_error (usage_text, "'templates save' needs --name");
-  if (opts->purpose != NULL && !tc_purpose_from_string (opts->purpose, &purpose))
-    return tc_cli_usage_error (usage_text, "'--purpose' must be promotional or transactional, not '%s'", opts->purpose);
-  if (opts->version != NULL)
+  if (tc_cli_args_has (opts, "purpose") &&
+      !tc_purpose_from_string (tc_cli_args_get (opts, "purpose"), &purpose))
+    return tc_cli_usage_error (usage_text,
+                               "'--purpose' must be promotional or transactional, not '%s'",
+                               tc_cli_args_get (opts, "purpose"));
+  if (tc_cli_args_has (opts, "version"))
     return tc_cli_usage_error (usage_text, "'templates save' does not take --version: saving makes the next version");
-  if (opts->media_url != NULL && kind != TC_TEMPLATE_KIND_SMS)
+  if (tc_cli_args_has (opts, "media-url") && kind != TC_TEMPLATE_KIND_SMS)
     return tc_cli_usage_error (usage_text, "'--media-url' is for SMS templates (sent as MMS); "
                                "a WhatsApp template's media is in its header");
-  if (opts->no_check && opts->media_url == NULL)
+  if (tc_cli_args_has (opts, "no-check") && !tc_cli_args_has (opts, "media-url"))
     return tc_cli_usage_error (usage_text, "'--no-check' goes with '--media-url'");
   if (opts->args->len > 2)
     return tc_cli_usage_error (usage_text, "'templates save' got an unexpected argument '%s' (the text comes on standard input)",
@@ -440,17 +340,17 @@ cmd_save (Options *opts)
 
   /* Before the workspace is touched: a picture that cannot be sent is
    * not saved. */
-  if (opts->media_url != NULL && opts->media_url[0] != '\0')
+  if (tc_cli_args_has (opts, "media-url") && tc_cli_args_get (opts, "media-url")[0] != '\0')
     {
-      if (opts->no_check)
+      if (tc_cli_args_has (opts, "no-check"))
         {
-          if (!tc_media_check_url (opts->media_url, &error))
+          if (!tc_media_check_url (tc_cli_args_get (opts, "media-url"), &error))
             return tc_cli_fail ("%s", error->message);
-          media_type = guess_media_type (opts->media_url);
+          media_type = guess_media_type (tc_cli_args_get (opts, "media-url"));
         }
       else
         {
-          media_type = probe_media (opts->media_url, &error);
+          media_type = probe_media (tc_cli_args_get (opts, "media-url"), &error);
           if (media_type == NULL)
             return tc_cli_fail ("the picture cannot be sent by MMS: %s "
                                 "(--no-check saves it without checking)", error->message);
@@ -477,31 +377,31 @@ cmd_save (Options *opts)
       text = json_to_string (normalized, TRUE);
     }
 
-  context = tc_cli_open_workspace (opts->db_path, TRUE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), TRUE, &error);
   if (context == NULL)
     return tc_cli_fail ("%s", error->message);
   repository = tc_context_get_repository (context);
 
-  template = find_existing (repository, kind, opts->name, 0, &error);
+  template = find_existing (repository, kind, tc_cli_args_get (opts, "name"), 0, &error);
   if (template == NULL)
     {
       if (!g_error_matches (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND))
         return tc_cli_fail ("%s", error->message);
       g_clear_error (&error);
-      template = tc_template_new (kind, opts->name);
+      template = tc_template_new (kind, tc_cli_args_get (opts, "name"));
     }
 
   if (kind == TC_TEMPLATE_KIND_WHATSAPP)
     tc_template_set_definition (template, text);
   else
     tc_template_set_body (template, text);
-  if (opts->language != NULL)
-    tc_template_set_language (template, opts->language);
-  if (opts->purpose != NULL)
+  if (tc_cli_args_has (opts, "language"))
+    tc_template_set_language (template, tc_cli_args_get (opts, "language"));
+  if (tc_cli_args_has (opts, "purpose"))
     tc_template_set_purpose (template, purpose);
-  if (opts->media_url != NULL)
+  if (tc_cli_args_has (opts, "media-url"))
     {
-      tc_template_set_media_url (template, opts->media_url);
+      tc_template_set_media_url (template, tc_cli_args_get (opts, "media-url"));
       tc_template_set_media_type (template, media_type);
     }
 
@@ -533,7 +433,7 @@ cmd_save (Options *opts)
 }
 
 static int
-cmd_show (Options *opts)
+cmd_show (TcCliArgs *opts)
 {
   g_autoptr(TcContext) context = NULL;
   g_autoptr(TcTemplate) template = NULL;
@@ -544,22 +444,25 @@ cmd_show (Options *opts)
   int kind = -1;
   int status;
 
-  if ((status = parse_kind (opts->kind, &kind)) != 0)
+  if ((status = parse_kind (tc_cli_args_get (opts, "kind"), &kind)) != 0)
     return status;
   if (opts->args->len < 3)
     return tc_cli_usage_error (usage_text, "'templates show' needs the template's name");
   if (opts->args->len > 3)
     return tc_cli_usage_error (usage_text, "'templates show' got an unexpected argument '%s'",
                         (const char *) g_ptr_array_index (opts->args, 3));
-  if (opts->name != NULL || opts->purpose != NULL || opts->language != NULL
-      || opts->media_url != NULL || opts->no_check)
+  if (tc_cli_args_has (opts, "name") || tc_cli_args_has (opts, "purpose") ||
+      tc_cli_args_has (opts, "language") || tc_cli_args_has (opts, "media-url") ||
+      tc_cli_args_has (opts, "no-check"))
     return tc_cli_usage_error (usage_text, "'templates show' takes NAME, --kind, --version and --json");
-  if (opts->version != NULL &&
-      !g_ascii_string_to_unsigned (opts->version, 10, 1, G_MAXINT, &version, NULL))
-    return tc_cli_usage_error (usage_text, "'--version' needs a version number from 1, not '%s'", opts->version);
+  if (tc_cli_args_has (opts, "version") &&
+      !g_ascii_string_to_unsigned (tc_cli_args_get (opts, "version"), 10, 1, G_MAXINT,
+                                   &version, NULL))
+    return tc_cli_usage_error (usage_text, "'--version' needs a version number from 1, not '%s'",
+                               tc_cli_args_get (opts, "version"));
   name = g_ptr_array_index (opts->args, 2);
 
-  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
   if (context == NULL)
     return tc_cli_fail ("%s", error->message);
   repository = tc_context_get_repository (context);
@@ -679,7 +582,7 @@ open_client (TcRepository  *repository,
 
 /* `templates submit NAME` (@submit) and `templates refresh [NAME]`. */
 static int
-cmd_sync (Options  *opts,
+cmd_sync (TcCliArgs  *opts,
           gboolean  submit)
 {
   const char *command = submit ? "submit" : "refresh";
@@ -695,12 +598,13 @@ cmd_sync (Options  *opts,
   if (opts->args->len > 3)
     return tc_cli_usage_error (usage_text, "'templates %s' got an unexpected argument '%s'", command,
                                (const char *) g_ptr_array_index (opts->args, 3));
-  if (opts->kind != NULL || opts->name != NULL || opts->purpose != NULL ||
-      opts->language != NULL || opts->version != NULL)
+  if (tc_cli_args_has (opts, "kind") || tc_cli_args_has (opts, "name") ||
+      tc_cli_args_has (opts, "purpose") || tc_cli_args_has (opts, "language") ||
+      tc_cli_args_has (opts, "version"))
     return tc_cli_usage_error (usage_text, "'templates %s' takes only %s and --json", command,
                                submit ? "NAME" : "[NAME]");
 
-  context = tc_cli_open_workspace (opts->db_path, FALSE, &error);
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
   if (context == NULL)
     return tc_cli_fail ("%s", error->message);
   repository = tc_context_get_repository (context);
@@ -773,11 +677,11 @@ int
 tc_cli_templates_main (int    argc,
                        char **argv)
 {
-  Options opts = { 0 };
+  TcCliArgs opts = { NULL, NULL, FALSE, FALSE };
   const char *command;
   int status;
 
-  if ((status = parse_options (argc, argv, &opts)) != 0)
+  if ((status = tc_cli_args_parse (&opts, option_specs, usage_text, argc, argv)) != 0)
     goto out;
 
   if (opts.help)
@@ -793,7 +697,7 @@ tc_cli_templates_main (int    argc,
       status = tc_cli_usage_error (usage_text, "'templates' needs a command: list, save, show, submit or refresh");
       goto out;
     }
-  if (opts.db_path != NULL && opts.db_path[0] == '\0')
+  if (g_strcmp0 (tc_cli_args_get (&opts, "db"), "") == 0)
     {
       status = tc_cli_usage_error (usage_text, "option '--db' needs a file name");
       goto out;
@@ -815,7 +719,7 @@ tc_cli_templates_main (int    argc,
 
 out:
   fflush (stdout);
-  options_clear (&opts);
+  tc_cli_args_clear (&opts);
 
   return status;
 }

@@ -162,3 +162,135 @@ tc_cli_command_word (int                 argc,
 
   return NULL;
 }
+
+static const TcCliOption *
+find_option (const TcCliOption *specs,
+             const char        *name)
+{
+  for (guint i = 0; specs[i].name != NULL; i++)
+    if (strcmp (specs[i].name, name) == 0)
+      return &specs[i];
+
+  return NULL;
+}
+
+int
+tc_cli_args_parse (TcCliArgs          *args,
+                   const TcCliOption  *specs,
+                   const char         *usage,
+                   int                 argc,
+                   char              **argv)
+{
+  gboolean only_args = FALSE;
+
+  g_return_val_if_fail (args != NULL && specs != NULL, TC_CLI_EXIT_USAGE);
+
+  args->args = g_ptr_array_new_with_free_func (g_free);
+  args->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  args->help = FALSE;
+  args->json = FALSE;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      g_autofree char *name = NULL;
+      const char *value = NULL;
+      const char *eq;
+      const TcCliOption *spec;
+
+      if (only_args || arg[0] != '-' || strcmp (arg, "-") == 0)
+        {
+          g_ptr_array_add (args->args, g_strdup (arg));
+          continue;
+        }
+      if (strcmp (arg, "--") == 0)
+        {
+          only_args = TRUE;
+          continue;
+        }
+      if (strcmp (arg, "-h") == 0 || strcmp (arg, "--help") == 0)
+        {
+          args->help = TRUE;
+          continue;
+        }
+      if (strcmp (arg, "--json") == 0)
+        {
+          args->json = TRUE;
+          continue;
+        }
+      if (!g_str_has_prefix (arg, "--"))
+        return tc_cli_usage_error (usage, "unknown option '%s'", arg);
+
+      eq = strchr (arg + 2, '=');
+      name = eq != NULL ? g_strndup (arg + 2, eq - (arg + 2)) : g_strdup (arg + 2);
+      if (eq != NULL)
+        value = eq + 1;
+
+      /* A flag is only ever the bare word: --flag=x is not one of ours. */
+      spec = find_option (specs, name);
+      if (spec == NULL || (!spec->takes_value && eq != NULL))
+        return tc_cli_usage_error (usage, "unknown option '--%s'", name);
+      if (!spec->takes_value)
+        value = "";
+      else if (value == NULL)
+        {
+          if (i + 1 >= argc)
+            return tc_cli_usage_error (usage, "option '--%s' needs a value", name);
+          value = argv[++i];
+        }
+      g_hash_table_replace (args->options, g_steal_pointer (&name), g_strdup (value));
+    }
+
+  return 0;
+}
+
+void
+tc_cli_args_clear (TcCliArgs *args)
+{
+  g_clear_pointer (&args->args, g_ptr_array_unref);
+  g_clear_pointer (&args->options, g_hash_table_unref);
+}
+
+const char *
+tc_cli_args_get (const TcCliArgs *args,
+                 const char      *name)
+{
+  return args->options != NULL ? g_hash_table_lookup (args->options, name) : NULL;
+}
+
+gboolean
+tc_cli_args_has (const TcCliArgs *args,
+                 const char      *name)
+{
+  return tc_cli_args_get (args, name) != NULL;
+}
+
+const char *
+tc_cli_args_word (const TcCliArgs *args,
+                  guint            index)
+{
+  g_return_val_if_fail (index < args->args->len, NULL);
+
+  return g_ptr_array_index (args->args, index);
+}
+
+int
+tc_cli_args_refuse (const TcCliArgs    *args,
+                    const TcCliOption  *specs,
+                    const char         *usage,
+                    const char         *command,
+                    const char * const *allowed)
+{
+  const char *bad = NULL;
+
+  if (args->json && !g_strv_contains (allowed, "json"))
+    bad = "json";
+  for (guint i = 0; bad == NULL && specs[i].name != NULL; i++)
+    if (tc_cli_args_has (args, specs[i].name) && !g_strv_contains (allowed, specs[i].name))
+      bad = specs[i].name;
+
+  if (bad != NULL)
+    return tc_cli_usage_error (usage, "option '--%s' does not apply to '%s'", bad, command);
+
+  return 0;
+}

@@ -51,4 +51,51 @@ const char *tc_cli_command_word    (int            argc,
                                     char         **argv,
                                     const char * const *value_options);
 
+/* One long option a command takes: --NAME VALUE or --NAME=VALUE when
+ * @takes_value, a bare --NAME otherwise. -h/--help and --json are always
+ * understood. */
+typedef struct
+{
+  const char *name;
+  gboolean    takes_value;
+} TcCliOption;
+
+/* What tc_cli_args_parse() found: the words that are not options, in
+ * order, and the options given (name without "--" → value; "" for one that
+ * takes none; the last one wins). */
+typedef struct
+{
+  GPtrArray  *args;
+  GHashTable *options;
+  gboolean    help;
+  gboolean    json;
+} TcCliArgs;
+
+/* Parses @argv[1…] against @specs (ended by a { NULL } entry). Options may
+ * come anywhere; "--" ends them. An unknown option or a missing value is a
+ * usage error with @usage: returns 0 or TC_CLI_EXIT_USAGE. Clear @args with
+ * tc_cli_args_clear() either way. */
+int         tc_cli_args_parse      (TcCliArgs          *args,
+                                    const TcCliOption  *specs,
+                                    const char         *usage,
+                                    int                 argc,
+                                    char              **argv);
+void        tc_cli_args_clear      (TcCliArgs          *args);
+/* The value of option @name, NULL when not given. */
+const char *tc_cli_args_get        (const TcCliArgs    *args,
+                                    const char         *name);
+gboolean    tc_cli_args_has        (const TcCliArgs    *args,
+                                    const char         *name);
+/* The positional word at @index. */
+const char *tc_cli_args_word       (const TcCliArgs    *args,
+                                    guint               index);
+/* Refuses the options of @specs (and --json) that @command does not take:
+ * @allowed is NULL-terminated ("json" for --json). Checks --json, then
+ * @specs in order; returns 0 or TC_CLI_EXIT_USAGE after a usage error. */
+int         tc_cli_args_refuse     (const TcCliArgs    *args,
+                                    const TcCliOption  *specs,
+                                    const char         *usage,
+                                    const char         *command,
+                                    const char * const *allowed);
+
 G_END_DECLS

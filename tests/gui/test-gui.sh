@@ -14,103 +14,10 @@
 #   TEXTCAST_GUI_FIXTURE  the CSV file to import
 #   SCREENSHOT_DIR        where the screenshots go
 
-set -u
-
-fail () {
-  echo "FAIL: $*" >&2
-  if [ -n "${LOG:-}" ] && [ -s "$LOG" ]; then
-    echo "--- textcast output ---" >&2
-    cat "$LOG" >&2
-  fi
-  exit 1
-}
-
-for var in TEXTCAST GSETTINGS_SCHEMA_DIR TEXTCAST_GUI_FIXTURE SCREENSHOT_DIR; do
-  [ -n "${!var:-}" ] || fail "$var is not set"
-done
-
-# Re-run inside a private X server (and session bus) unless already there.
-if [ -z "${TEXTCAST_GUI_INNER:-}" ]; then
-  command -v xvfb-run >/dev/null || { echo "SKIP: xvfb-run not found"; exit 77; }
-  command -v xdotool >/dev/null || { echo "SKIP: xdotool not found"; exit 77; }
-  export TEXTCAST_GUI_INNER=1
-  if command -v dbus-run-session >/dev/null; then
-    exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
-  fi
-  exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/textcast-gui-XXXXXX") || fail "no temporary folder"
-DB="$TMP/t.db"
-LOG="$TMP/textcast.log"
-APP_PID=
-
-cleanup () {
-  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill "$APP_PID" 2>/dev/null
-    wait "$APP_PID" 2>/dev/null
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-mkdir -p "$SCREENSHOT_DIR" || fail "cannot create $SCREENSHOT_DIR"
-rm -f "$SCREENSHOT_DIR"/*.png
-
-export GDK_BACKEND=x11
-export GSK_RENDERER=cairo
-export GSETTINGS_BACKEND=memory
-export NO_AT_BRIDGE=1
-export GTK_A11Y=none
-export TZ=UTC
-export LC_ALL=C.UTF-8
-# Any critical warning aborts the app, and so fails the test.
-export G_DEBUG=fatal-criticals
-
-step () {
-  echo "# $*"
-}
-
-# wait_window TITLE [SECONDS]: prints the id of the visible window named
-# exactly TITLE once it exists.
-wait_window () {
-  local title=$1 seconds=${2:-30} id
-  for _ in $(seq $((seconds * 10))); do
-    id=$(xdotool search --onlyvisible --name "^${title}\$" 2>/dev/null | head -n 1)
-    if [ -n "$id" ]; then
-      echo "$id"
-      return 0
-    fi
-    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$title”"
-    sleep 0.1
-  done
-  fail "no window “$title” after ${seconds}s"
-}
-
-wait_gone () {
-  local title=$1 seconds=${2:-15}
-  for _ in $(seq $((seconds * 10))); do
-    xdotool search --onlyvisible --name "^${title}\$" >/dev/null 2>&1 || return 0
-    sleep 0.1
-  done
-  fail "window “$title” still open after ${seconds}s"
-}
-
-shot () {
-  # Let the last frame settle (transitions are 200–250 ms).
-  sleep 0.8
-  import -window root "$SCREENSHOT_DIR/$1.png" || fail "screenshot $1 failed"
-  echo "# screenshot: $SCREENSHOT_DIR/$1.png"
-}
-
-focus () {
-  xdotool windowfocus --sync "$1" >/dev/null 2>&1 || xdotool windowfocus "$1" || fail "cannot focus window $1"
-  sleep 0.2
-}
-
-count_contacts () {
-  sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM contacts' 2>/dev/null
-}
+GUI_TEST=gui
+GUI_SHOT_PREFIX=
+GUI_REQUIRED="TEXTCAST GSETTINGS_SCHEMA_DIR TEXTCAST_GUI_FIXTURE SCREENSHOT_DIR"
+. "$(dirname "$0")/lib.sh" "$@"
 
 step "start textcast on an empty workspace with $TEXTCAST_GUI_FIXTURE"
 "$TEXTCAST" --db "$DB" "$TEXTCAST_GUI_FIXTURE" >"$LOG" 2>&1 &

@@ -16,91 +16,13 @@
 #   GSETTINGS_SCHEMA_DIR  the build's compiled schemas
 #   SCREENSHOT_DIR        where the screenshots go (preferences-*.png)
 
-set -u
+GUI_TEST=preferences
+GUI_SHOT_PREFIX=preferences-
+GUI_REQUIRED="TEXTCAST TEXTCAST_CLI GSETTINGS_SCHEMA_DIR SCREENSHOT_DIR"
+. "$(dirname "$0")/lib.sh" "$@"
 
-fail () {
-  echo "FAIL: $*" >&2
-  if [ -n "${LOG:-}" ] && [ -s "$LOG" ]; then
-    echo "--- textcast output ---" >&2
-    cat "$LOG" >&2
-  fi
-  exit 1
-}
-
-for var in TEXTCAST TEXTCAST_CLI GSETTINGS_SCHEMA_DIR SCREENSHOT_DIR; do
-  [ -n "${!var:-}" ] || fail "$var is not set"
-done
-
-if [ -z "${TEXTCAST_GUI_INNER:-}" ]; then
-  command -v xvfb-run >/dev/null || { echo "SKIP: xvfb-run not found"; exit 77; }
-  command -v xdotool >/dev/null || { echo "SKIP: xdotool not found"; exit 77; }
-  export TEXTCAST_GUI_INNER=1
-  if command -v dbus-run-session >/dev/null; then
-    exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
-  fi
-  exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/textcast-preferences-XXXXXX") || fail "no temporary folder"
-DB="$TMP/t.db"
-LOG="$TMP/textcast.log"
 STATE="$TMP/state"
-APP_PID=
-
-cleanup () {
-  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill "$APP_PID" 2>/dev/null
-    wait "$APP_PID" 2>/dev/null
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-mkdir -p "$SCREENSHOT_DIR" || fail "cannot create $SCREENSHOT_DIR"
-rm -f "$SCREENSHOT_DIR"/preferences-*.png
-
-export GDK_BACKEND=x11
-export GSK_RENDERER=cairo
-export GSETTINGS_BACKEND=memory
-export NO_AT_BRIDGE=1
-export GTK_A11Y=none
-export TZ=UTC
-export LC_ALL=C.UTF-8
-export G_DEBUG=fatal-criticals
 export TEXTCAST_TEST_STATE_FILE="$STATE"
-
-step () {
-  echo "# $*"
-}
-
-find_window () {
-  xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -n 1
-}
-
-wait_window () {
-  local title=$1 seconds=${2:-30} id
-  for _ in $(seq $((seconds * 10))); do
-    id=$(find_window "$title")
-    if [ -n "$id" ]; then
-      echo "$id"
-      return 0
-    fi
-    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$title”"
-    sleep 0.1
-  done
-  fail "no window “$title” after ${seconds}s"
-}
-
-shot () {
-  sleep 0.8
-  import -window root "$SCREENSHOT_DIR/preferences-$1.png" || fail "screenshot $1 failed"
-  echo "# screenshot: $SCREENSHOT_DIR/preferences-$1.png"
-}
-
-focus () {
-  xdotool windowfocus --sync "$1" >/dev/null 2>&1 || xdotool windowfocus "$1" || fail "cannot focus window $1"
-  sleep 0.2
-}
 
 # expect_state LINE: waits until the counter line (the state file) is
 # exactly LINE.
@@ -114,10 +36,6 @@ expect_state () {
     sleep 0.1
   done
   fail "the counter is “$(cat "$STATE" 2>/dev/null)”, expected “$line”"
-}
-
-count_contacts () {
-  sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM contacts' 2>/dev/null
 }
 
 settings_json () {

@@ -1,0 +1,123 @@
+# lib.sh: what the GUI tests (test-*.sh) share. It checks the environment,
+# re-runs the test inside a private X server (and session bus) unless
+# already there, makes the temporary folder, sets the environment for
+# `textcast`, and defines the helpers below.
+#
+# SPDX-FileCopyrightText: 2026 The Textcast authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# A test sets these, then sources this file with its arguments (for the
+# re-run):  . "$(dirname "$0")/lib.sh" "$@"
+#   GUI_TEST         its name: the temporary folder is textcast-GUI_TEST-XXXXXX
+#   GUI_SHOT_PREFIX  what its screenshot names start with (may be empty):
+#                    the old ones are removed at the start
+#   GUI_REQUIRED     the environment variables it needs
+#
+# Afterwards: TMP (removed on exit), DB, LOG (textcast's output, shown when
+# the test fails) and APP_PID (the app to kill on exit, set by the test).
+
+set -u
+
+fail () {
+  echo "FAIL: $*" >&2
+  if [ -n "${LOG:-}" ] && [ -s "$LOG" ]; then
+    echo "--- textcast output ---" >&2
+    cat "$LOG" >&2
+  fi
+  exit 1
+}
+
+for var in $GUI_REQUIRED; do
+  [ -n "${!var:-}" ] || fail "$var is not set"
+done
+
+# Re-run inside a private X server (and session bus) unless already there.
+if [ -z "${TEXTCAST_GUI_INNER:-}" ]; then
+  command -v xvfb-run >/dev/null || { echo "SKIP: xvfb-run not found"; exit 77; }
+  command -v xdotool >/dev/null || { echo "SKIP: xdotool not found"; exit 77; }
+  export TEXTCAST_GUI_INNER=1
+  if command -v dbus-run-session >/dev/null; then
+    exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
+  fi
+  exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/textcast-$GUI_TEST-XXXXXX") || fail "no temporary folder"
+DB="$TMP/t.db"
+LOG="$TMP/textcast.log"
+APP_PID=
+
+cleanup () {
+  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill "$APP_PID" 2>/dev/null
+    wait "$APP_PID" 2>/dev/null
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+mkdir -p "$SCREENSHOT_DIR" || fail "cannot create $SCREENSHOT_DIR"
+rm -f "$SCREENSHOT_DIR/$GUI_SHOT_PREFIX"*.png
+
+export GDK_BACKEND=x11
+export GSK_RENDERER=cairo
+export GSETTINGS_BACKEND=memory
+export NO_AT_BRIDGE=1
+export GTK_A11Y=none
+export TZ=UTC
+export LC_ALL=C.UTF-8
+# Any critical warning aborts the app, and so fails the test.
+export G_DEBUG=fatal-criticals
+
+step () {
+  echo "# $*"
+}
+
+# find_window TITLE: the id of the visible window named exactly TITLE, or
+# nothing.
+find_window () {
+  xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -n 1
+}
+
+# wait_window TITLE [SECONDS]: prints the id of the visible window named
+# exactly TITLE once it exists.
+wait_window () {
+  local title=$1 seconds=${2:-30} id
+  for _ in $(seq $((seconds * 10))); do
+    id=$(find_window "$title")
+    if [ -n "$id" ]; then
+      echo "$id"
+      return 0
+    fi
+    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$title”"
+    sleep 0.1
+  done
+  fail "no window “$title” after ${seconds}s"
+}
+
+# wait_gone TITLE [SECONDS]: waits until no visible window is named TITLE.
+wait_gone () {
+  local title=$1 seconds=${2:-15}
+  for _ in $(seq $((seconds * 10))); do
+    xdotool search --onlyvisible --name "^${title}\$" >/dev/null 2>&1 || return 0
+    sleep 0.1
+  done
+  fail "window “$title” still open after ${seconds}s"
+}
+
+# shot NAME: a screenshot of the whole screen, GUI_SHOT_PREFIX NAME.png.
+shot () {
+  # Let the last frame settle (transitions are 200–250 ms).
+  sleep 0.8
+  import -window root "$SCREENSHOT_DIR/$GUI_SHOT_PREFIX$1.png" || fail "screenshot $1 failed"
+  echo "# screenshot: $SCREENSHOT_DIR/$GUI_SHOT_PREFIX$1.png"
+}
+
+focus () {
+  xdotool windowfocus --sync "$1" >/dev/null 2>&1 || xdotool windowfocus "$1" || fail "cannot focus window $1"
+  sleep 0.2
+}
+
+count_contacts () {
+  sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM contacts' 2>/dev/null
+}
