@@ -34,6 +34,7 @@
 
 #include <string.h>
 
+#include "tc-names-private.h"
 #include "tc-wa-template.h"
 
 typedef struct
@@ -142,106 +143,10 @@ static const char *const status_names[] = {
   "DRAFT", "PENDING", "APPROVED", "REJECTED", "PAUSED", "DISABLED",
 };
 
-static gboolean
-name_lookup (const char *const *names,
-             guint              n_names,
-             const char        *str,
-             guint             *value)
-{
-  if (str == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n_names; i++)
-    if (g_ascii_strcasecmp (names[i], str) == 0)
-      {
-        *value = i;
-        return TRUE;
-      }
-
-  return FALSE;
-}
-
-/**
- * tc_wa_category_to_string:
- * @category: a #TcWaCategory
- *
- * Returns: Meta's name, e.g. "MARKETING"
- */
-const char *
-tc_wa_category_to_string (TcWaCategory category)
-{
-  g_return_val_if_fail ((guint) category < G_N_ELEMENTS (category_names), NULL);
-  return category_names[category];
-}
-
-gboolean
-tc_wa_category_from_string (const char   *str,
-                            TcWaCategory *category)
-{
-  guint v;
-
-  if (!name_lookup (category_names, G_N_ELEMENTS (category_names), str, &v))
-    return FALSE;
-  *category = (TcWaCategory) v;
-  return TRUE;
-}
-
-const char *
-tc_wa_header_format_to_string (TcWaHeaderFormat format)
-{
-  g_return_val_if_fail ((guint) format < G_N_ELEMENTS (header_format_names), NULL);
-  return header_format_names[format];
-}
-
-gboolean
-tc_wa_header_format_from_string (const char       *str,
-                                 TcWaHeaderFormat *format)
-{
-  guint v;
-
-  if (!name_lookup (header_format_names, G_N_ELEMENTS (header_format_names), str, &v))
-    return FALSE;
-  *format = (TcWaHeaderFormat) v;
-  return TRUE;
-}
-
-const char *
-tc_wa_button_type_to_string (TcWaButtonType type)
-{
-  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (button_type_names), NULL);
-  return button_type_names[type];
-}
-
-gboolean
-tc_wa_button_type_from_string (const char     *str,
-                               TcWaButtonType *type)
-{
-  guint v;
-
-  if (!name_lookup (button_type_names, G_N_ELEMENTS (button_type_names), str, &v))
-    return FALSE;
-  *type = (TcWaButtonType) v;
-  return TRUE;
-}
-
-const char *
-tc_wa_status_to_string (TcWaStatus status)
-{
-  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), NULL);
-  return status_names[status];
-}
-
-gboolean
-tc_wa_status_from_string (const char *str,
-                          TcWaStatus *status)
-{
-  guint v;
-
-  if (!name_lookup (status_names, G_N_ELEMENTS (status_names), str, &v))
-    return FALSE;
-  *status = (TcWaStatus) v;
-  return TRUE;
-}
+TC_DEFINE_ENUM_NAMES (TcWaCategory, tc_wa_category, category_names)
+TC_DEFINE_ENUM_NAMES (TcWaHeaderFormat, tc_wa_header_format, header_format_names)
+TC_DEFINE_ENUM_NAMES (TcWaButtonType, tc_wa_button_type, button_type_names)
+TC_DEFINE_ENUM_NAMES (TcWaStatus, tc_wa_status, status_names)
 
 void
 tc_wa_problem_free (TcWaProblem *problem)
