@@ -39,4 +39,33 @@ void tc_test_repo_set_up        (TcTestRepo   *f,
  * removes the folder. */
 void tc_test_repo_tear_down     (TcTestRepo   *f);
 
+/* SQL that takes a schema 7 database back to schema 6 (the send engine's
+ * outbox columns and history). */
+#define TC_TEST_UNDO_SCHEMA_7 \
+  "DROP TABLE outbox_events;" \
+  "DROP INDEX outbox_pending; DROP INDEX outbox_provider_id;" \
+  "DROP INDEX outbox_sender_sent; DROP INDEX outbox_sending;" \
+  "ALTER TABLE outbox DROP COLUMN media_url; ALTER TABLE outbox DROP COLUMN wa_template;" \
+  "ALTER TABLE outbox DROP COLUMN content_sid; ALTER TABLE outbox DROP COLUMN content_variables;" \
+  "ALTER TABLE outbox DROP COLUMN segments; ALTER TABLE outbox DROP COLUMN cost;" \
+  "ALTER TABLE outbox DROP COLUMN attempts; ALTER TABLE outbox DROP COLUMN claimed_at;" \
+  "ALTER TABLE outbox DROP COLUMN error_code; ALTER TABLE outbox DROP COLUMN delivered_at;" \
+  "ALTER TABLE outbox DROP COLUMN read_at; ALTER TABLE outbox DROP COLUMN failed_at;" \
+  "ALTER TABLE outbox DROP COLUMN provider; ALTER TABLE outbox DROP COLUMN price;" \
+  "ALTER TABLE outbox DROP COLUMN price_currency;"
+
+/* SQL that takes a schema 7 database back to schema 5's consent storage
+ * (for tests that rewind a workspace to check an older migration). */
+#define TC_TEST_UNDO_SCHEMA_6 \
+  TC_TEST_UNDO_SCHEMA_7 \
+  "DROP TABLE consent_events; DROP TABLE consent_state; DROP TABLE suppressions;" \
+  "DROP TABLE senders; DROP TABLE inbound_messages; DROP TABLE outbox;" \
+  "DELETE FROM settings WHERE key = 'privacy.salt';" \
+  "CREATE TABLE consents (" \
+  "  id INTEGER PRIMARY KEY," \
+  "  contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE," \
+  "  channel TEXT NOT NULL, purpose TEXT NOT NULL, status TEXT NOT NULL," \
+  "  method TEXT NOT NULL DEFAULT 'single', source TEXT NOT NULL DEFAULT ''," \
+  "  wording TEXT NOT NULL DEFAULT '', recorded_at INTEGER NOT NULL);"
+
 G_END_DECLS

@@ -726,6 +726,123 @@ test_zones_places (void)
     }
 }
 
+/* The state or province a geocoder location names, for the quiet-hour rules
+ * of US states and Canadian provinces. */
+typedef struct
+{
+  const char *region;
+  const char *location;
+  const char *subdivision;   /* NULL = none */
+} SubdivisionCase;
+
+static const SubdivisionCase subdivision_cases[] = {
+  /* The geocoder's state names, and "City, ST". */
+  { "US", "Florida", "FL" },
+  { "US", "Miami, FL", "FL" },
+  { "US", "Pensacola, FL", "FL" },
+  { "US", "Texas", "TX" },
+  { "US", "El Paso, TX", "TX" },
+  { "US", "California", "CA" },
+  { "US", "San Francisco, CA", "CA" },
+  { "US", "New York", "NY" },
+  { "US", "New York, NY", "NY" },
+  { "US", "Washington State", "WA" },
+  { "US", "Seattle, WA", "WA" },
+  { "US", "Washington D.C.", "DC" },
+  { "US", "Washington, DC", "DC" },
+  { "US", "District of Columbia", "DC" },
+  { "US", "Philadelphia", "PA" },
+  { "US", "North Dakota", "ND" },
+  { "US", "West Virginia", "WV" },
+  { "US", "Virginia", "VA" },
+  { "US", "Coeur d'Alene, ID", "ID" },
+  { "US", "Springfield, Illinois", "IL" },
+  /* Case and spaces do not matter. */
+  { "us", "  miami, fl  ", "FL" },
+  { "US", "TEXAS", "TX" },
+  { "US", "OK", "OK" },
+  /* Canada. */
+  { "CA", "Ontario", "ON" },
+  { "CA", "Toronto, ON", "ON" },
+  { "CA", "Quebec", "QC" },
+  { "CA", "Montreal, QC", "QC" },
+  { "CA", "British Columbia", "BC" },
+  { "CA", "Vancouver, BC", "BC" },
+  { "CA", "Newfoundland and Labrador", "NL" },
+  { "CA", "Yukon", "YT" },
+  /* Nothing single to name. */
+  { "US", "United States", NULL },
+  { "US", "Washington", NULL },
+  { "US", "Atlantis", NULL },
+  { "US", "Smallville, XX", NULL },
+  { "US", "", NULL },
+  { "US", NULL, NULL },
+  { "CA", "Canada", NULL },
+  { "CA", "Nova Scotia/Prince Edward Island", NULL },
+  { "CA", "Northwest Territories/Nunavut/Yukon", NULL },
+  /* A Canadian place is no US state, and the other way round. */
+  { "US", "Toronto, ON", NULL },
+  { "CA", "Miami, FL", NULL },
+  /* Only the US and Canada. */
+  { "MX", "Chihuahua, CHIH", NULL },
+  { "BR", "Manaus - AM", NULL },
+  { "AU", "Western Australia", NULL },
+  { "FR", "Paris", NULL },
+  { NULL, "Florida", NULL },
+  { "USA", "Florida", NULL },
+};
+
+static void
+test_subdivision (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (subdivision_cases); i++)
+    {
+      const SubdivisionCase *c = &subdivision_cases[i];
+      g_autofree char *got = tc_phone_subdivision (c->region, c->location);
+
+      g_test_message ("%s / %s → %s", c->region ? c->region : "(null)",
+                      c->location ? c->location : "(null)", got ? got : "(null)");
+      g_assert_cmpstr (got, ==, c->subdivision);
+    }
+}
+
+/* From a number, through the geocoder. */
+static void
+test_subdivision_numbers (void)
+{
+  static const struct
+  {
+    const char *input;
+    const char *subdivision;
+  } cases[] = {
+    { "+1 305 207 0123", "FL" },   /* Miami */
+    { "+1 850 232 0123", "FL" },   /* Pensacola */
+    { "+1 281 209 0123", "TX" },   /* Houston */
+    { "+1 915 231 0123", "TX" },   /* El Paso */
+    { "+1 212 736 5000", "NY" },
+    { "+1 202 456 1111", "DC" },
+    { "+1 650 253 0000", "CA" },
+    { "+1 416 203 5678", "ON" },   /* Toronto */
+    { "+1 604 215 5678", "BC" },   /* Vancouver */
+    { "+44 20 7946 0958", NULL },
+    { "+33 1 42 68 53 00", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TcPhoneInfo) info = tc_phone_parse (cases[i].input, NULL,
+                                                    TC_PHONE_PARSE_LOCATION, &error);
+      g_autofree char *got = NULL;
+
+      g_assert_no_error (error);
+      got = tc_phone_subdivision (info->region, info->location);
+      g_test_message ("%s [%s] → %s", cases[i].input, info->location ? info->location : "",
+                      got ? got : "(null)");
+      g_assert_cmpstr (got, ==, cases[i].subdivision);
+    }
+}
+
 /* Every multi-zone country answers, without a location, every zone that
  * tzdata lists for it, sorted and without duplicates. */
 static void
@@ -885,6 +1002,8 @@ main (int   argc,
   g_test_add_func ("/tc/phone/zones/places", test_zones_places);
   g_test_add_func ("/tc/phone/zones/all-candidates", test_zones_all_candidates);
   g_test_add_func ("/tc/phone/zones/rules-match-tzdata", test_zones_rules_match_tzdata);
+  g_test_add_func ("/tc/phone/subdivision/places", test_subdivision);
+  g_test_add_func ("/tc/phone/subdivision/numbers", test_subdivision_numbers);
   g_test_add_func ("/tc/phone/threads", test_threads);
   g_test_add_func ("/tc/phone/format-international", test_format_international);
 

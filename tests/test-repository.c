@@ -118,19 +118,6 @@ get_sync (TcRepository  *repo,
   return tc_repository_get_contact_finish (repo, res, error);
 }
 
-static void
-add_consent_sync (TcRepository *repo,
-                  TcConsent    *consent)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tc_repository_add_consent_async (repo, consent, NULL, tc_repository_store_result_cb, &res);
-  tc_repository_wait (&res);
-  g_assert_true (tc_repository_add_consent_finish (repo, res, &error));
-  g_assert_no_error (error);
-}
-
 static TcContact *
 make_contact (const char *phone,
               const char *first,
@@ -452,7 +439,7 @@ static void
 test_consent_notify (void)
 {
   TcConsent *consent = tc_consent_new (3, TC_CHANNEL_WHATSAPP, TC_PURPOSE_TRANSACTIONAL,
-                                       TC_CONSENT_STATUS_PENDING);
+                                       TC_CONSENT_EVENT_REQUESTED);
   g_autoptr(GDateTime) when = g_date_time_new_utc (2026, 5, 6, 7, 8, 9);
   g_autoptr(GDateTime) same = g_date_time_new_from_unix_utc (g_date_time_to_unix (when));
   g_autofree char *wording = NULL;
@@ -573,8 +560,9 @@ test_migrate_empty (Fixture       *f,
   journal = raw_query_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (journal, ==, "wal");
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-                                           " AND name IN ('contacts', 'consents', 'tags', 'contact_tags')"),
-                   ==, 4);
+                                           " AND name IN ('contacts', 'consent_events', 'consent_state', 'tags',"
+                                           "              'contact_tags')"),
+                   ==, 5);
   g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM pragma_table_info ('contacts')"
                                            " WHERE name IN ('sort_key', 'search_text')"),
                    ==, 2);
@@ -666,6 +654,19 @@ test_migrate_from_v1 (void)
   tc_test_open_ok (repo);
 
   g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, TC_REPOSITORY_SCHEMA_VERSION);
+  /* Schema 6 turned the consent records into ledger events, with the
+   * derived status of each pair. */
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM consent_events WHERE contact_id = 1"),
+                   ==, 2);
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM consent_events WHERE contact_id = 1"
+                                        " AND kind = 'opted_out' AND occurred_at = 1600000200"), ==, 1);
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM consent_state WHERE contact_id = 1"
+                                        " AND channel = 'sms' AND purpose = 'promotional'"
+                                        " AND status = 'opted_out' AND since = 1600000200"), ==, 1);
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM sqlite_schema WHERE name = 'consents'"),
+                   ==, 0);
+  g_assert_cmpint (raw_query_int (path, "SELECT length (value) FROM settings"
+                                        " WHERE key = 'privacy.salt'"), ==, 32);
   sort_key = raw_query_text (path, "SELECT sort_key FROM contacts WHERE id = 1");
   g_assert_cmpstr (sort_key, ==, "ozdemir\x01jurgen\x01+4915112345678");
   search_text = raw_query_text (path, "SELECT search_text FROM contacts WHERE id = 1");
@@ -952,89 +953,6 @@ test_tags (Fixture       *f,
   g_assert_true (tc_repository_delete_contact_finish (f->repo, res, &error));
   tags = list_tags_sync (f->repo);
   g_assert_true (strv_is ((const char * const *) tags, "Mid,alpha"));
-}
-
-static void
-test_consents (Fixture       *f,
-               gconstpointer  data)
-{
-  gint64 id = insert_sync (f->repo, "+14155550001", "Con", "Sent", NULL);
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GPtrArray) consents = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  struct {
-    TcChannel channel;
-    TcPurpose purpose;
-    TcConsentStatus status;
-    gint64 when;
-  } records[] = {
-    { TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_PENDING, 1000 },
-    { TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_OPTED_IN, 2000 },
-    /* Newer, but transactional: not the promotional summary. */
-    { TC_CHANNEL_SMS, TC_PURPOSE_TRANSACTIONAL, TC_CONSENT_STATUS_OPTED_OUT, 3000 },
-    /* Older than the opt-in: recorded late, does not win. */
-    { TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_OPTED_OUT, 1500 },
-    { TC_CHANNEL_WHATSAPP, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_OPTED_IN, 500 },
-    { TC_CHANNEL_WHATSAPP, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_OPTED_OUT, 4000 },
-  };
-  TcConsent *newest;
-  g_autoptr(TcConsent) orphan = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
-    {
-      g_autoptr(TcConsent) consent = tc_consent_new (id, records[i].channel, records[i].purpose,
-                                                     records[i].status);
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (1700000000 + records[i].when);
-
-      tc_consent_set_recorded_at (consent, when);
-      tc_consent_set_method (consent, TC_CONSENT_METHOD_DOUBLE);
-      tc_consent_set_source (consent, "web form");
-      tc_consent_set_wording (consent, "Text me offers from Shop. Msg&data rates may apply.");
-      add_consent_sync (f->repo, consent);
-      g_assert_cmpint (tc_consent_get_id (consent), >, 0);
-    }
-
-  list = list_sync (f->repo, NULL, NULL, 0, 10);
-  g_assert_cmpuint (list->len, ==, 1);
-  g_assert_cmpint (tc_contact_get_consent_summary (list->pdata[0], TC_CHANNEL_SMS), ==,
-                   TC_CONSENT_STATUS_OPTED_IN);
-  g_assert_cmpint (tc_contact_get_consent_summary (list->pdata[0], TC_CHANNEL_WHATSAPP), ==,
-                   TC_CONSENT_STATUS_OPTED_OUT);
-
-  tc_repository_list_consents_async (f->repo, id, NULL, tc_repository_store_result_cb, &res);
-  tc_repository_wait (&res);
-  consents = tc_repository_list_consents_finish (f->repo, res, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (consents->len, ==, G_N_ELEMENTS (records));
-  newest = consents->pdata[0];
-  g_assert_cmpint (tc_consent_get_channel (newest), ==, TC_CHANNEL_WHATSAPP);
-  g_assert_cmpint (tc_consent_get_status (newest), ==, TC_CONSENT_STATUS_OPTED_OUT);
-  g_assert_cmpint (tc_consent_get_method (newest), ==, TC_CONSENT_METHOD_DOUBLE);
-  g_assert_cmpint (tc_consent_get_contact_id (newest), ==, id);
-  g_assert_cmpstr (tc_consent_get_source (newest), ==, "web form");
-  g_assert_cmpstr (tc_consent_get_wording (newest), ==,
-                   "Text me offers from Shop. Msg&data rates may apply.");
-  g_assert_cmpint (g_date_time_to_unix (tc_consent_get_recorded_at (newest)), ==, 1700004000);
-  for (guint i = 1; i < consents->len; i++)
-    g_assert_cmpint (g_date_time_compare (tc_consent_get_recorded_at (consents->pdata[i - 1]),
-                                          tc_consent_get_recorded_at (consents->pdata[i])), >=, 0);
-  g_clear_object (&res);
-
-  /* No contact: a broken rule. */
-  orphan = tc_consent_new (987654, TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_OPTED_IN);
-  tc_repository_add_consent_async (f->repo, orphan, NULL, tc_repository_store_result_cb, &res);
-  tc_repository_wait (&res);
-  g_assert_false (tc_repository_add_consent_finish (f->repo, res, &error));
-  g_assert_error (error, TC_DB_ERROR, TC_DB_ERROR_CONSTRAINT);
-  g_clear_error (&error);
-  g_clear_object (&res);
-
-  /* Deleting the contact deletes its records. */
-  tc_repository_delete_contact_async (f->repo, id, NULL, tc_repository_store_result_cb, &res);
-  tc_repository_wait (&res);
-  g_assert_true (tc_repository_delete_contact_finish (f->repo, res, &error));
-  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM consents"), ==, 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -1589,8 +1507,9 @@ failing_write_job (TcDb          *db,
                     error))
     return NULL;
   /* Breaks the CHECK on the channel column. */
-  if (!_tc_db_exec (db, "INSERT INTO consents (contact_id, channel, purpose, status, recorded_at)"
-                        " VALUES (last_insert_rowid (), 'pigeon', 'promotional', 'opted_in', 0)",
+  if (!_tc_db_exec (db, "INSERT INTO consent_events (contact_id, channel, purpose, kind, status,"
+                        " source, occurred_at, recorded_at) VALUES (last_insert_rowid (), 'pigeon',"
+                        " 'promotional', 'opted_in', 'opted_in', 'manual', 0, 0)",
                     error))
     return NULL;
   return GINT_TO_POINTER (1);
@@ -2032,7 +1951,6 @@ main (int   argc,
   g_test_add_func ("/tc/db/open/close-while-opening", test_close_while_opening);
   ADD ("crud", test_crud);
   ADD ("tags", test_tags);
-  ADD ("consents", test_consents);
   ADD ("upsert", test_upsert);
   ADD ("upsert-rollback", test_upsert_rollback);
   ADD ("bulk", test_bulk);

@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "tc-consent-ledger.h"
 #include "tc-consent.h"
 #include "tc-contact.h"
 #include "tc-phone.h"
@@ -126,15 +127,15 @@ list_consents (TcRepository *repository,
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *consents;
+  g_autoptr(TcConsentReport) report = NULL;
 
-  tc_repository_list_consents_async (repository, contact_id, NULL,
-                                     tc_repository_store_result_cb, &result);
+  tc_consent_ledger_report_async (repository, contact_id, NULL, NULL,
+                                  tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);
-  consents = tc_repository_list_consents_finish (repository, result, &error);
+  report = tc_consent_ledger_report_finish (repository, result, &error);
   g_assert_no_error (error);
 
-  return consents;
+  return g_ptr_array_ref (report->events);
 }
 
 static void
@@ -150,7 +151,7 @@ test_contents (Fixture       *fixture,
   g_autoptr(GDateTime) year_ago = g_date_time_add_days (now, -366);
   g_autoptr(GError) error = NULL;
   guint n_with_email = 0;
-  guint n_by_status[TC_CONSENT_STATUS_OPTED_OUT + 1] = { 0 };
+  guint n_by_status[TC_CONSENT_STATUS_EXPIRED + 1] = { 0 };
   guint n_whatsapp = 0;
   guint n_transactional = 0;
   guint n_double = 0;
@@ -203,11 +204,12 @@ test_contents (Fixture       *fixture,
       for (guint j = 0; j < consents->len; j++)
         {
           TcConsent *consent = g_ptr_array_index (consents, j);
-          GDateTime *when = tc_consent_get_recorded_at (consent);
+          GDateTime *when = tc_consent_get_occurred_at (consent);
 
           g_assert_cmpint (tc_consent_get_contact_id (consent), ==, tc_contact_get_id (contact));
-          g_assert_nonnull (tc_consent_get_source (consent));
-          g_assert_cmpstr (tc_consent_get_source (consent), !=, "");
+          g_assert_cmpint (tc_consent_get_source (consent), !=, TC_CONSENT_SOURCE_SYSTEM);
+          g_assert_nonnull (tc_consent_get_origin (consent));
+          g_assert_cmpstr (tc_consent_get_origin (consent), !=, "");
           g_assert_nonnull (tc_consent_get_wording (consent));
           g_assert_cmpstr (tc_consent_get_wording (consent), !=, "");
           g_assert_nonnull (when);
@@ -221,7 +223,7 @@ test_contents (Fixture       *fixture,
           else
             n_by_status[tc_consent_get_status (consent)]++;
           n_double += tc_consent_get_method (consent) == TC_CONSENT_METHOD_DOUBLE;
-          n_keyword += g_str_has_prefix (tc_consent_get_source (consent), "keyword ");
+          n_keyword += tc_consent_get_source (consent) == TC_CONSENT_SOURCE_KEYWORD;
         }
     }
 

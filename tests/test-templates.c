@@ -395,7 +395,7 @@ test_migrate_from_2 (void)
   /* The contacts, their tags and consents are untouched. */
   g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM contacts"), ==, 2);
   g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM contact_tags"), ==, 1);
-  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM consents"), ==, 1);
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM consent_events"), ==, 1);
   g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM contacts WHERE first_name = 'Jürgen'"
                                         " AND json_extract (attributes, '$.tier') = 'gold'"), ==, 1);
   g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM sqlite_schema WHERE name IN"
@@ -439,6 +439,7 @@ test_migrate_from_4 (void)
   g_assert_finalize_object (repo);
 
   raw_exec (path,
+            TC_TEST_UNDO_SCHEMA_6
             "ALTER TABLE template_versions DROP COLUMN media_type;"
             "ALTER TABLE template_versions DROP COLUMN media_url;"
             "PRAGMA user_version = 4;");

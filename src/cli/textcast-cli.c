@@ -29,6 +29,7 @@
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
+#include "tc-cli-consent.h"
 #include "tc-cli-message.h"
 #include "tc-cli-settings.h"
 #include "tc-cli.h"
@@ -145,6 +146,17 @@ static const char usage_text[] =
   "  settings get|set|unset|list …, links shorten|stats …, serve [--port N]\n"
   "      Workspace settings, tracked short links and the HTTP endpoint that\n"
   "      redirects them (textcast-cli settings --help).\n"
+  "  consent add|revoke|show --phone NUMBER …\n"
+  "      Record an opt-in (with its source and wording) or an opt-out, or show a\n"
+  "      contact's consent timeline (textcast-cli consent --help).\n"
+  "  inbound --channel sms|whatsapp --from NUMBER --body TEXT [--json]\n"
+  "      Handle a message from a contact: STOP, START, HELP, keywords.\n"
+  "  gate check --phone NUMBER --channel C --purpose P [--at TIME] [--json]\n"
+  "      Whether a message may go now: send, defer until a time, or skip and why.\n"
+  "  senders add|list|remove …\n"
+  "      The sending numbers and WhatsApp ids, their use and throughput.\n"
+  "  privacy export|erase --phone NUMBER …\n"
+  "      Everything held about a person (JSON or CSV), or erase them for good.\n"
   "\n"
   "Options:\n"
   "  --db FILE    the workspace database (before or after the command;\n"
@@ -435,6 +447,10 @@ print_import_report_json (const TcImportReport *report)
   json_builder_add_int_value (builder, report->updated);
   json_builder_set_member_name (builder, "rejected");
   json_builder_add_int_value (builder, report->rejected);
+  json_builder_set_member_name (builder, "consents_recorded");
+  json_builder_add_int_value (builder, report->consents_recorded);
+  json_builder_set_member_name (builder, "consents_kept_opt_out");
+  json_builder_add_int_value (builder, report->consents_kept_opt_out);
   json_builder_set_member_name (builder, "errors");
   json_builder_begin_array (builder);
   for (guint i = 0; report->errors != NULL && i < report->errors->len; i++)
@@ -464,6 +480,10 @@ print_import_report_text (const TcImportReport *report,
   g_print ("%s: %u %s read, %u imported, %u updated, %u rejected\n",
            path, report->rows, report->rows == 1 ? "row" : "rows",
            report->imported, report->updated, report->rejected);
+  if (report->consents_recorded > 0 || report->consents_kept_opt_out > 0)
+    g_print ("  consent: %u opt-%s recorded, %u kept opted out (an import never lifts an opt-out)\n",
+             report->consents_recorded, report->consents_recorded == 1 ? "in" : "ins",
+             report->consents_kept_opt_out);
 
   for (guint i = 0; report->errors != NULL && i < report->errors->len; i++)
     {
@@ -1146,7 +1166,10 @@ main (int    argc,
   static const char * const value_options[] = {
     "--db", "--region", "--search", "--tag", "--limit", "--offset", "--count", "--seed",
     "--data", "--partials", "--escape", "--kind", "--name", "--purpose", "--language",
-    "--domain", "--contact-phone", "--origin", "--port", NULL
+    "--domain", "--contact-phone", "--origin", "--port",
+    "--phone", "--channel", "--source", "--wording", "--at", "--from", "--body", "--id",
+    "--sender", "--template-category", "--type", "--mps", "--daily-cap", "--countries",
+    "--format", "--output", NULL
   };
   static const struct {
     const char *word;
@@ -1158,6 +1181,11 @@ main (int    argc,
     { "settings", tc_cli_settings_main },
     { "links", tc_cli_settings_main },
     { "serve", tc_cli_settings_main },
+    { "consent", tc_cli_consent_main },
+    { "inbound", tc_cli_consent_main },
+    { "gate", tc_cli_consent_main },
+    { "senders", tc_cli_consent_main },
+    { "privacy", tc_cli_consent_main },
   };
   const char *word;
 

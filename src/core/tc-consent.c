@@ -13,17 +13,21 @@
 
 struct _TcConsent
 {
-  GObject          parent_instance;
+  GObject             parent_instance;
 
-  gint64           id;
-  gint64           contact_id;
-  TcChannel        channel;
-  TcPurpose        purpose;
-  TcConsentStatus  status;
-  TcConsentMethod  method;
-  char            *source;
-  char            *wording;
-  GDateTime       *recorded_at;
+  gint64              id;
+  gint64              contact_id;
+  TcChannel           channel;
+  TcPurpose           purpose;
+  TcConsentEventKind  kind;
+  TcConsentStatus     status;
+  TcConsentMethod     method;
+  TcConsentSource     source;
+  char               *wording;
+  char               *origin;
+  GDateTime          *occurred_at;
+  GDateTime          *recorded_at;
+  GDateTime          *expires_at;
 };
 
 G_DEFINE_FINAL_TYPE (TcConsent, tc_consent, G_TYPE_OBJECT)
@@ -34,24 +38,57 @@ enum {
   PROP_CONTACT_ID,
   PROP_CHANNEL,
   PROP_PURPOSE,
+  PROP_KIND,
   PROP_STATUS,
   PROP_METHOD,
   PROP_SOURCE,
   PROP_WORDING,
+  PROP_ORIGIN,
+  PROP_OCCURRED_AT,
   PROP_RECORDED_AT,
+  PROP_EXPIRES_AT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static gboolean
+set_date_time (GDateTime **slot,
+               GDateTime  *value)
+{
+  if (*slot == value || (*slot != NULL && value != NULL && g_date_time_equal (*slot, value)))
+    return FALSE;
+
+  g_clear_pointer (slot, g_date_time_unref);
+  if (value != NULL)
+    *slot = g_date_time_ref (value);
+
+  return TRUE;
+}
+
+static gboolean
+set_string (char       **slot,
+            const char  *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+
+  g_free (*slot);
+  *slot = g_strdup (value);
+
+  return TRUE;
+}
 
 static void
 tc_consent_finalize (GObject *object)
 {
   TcConsent *self = (TcConsent *)object;
 
-  g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->wording, g_free);
+  g_clear_pointer (&self->origin, g_free);
+  g_clear_pointer (&self->occurred_at, g_date_time_unref);
   g_clear_pointer (&self->recorded_at, g_date_time_unref);
+  g_clear_pointer (&self->expires_at, g_date_time_unref);
 
   G_OBJECT_CLASS (tc_consent_parent_class)->finalize (object);
 }
@@ -82,6 +119,10 @@ tc_consent_get_property (GObject    *object,
       g_value_set_enum (value, self->purpose);
       break;
 
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+
     case PROP_STATUS:
       g_value_set_enum (value, self->status);
       break;
@@ -91,15 +132,27 @@ tc_consent_get_property (GObject    *object,
       break;
 
     case PROP_SOURCE:
-      g_value_set_string (value, self->source);
+      g_value_set_enum (value, self->source);
       break;
 
     case PROP_WORDING:
       g_value_set_string (value, self->wording);
       break;
 
+    case PROP_ORIGIN:
+      g_value_set_string (value, self->origin);
+      break;
+
+    case PROP_OCCURRED_AT:
+      g_value_set_boxed (value, self->occurred_at);
+      break;
+
     case PROP_RECORDED_AT:
       g_value_set_boxed (value, self->recorded_at);
+      break;
+
+    case PROP_EXPIRES_AT:
+      g_value_set_boxed (value, self->expires_at);
       break;
 
     default:
@@ -133,6 +186,10 @@ tc_consent_set_property (GObject      *object,
       tc_consent_set_purpose (self, g_value_get_enum (value));
       break;
 
+    case PROP_KIND:
+      tc_consent_set_kind (self, g_value_get_enum (value));
+      break;
+
     case PROP_STATUS:
       tc_consent_set_status (self, g_value_get_enum (value));
       break;
@@ -142,15 +199,27 @@ tc_consent_set_property (GObject      *object,
       break;
 
     case PROP_SOURCE:
-      tc_consent_set_source (self, g_value_get_string (value));
+      tc_consent_set_source (self, g_value_get_enum (value));
       break;
 
     case PROP_WORDING:
       tc_consent_set_wording (self, g_value_get_string (value));
       break;
 
+    case PROP_ORIGIN:
+      tc_consent_set_origin (self, g_value_get_string (value));
+      break;
+
+    case PROP_OCCURRED_AT:
+      tc_consent_set_occurred_at (self, g_value_get_boxed (value));
+      break;
+
     case PROP_RECORDED_AT:
       tc_consent_set_recorded_at (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_EXPIRES_AT:
+      tc_consent_set_expires_at (self, g_value_get_boxed (value));
       break;
 
     default:
@@ -162,7 +231,7 @@ static void
 tc_consent_class_init (TcConsentClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = tc_consent_finalize;
   object_class->get_property = tc_consent_get_property;
@@ -178,6 +247,9 @@ tc_consent_class_init (TcConsentClass *klass)
   properties[PROP_PURPOSE] =
     g_param_spec_enum ("purpose", NULL, NULL,
                        TC_TYPE_PURPOSE, TC_PURPOSE_PROMOTIONAL, rw);
+  properties[PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL,
+                       TC_TYPE_CONSENT_EVENT_KIND, TC_CONSENT_EVENT_OPTED_IN, rw);
   properties[PROP_STATUS] =
     g_param_spec_enum ("status", NULL, NULL,
                        TC_TYPE_CONSENT_STATUS, TC_CONSENT_STATUS_NONE, rw);
@@ -185,11 +257,18 @@ tc_consent_class_init (TcConsentClass *klass)
     g_param_spec_enum ("method", NULL, NULL,
                        TC_TYPE_CONSENT_METHOD, TC_CONSENT_METHOD_SINGLE, rw);
   properties[PROP_SOURCE] =
-    g_param_spec_string ("source", NULL, NULL, NULL, rw);
+    g_param_spec_enum ("source", NULL, NULL,
+                       TC_TYPE_CONSENT_SOURCE, TC_CONSENT_SOURCE_MANUAL, rw);
   properties[PROP_WORDING] =
     g_param_spec_string ("wording", NULL, NULL, NULL, rw);
+  properties[PROP_ORIGIN] =
+    g_param_spec_string ("origin", NULL, NULL, NULL, rw);
+  properties[PROP_OCCURRED_AT] =
+    g_param_spec_boxed ("occurred-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
   properties[PROP_RECORDED_AT] =
     g_param_spec_boxed ("recorded-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
+  properties[PROP_EXPIRES_AT] =
+    g_param_spec_boxed ("expires-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -197,213 +276,144 @@ tc_consent_class_init (TcConsentClass *klass)
 static void
 tc_consent_init (TcConsent *self)
 {
+  self->source = TC_CONSENT_SOURCE_MANUAL;
+  self->kind = TC_CONSENT_EVENT_OPTED_IN;
 }
 
 TcConsent *
-tc_consent_new (gint64          contact_id,
-                TcChannel       channel,
-                TcPurpose       purpose,
-                TcConsentStatus status)
+tc_consent_new (gint64              contact_id,
+                TcChannel           channel,
+                TcPurpose           purpose,
+                TcConsentEventKind  kind)
 {
   return g_object_new (TC_TYPE_CONSENT,
                        "contact-id", contact_id,
                        "channel", channel,
                        "purpose", purpose,
-                       "status", status,
+                       "kind", kind,
                        NULL);
 }
 
-gint64
-tc_consent_get_id (TcConsent *self)
+TcConsent *
+tc_consent_copy (TcConsent *self)
 {
-  g_return_val_if_fail (TC_IS_CONSENT (self), 0);
+  TcConsent *copy;
 
-  return self->id;
+  g_return_val_if_fail (TC_IS_CONSENT (self), NULL);
+
+  copy = tc_consent_new (self->contact_id, self->channel, self->purpose, self->kind);
+  copy->id = self->id;
+  copy->status = self->status;
+  copy->method = self->method;
+  copy->source = self->source;
+  copy->wording = g_strdup (self->wording);
+  copy->origin = g_strdup (self->origin);
+  set_date_time (&copy->occurred_at, self->occurred_at);
+  set_date_time (&copy->recorded_at, self->recorded_at);
+  set_date_time (&copy->expires_at, self->expires_at);
+
+  return copy;
 }
 
-void
-tc_consent_set_id (TcConsent *self,
-                   gint64     id)
-{
-  g_return_if_fail (TC_IS_CONSENT (self));
+#define DEFINE_SCALAR(type, name, PROP)                                        \
+  type                                                                         \
+  tc_consent_get_##name (TcConsent *self)                                      \
+  {                                                                            \
+    g_return_val_if_fail (TC_IS_CONSENT (self), 0);                            \
+    return self->name;                                                         \
+  }                                                                            \
+                                                                               \
+  void                                                                         \
+  tc_consent_set_##name (TcConsent *self,                                      \
+                         type       name)                                      \
+  {                                                                            \
+    g_return_if_fail (TC_IS_CONSENT (self));                                   \
+    if (self->name == name)                                                    \
+      return;                                                                  \
+    self->name = name;                                                         \
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);              \
+  }
 
-  if (self->id == id)
-    return;
+DEFINE_SCALAR (gint64, id, PROP_ID)
+DEFINE_SCALAR (gint64, contact_id, PROP_CONTACT_ID)
+DEFINE_SCALAR (TcChannel, channel, PROP_CHANNEL)
+DEFINE_SCALAR (TcPurpose, purpose, PROP_PURPOSE)
+DEFINE_SCALAR (TcConsentEventKind, kind, PROP_KIND)
+DEFINE_SCALAR (TcConsentStatus, status, PROP_STATUS)
+DEFINE_SCALAR (TcConsentMethod, method, PROP_METHOD)
+DEFINE_SCALAR (TcConsentSource, source, PROP_SOURCE)
 
-  self->id = id;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
-}
+#define DEFINE_STRING(name, PROP)                                              \
+  const char *                                                                 \
+  tc_consent_get_##name (TcConsent *self)                                      \
+  {                                                                            \
+    g_return_val_if_fail (TC_IS_CONSENT (self), NULL);                         \
+    return self->name;                                                         \
+  }                                                                            \
+                                                                               \
+  void                                                                         \
+  tc_consent_set_##name (TcConsent  *self,                                     \
+                         const char *name)                                     \
+  {                                                                            \
+    g_return_if_fail (TC_IS_CONSENT (self));                                   \
+    if (set_string (&self->name, name))                                         \
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);            \
+  }
 
-gint64
-tc_consent_get_contact_id (TcConsent *self)
-{
-  g_return_val_if_fail (TC_IS_CONSENT (self), 0);
+DEFINE_STRING (wording, PROP_WORDING)
+DEFINE_STRING (origin, PROP_ORIGIN)
 
-  return self->contact_id;
-}
+#define DEFINE_DATE_TIME(name, PROP)                                           \
+  GDateTime *                                                                  \
+  tc_consent_get_##name (TcConsent *self)                                      \
+  {                                                                            \
+    g_return_val_if_fail (TC_IS_CONSENT (self), NULL);                         \
+    return self->name;                                                         \
+  }                                                                            \
+                                                                               \
+  void                                                                         \
+  tc_consent_set_##name (TcConsent *self,                                      \
+                         GDateTime *name)                                      \
+  {                                                                            \
+    g_return_if_fail (TC_IS_CONSENT (self));                                   \
+    if (set_date_time (&self->name, name))                                     \
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);            \
+  }
 
-void
-tc_consent_set_contact_id (TcConsent *self,
-                           gint64     contact_id)
-{
-  g_return_if_fail (TC_IS_CONSENT (self));
-
-  if (self->contact_id == contact_id)
-    return;
-
-  self->contact_id = contact_id;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT_ID]);
-}
-
-TcChannel
-tc_consent_get_channel (TcConsent *self)
-{
-  g_return_val_if_fail (TC_IS_CONSENT (self), TC_CHANNEL_SMS);
-
-  return self->channel;
-}
-
-void
-tc_consent_set_channel (TcConsent *self,
-                        TcChannel  channel)
-{
-  g_return_if_fail (TC_IS_CONSENT (self));
-
-  if (self->channel == channel)
-    return;
-
-  self->channel = channel;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANNEL]);
-}
-
-TcPurpose
-tc_consent_get_purpose (TcConsent *self)
-{
-  g_return_val_if_fail (TC_IS_CONSENT (self), TC_PURPOSE_PROMOTIONAL);
-
-  return self->purpose;
-}
-
-void
-tc_consent_set_purpose (TcConsent *self,
-                        TcPurpose  purpose)
-{
-  g_return_if_fail (TC_IS_CONSENT (self));
-
-  if (self->purpose == purpose)
-    return;
-
-  self->purpose = purpose;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PURPOSE]);
-}
+DEFINE_DATE_TIME (occurred_at, PROP_OCCURRED_AT)
+DEFINE_DATE_TIME (recorded_at, PROP_RECORDED_AT)
+DEFINE_DATE_TIME (expires_at, PROP_EXPIRES_AT)
 
 TcConsentStatus
-tc_consent_get_status (TcConsent *self)
+tc_consent_fold (TcConsentStatus     before,
+                 TcConsentEventKind  kind)
 {
-  g_return_val_if_fail (TC_IS_CONSENT (self), TC_CONSENT_STATUS_NONE);
+  switch (kind)
+    {
+    case TC_CONSENT_EVENT_REQUESTED:
+      return before == TC_CONSENT_STATUS_OPTED_IN ? before : TC_CONSENT_STATUS_PENDING;
 
-  return self->status;
+    case TC_CONSENT_EVENT_CONFIRMED:
+      return before == TC_CONSENT_STATUS_PENDING ? TC_CONSENT_STATUS_OPTED_IN : before;
+
+    case TC_CONSENT_EVENT_OPTED_IN:
+    case TC_CONSENT_EVENT_RESUBSCRIBED:
+      return TC_CONSENT_STATUS_OPTED_IN;
+
+    case TC_CONSENT_EVENT_OPTED_OUT:
+    case TC_CONSENT_EVENT_BLOCKED:
+      return TC_CONSENT_STATUS_OPTED_OUT;
+
+    case TC_CONSENT_EVENT_EXPIRED:
+      return before == TC_CONSENT_STATUS_PENDING ? TC_CONSENT_STATUS_EXPIRED : before;
+
+    default:
+      g_return_val_if_reached (before);
+    }
 }
 
-void
-tc_consent_set_status (TcConsent       *self,
-                       TcConsentStatus  status)
+gboolean
+tc_consent_status_allows (TcConsentStatus status)
 {
-  g_return_if_fail (TC_IS_CONSENT (self));
-
-  if (self->status == status)
-    return;
-
-  self->status = status;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
-}
-
-TcConsentMethod
-tc_consent_get_method (TcConsent *self)
-{
-  g_return_val_if_fail (TC_IS_CONSENT (self), TC_CONSENT_METHOD_SINGLE);
-
-  return self->method;
-}
-
-void
-tc_consent_set_method (TcConsent       *self,
-                       TcConsentMethod  method)
-{
-  g_return_if_fail (TC_IS_CONSENT (self));
-
-  if (self->method == method)
-    return;
-
-  self->method = method;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METHOD]);
-}
-
-const char *
-tc_consent_get_source (TcConsent *self)
-{
-  g_return_val_if_fail (TC_IS_CONSENT (self), NULL);
-
-  return self->source;
-}
-
-void
-tc_consent_set_source (TcConsent  *self,
-                       const char *source)
-{
-  g_return_if_fail (TC_IS_CONSENT (self));
-
-  if (g_strcmp0 (self->source, source) == 0)
-    return;
-
-  g_free (self->source);
-  self->source = g_strdup (source);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
-}
-
-const char *
-tc_consent_get_wording (TcConsent *self)
-{
-  g_return_val_if_fail (TC_IS_CONSENT (self), NULL);
-
-  return self->wording;
-}
-
-void
-tc_consent_set_wording (TcConsent  *self,
-                        const char *wording)
-{
-  g_return_if_fail (TC_IS_CONSENT (self));
-
-  if (g_strcmp0 (self->wording, wording) == 0)
-    return;
-
-  g_free (self->wording);
-  self->wording = g_strdup (wording);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORDING]);
-}
-
-GDateTime *
-tc_consent_get_recorded_at (TcConsent *self)
-{
-  g_return_val_if_fail (TC_IS_CONSENT (self), NULL);
-
-  return self->recorded_at;
-}
-
-void
-tc_consent_set_recorded_at (TcConsent *self,
-                            GDateTime *recorded_at)
-{
-  g_return_if_fail (TC_IS_CONSENT (self));
-
-  if (self->recorded_at == recorded_at ||
-      (self->recorded_at != NULL && recorded_at != NULL &&
-       g_date_time_equal (self->recorded_at, recorded_at)))
-    return;
-
-  g_clear_pointer (&self->recorded_at, g_date_time_unref);
-  if (recorded_at != NULL)
-    self->recorded_at = g_date_time_to_utc (recorded_at);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDED_AT]);
+  return status == TC_CONSENT_STATUS_OPTED_IN;
 }

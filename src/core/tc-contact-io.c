@@ -31,9 +31,11 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "tc-consent-ledger.h"
 #include "tc-contact-io.h"
 #include "tc-csv-private.h"
 #include "tc-phone.h"
+#include "tc-privacy.h"
 #include "tc-repository-private.h"
 
 #define BATCH_SIZE         1000
@@ -89,6 +91,8 @@ tc_import_report_copy (const TcImportReport *report)
   copy->imported = report->imported;
   copy->updated = report->updated;
   copy->rejected = report->rejected;
+  copy->consents_recorded = report->consents_recorded;
+  copy->consents_kept_opt_out = report->consents_kept_opt_out;
   for (guint i = 0; i < report->errors->len; i++)
     {
       const TcImportIssue *issue = g_ptr_array_index (report->errors, i);
@@ -205,6 +209,177 @@ progress_finish (Progress *progress)
     data_free (data);
 }
 
+/* Consent columns. */
+
+/* What a consent column is: one of the four channel × purpose pairs
+ * (channel * 2 + purpose), or the row's source or wording. */
+#define N_PAIRS        4
+#define COLUMN_SOURCE  N_PAIRS
+#define COLUMN_WORDING (N_PAIRS + 1)
+
+typedef struct
+{
+  guint  column;   /* in the record */
+  guint  kind;     /* pair, COLUMN_SOURCE or COLUMN_WORDING */
+  char  *header;   /* as written, for the messages */
+} ConsentColumn;
+
+typedef enum
+{
+  PAIR_NOTHING,
+  PAIR_AT,         /* opted in at @at */
+  PAIR_YES,        /* opted in, time unknown: the time of the import */
+} PairValue;
+
+/* What the consent columns of one row say, read by a worker. */
+typedef struct
+{
+  const char      *reject;        /* why the row is rejected, or NULL */
+  const char      *reject_value;  /* the cell at fault */
+  guint8           value[N_PAIRS];
+  gint64           at[N_PAIRS];
+  TcConsentSource  source;
+  const char      *wording;       /* NULL when empty */
+} RowConsent;
+
+/* consent_<channel>_<purpose>, consent_source or consent_wording in any
+ * case, with spaces or hyphens for the underscores; -1 for anything else. */
+static int
+consent_column_kind (const char *header)
+{
+  g_autofree char *key = g_ascii_strdown (header, -1);
+  const char *rest;
+  const char *sep;
+  g_autofree char *channel_name = NULL;
+  TcChannel channel;
+  TcPurpose purpose;
+
+  g_strstrip (key);
+  g_strdelimit (key, " -", '_');
+  if (!g_str_has_prefix (key, "consent_"))
+    return -1;
+  rest = key + strlen ("consent_");
+  if (strcmp (rest, "source") == 0)
+    return COLUMN_SOURCE;
+  if (strcmp (rest, "wording") == 0)
+    return COLUMN_WORDING;
+
+  sep = strchr (rest, '_');
+  if (sep == NULL)
+    return -1;
+  channel_name = g_strndup (rest, sep - rest);
+  if (!tc_channel_from_string (channel_name, &channel) ||
+      !tc_purpose_from_string (sep + 1, &purpose))
+    return -1;
+
+  return (int) channel * 2 + (int) purpose;
+}
+
+static gboolean
+read_digits (const char **p,
+             guint        n,
+             int         *value)
+{
+  int v = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit ((*p)[i]))
+        return FALSE;
+      v = v * 10 + ((*p)[i] - '0');
+    }
+  *p += n;
+  *value = v;
+
+  return TRUE;
+}
+
+gboolean
+tc_parse_time (const char *text,
+               gint64     *unix_seconds)
+{
+  g_autofree char *copy = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  const char *p;
+  int year, month, day;
+  int hour = 0, minute = 0, second = 0;
+  int offset = 0;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (unix_seconds != NULL, FALSE);
+
+  copy = g_strstrip (g_strdup (text));
+  p = copy;
+
+  if (!read_digits (&p, 4, &year) || *p++ != '-' || !read_digits (&p, 2, &month) ||
+      *p++ != '-' || !read_digits (&p, 2, &day))
+    return FALSE;
+  if (year < 1 || month < 1 || month > 12 || day < 1 ||
+      !g_date_valid_dmy (day, month, year))
+    return FALSE;
+
+  if (*p != '\0')
+    {
+      if (*p != 'T' && *p != 't' && *p != ' ')
+        return FALSE;
+      p++;
+      if (!read_digits (&p, 2, &hour) || *p++ != ':' || !read_digits (&p, 2, &minute))
+        return FALSE;
+      if (*p == ':')
+        {
+          p++;
+          if (!read_digits (&p, 2, &second))
+            return FALSE;
+          /* Fractions of a second do not matter to consent. */
+          if (*p == '.' || *p == ',')
+            {
+              p++;
+              if (!g_ascii_isdigit (*p))
+                return FALSE;
+              while (g_ascii_isdigit (*p))
+                p++;
+            }
+        }
+      if (hour > 23 || minute > 59 || second > 59)
+        return FALSE;
+
+      if (*p == 'Z' || *p == 'z')
+        p++;
+      else if (*p == '+' || *p == '-')
+        {
+          int sign = *p == '-' ? -1 : 1;
+          int off_hours, off_minutes = 0;
+
+          p++;
+          if (!read_digits (&p, 2, &off_hours))
+            return FALSE;
+          if (*p == ':')
+            {
+              p++;
+              if (!read_digits (&p, 2, &off_minutes))
+                return FALSE;
+            }
+          else if (g_ascii_isdigit (*p) && !read_digits (&p, 2, &off_minutes))
+            return FALSE;
+          if (off_hours > 23 || off_minutes > 59)
+            return FALSE;
+          offset = sign * (off_hours * 3600 + off_minutes * 60);
+        }
+      else
+        return FALSE;   /* no offset: local to whom? */
+
+      if (*p != '\0')
+        return FALSE;
+    }
+
+  utc = g_date_time_new_utc (year, month, day, hour, minute, second);
+  if (utc == NULL)
+    return FALSE;
+  *unix_seconds = g_date_time_to_unix (utc) - offset;
+
+  return TRUE;
+}
+
 /* The pipeline. */
 
 /* Filled by the reader, completed by a worker, read by the writer: one
@@ -226,6 +401,11 @@ typedef struct
   TcContactRowDerived  derived[BATCH_SIZE];
   const char          *errors[BATCH_SIZE];
   guint                zone_lists[BATCH_SIZE];
+  /* Only when the file has consent columns: their cells (reader; n_rows ×
+   * the number of consent columns, NULL when empty) and what they say
+   * (worker). */
+  const char         **consent_cells;
+  RowConsent          *consents;
 } Batch;
 
 static Batch *
@@ -236,6 +416,8 @@ batch_new (void)
   batch->strings = g_string_chunk_new (BATCH_CHUNK_SIZE);
   batch->lists = g_ptr_array_new ();
   batch->zones = g_ptr_array_new ();
+  batch->consent_cells = NULL;
+  batch->consents = NULL;
 
   return batch;
 }
@@ -260,6 +442,8 @@ batch_free (Batch *batch)
   g_string_chunk_free (batch->strings);
   g_ptr_array_unref (batch->lists);
   g_ptr_array_unref (batch->zones);
+  g_free (batch->consent_cells);
+  g_free (batch->consents);
   g_free (batch);
 }
 
@@ -270,6 +454,12 @@ typedef struct
   TcCsvReader   *reader;
   TcCsvMapping  *mapping;
   const char    *default_region;
+  /* Consent columns; none for most files, which then pay nothing. */
+  ConsentColumn *consent_columns;
+  guint          n_consent_columns;
+  const char    *display_name;  /* the file's name, for the events' origin */
+  gint64         now;           /* the import's time, unix seconds */
+  gboolean       check_suppressed;
   GThreadPool   *pool;
   GThread       *reader_thread;
   Batch         *slots[MAX_BATCHES];
@@ -290,6 +480,118 @@ is_blank (const char *s)
         return FALSE;
     }
   return TRUE;
+}
+
+static const char *
+reject_printf (Batch      *batch,
+               const char *format,
+               ...) G_GNUC_PRINTF (2, 3);
+
+static const char *
+reject_printf (Batch      *batch,
+               const char *format,
+               ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  return g_string_chunk_insert (batch->strings, text);
+}
+
+/* Reads the consent cells of row @i into batch->consents[i]. */
+static void
+read_row_consent (Pipeline *pl,
+                  Batch    *batch,
+                  guint     i)
+{
+  const char **cells = &batch->consent_cells[(gsize) i * pl->n_consent_columns];
+  RowConsent *rc = &batch->consents[i];
+  gboolean any = FALSE;
+  const char *source_header = NULL;
+
+  memset (rc, 0, sizeof *rc);
+  rc->source = TC_CONSENT_SOURCE_IMPORT;
+
+  for (guint c = 0; c < pl->n_consent_columns && rc->reject == NULL; c++)
+    {
+      const ConsentColumn *column = &pl->consent_columns[c];
+      const char *cell = cells[c];
+
+      if (cell == NULL)
+        continue;
+
+      if (column->kind == COLUMN_WORDING)
+        {
+          if (rc->wording == NULL)
+            rc->wording = cell;
+        }
+      else if (column->kind == COLUMN_SOURCE)
+        {
+          if (source_header != NULL)
+            continue;
+          source_header = column->header;
+          if (!tc_consent_source_from_string (cell, &rc->source))
+            {
+              rc->reject_value = cell;
+              rc->reject = reject_printf (batch,
+                                          _("“%s” in %s is not a consent source: use web_form, "
+                                            "checkout, keyword, qr_code, import, api or manual"),
+                                          cell, column->header);
+            }
+        }
+      else if (rc->value[column->kind] == PAIR_NOTHING)
+        {
+          gint64 at;
+
+          if (g_ascii_strcasecmp (cell, "no") == 0)
+            continue;
+          if (g_ascii_strcasecmp (cell, "yes") == 0)
+            {
+              rc->value[column->kind] = PAIR_YES;
+              any = TRUE;
+            }
+          else if (tc_parse_time (cell, &at))
+            {
+              if (at > pl->now)
+                {
+                  rc->reject_value = cell;
+                  rc->reject = reject_printf (batch,
+                                              _("%s says “%s”, which is in the future: an opt-in "
+                                                "time must be when the person agreed"),
+                                              column->header, cell);
+                }
+              rc->value[column->kind] = PAIR_AT;
+              rc->at[column->kind] = at;
+              any = TRUE;
+            }
+          else
+            {
+              rc->reject_value = cell;
+              rc->reject = reject_printf (batch,
+                                          _("“%s” in %s is not an opt-in time, yes or no: write "
+                                            "a time with its offset (2026-03-01T09:30:00Z) or a "
+                                            "date (2026-03-01)"),
+                                          cell, column->header);
+            }
+        }
+    }
+
+  /* The same proof the ledger asks of anyone recording an opt-in. */
+  if (rc->reject == NULL && any && rc->wording == NULL &&
+      (rc->source == TC_CONSENT_SOURCE_WEB_FORM || rc->source == TC_CONSENT_SOURCE_CHECKOUT ||
+       rc->source == TC_CONSENT_SOURCE_QR_CODE || rc->source == TC_CONSENT_SOURCE_MANUAL ||
+       rc->source == TC_CONSENT_SOURCE_API))
+    {
+      rc->reject_value = tc_consent_source_to_string (rc->source);
+      rc->reject = reject_printf (batch,
+                                  _("an opt-in from %s needs the words the person agreed to "
+                                    "in a consent_wording column"),
+                                  tc_consent_source_to_string (rc->source));
+    }
 }
 
 static void
@@ -362,12 +664,50 @@ parse_batch (gpointer data,
       contact->attr_names = _tc_csv_row_list (batch->lists, row->attr_names);
       contact->attr_values = _tc_csv_row_list (batch->lists, row->attr_values);
       _tc_contact_row_derive (contact, scratch, batch->strings, &batch->derived[i]);
+      if (batch->consents != NULL)
+        read_row_consent (pl, batch, i);
     }
 
   g_mutex_lock (&pl->mutex);
   batch->ready = TRUE;
   g_cond_broadcast (&pl->cond);
   g_mutex_unlock (&pl->mutex);
+}
+
+/* Copies the consent cells of @record (the row batch->n_rows) into the
+ * batch, trimmed; NULL for an empty one. */
+static void
+keep_consent_cells (Pipeline          *pl,
+                    Batch             *batch,
+                    const TcCsvRecord *record)
+{
+  const char **cells;
+
+  if (batch->consent_cells == NULL)
+    {
+      batch->consent_cells = g_new (const char *, (gsize) BATCH_SIZE * pl->n_consent_columns);
+      batch->consents = g_new (RowConsent, BATCH_SIZE);
+    }
+  cells = &batch->consent_cells[(gsize) batch->n_rows * pl->n_consent_columns];
+
+  for (guint c = 0; c < pl->n_consent_columns; c++)
+    {
+      guint column = pl->consent_columns[c].column;
+      const char *cell;
+      gsize len;
+
+      cells[c] = NULL;
+      if (record->malformed != NULL || column >= record->n_fields)
+        continue;
+      cell = record->fields[column];
+      while (g_ascii_isspace (*cell))
+        cell++;
+      len = strlen (cell);
+      while (len > 0 && g_ascii_isspace (cell[len - 1]))
+        len--;
+      if (len > 0)
+        cells[c] = g_string_chunk_insert_len (batch->strings, cell, (gssize) len);
+    }
 }
 
 static gpointer
@@ -406,6 +746,8 @@ reader_thread_func (gpointer data)
             }
           _tc_csv_row_fill (pl->mapping, &record, pl->default_region,
                             batch->strings, batch->lists, &batch->rows[batch->n_rows]);
+          if (pl->n_consent_columns > 0)
+            keep_consent_cells (pl, batch, &record);
           batch->n_rows++;
         }
       batch->position = _tc_csv_reader_get_position (pl->reader);
@@ -499,9 +841,72 @@ describe_headers (const char * const *headers)
   return g_string_free (list, FALSE);
 }
 
+/* Appends the opt-ins of row @i for contact @id, which existed before
+ * this row when @existed. */
+static gboolean
+write_row_consent (TcDb            *db,
+                   Pipeline        *pl,
+                   Batch           *batch,
+                   guint            i,
+                   gint64           id,
+                   gboolean         existed,
+                   TcImportReport  *report,
+                   GError         **error)
+{
+  const RowConsent *rc = &batch->consents[i];
+  g_autofree char *origin = NULL;
+
+  for (guint pair = 0; pair < N_PAIRS; pair++)
+    {
+      TcChannel channel = (TcChannel) (pair / 2);
+      TcPurpose purpose = (TcPurpose) (pair % 2);
+      gint64 at = rc->value[pair] == PAIR_AT ? rc->at[pair] : pl->now;
+      g_autoptr(TcConsent) event = NULL;
+      g_autoptr(GDateTime) occurred_at = NULL;
+
+      if (rc->value[pair] == PAIR_NOTHING)
+        continue;
+
+      /* A new contact has no history to respect. */
+      if (existed)
+        {
+          TcConsentState state = { 0 };
+
+          if (!_tc_db_get_consent_state (db, id, channel, purpose, pl->now, &state, error))
+            return FALSE;
+          /* Only the person can lift an opt-out; an old spreadsheet cannot. */
+          if (state.status == TC_CONSENT_STATUS_OPTED_OUT)
+            {
+              report->consents_kept_opt_out++;
+              continue;
+            }
+          /* Already opted in: the ledger holds the proof that counts, and
+           * importing the same file again adds nothing to the history. */
+          if (state.status == TC_CONSENT_STATUS_OPTED_IN)
+            continue;
+        }
+
+      if (origin == NULL)
+        origin = g_strdup_printf (_("%s line %u"), pl->display_name, batch->rows[i].line);
+      occurred_at = g_date_time_new_from_unix_utc (at);
+      event = tc_consent_new (id, channel, purpose, TC_CONSENT_EVENT_OPTED_IN);
+      tc_consent_set_method (event, TC_CONSENT_METHOD_SINGLE);
+      tc_consent_set_source (event, rc->source);
+      tc_consent_set_wording (event, rc->wording);
+      tc_consent_set_origin (event, origin);
+      tc_consent_set_occurred_at (event, occurred_at);
+      if (!_tc_db_append_consent_event (db, event, pl->now, error))
+        return FALSE;
+      report->consents_recorded++;
+    }
+
+  return TRUE;
+}
+
 /* Upserts one row; FALSE only on a database error. */
 static gboolean
 write_row (TcDb            *db,
+           Pipeline        *pl,
            Batch           *batch,
            guint            i,
            gint64           now,
@@ -511,6 +916,7 @@ write_row (TcDb            *db,
   const TcCsvRow *row = &batch->rows[i];
   const TcContactRow *contact = &batch->contacts[i];
   gboolean updated = FALSE;
+  gint64 id = 0;
 
   report->rows++;
 
@@ -530,7 +936,43 @@ write_row (TcDb            *db,
       return TRUE;
     }
 
-  if (!_tc_db_upsert_contact_derived (db, contact, &batch->derived[i], now, NULL, &updated, error))
+  if (batch->consents != NULL && batch->consents[i].reject != NULL)
+    {
+      report->rejected++;
+      g_ptr_array_add (report->errors,
+                       issue_new (row->line, batch->consents[i].reject_value,
+                                  batch->consents[i].reject));
+      return TRUE;
+    }
+
+  if (pl->check_suppressed)
+    {
+      gboolean suppressed = FALSE;
+
+      if (!_tc_db_is_suppressed (db, contact->phone, &suppressed, error))
+        {
+          g_prefix_error (error, _("Line %u: "), row->line);
+          return FALSE;
+        }
+      if (suppressed)
+        {
+          report->rejected++;
+          g_ptr_array_add (report->errors,
+                           issue_new (row->line, row->phone,
+                                      _("erased at the person's request: only they can join "
+                                        "again, by texting START")));
+          return TRUE;
+        }
+    }
+
+  if (!_tc_db_upsert_contact_derived (db, contact, &batch->derived[i], now, &id, &updated, error))
+    {
+      g_prefix_error (error, _("Line %u: "), row->line);
+      return FALSE;
+    }
+
+  if (batch->consents != NULL &&
+      !write_row_consent (db, pl, batch, i, id, updated, report, error))
     {
       g_prefix_error (error, _("Line %u: "), row->line);
       return FALSE;
@@ -557,6 +999,8 @@ run_pipeline (TcDb            *db,
   guint64 size = _tc_csv_reader_get_size (pl->reader);
   GError *local_error = NULL;
 
+  /* The workers check consent times against it. */
+  pl->now = now;
   pl->pool = g_thread_pool_new (parse_batch, pl, MAX (2, (int) g_get_num_processors ()),
                                 TRUE, &local_error);
   if (pl->pool == NULL)
@@ -606,7 +1050,7 @@ run_pipeline (TcDb            *db,
 
       for (guint i = 0; i < batch->n_rows; i++)
         {
-          if (!write_row (db, batch, i, now, report, error))
+          if (!write_row (db, pl, batch, i, now, report, error))
             return FALSE;
         }
 
@@ -640,6 +1084,81 @@ restore_foreign_keys (TcDb *db)
     g_critical ("Cannot turn foreign keys back on: %s", error->message);
 }
 
+static void
+consent_column_clear (gpointer data)
+{
+  ConsentColumn *column = data;
+
+  g_free (column->header);
+}
+
+/* Finds the consent columns of @headers. A column the caller mapped to a
+ * field of its own (anything but the guessed custom attribute) is left to
+ * it. Returns NULL when there are none, else the columns, and in @fields_out
+ * the mapping with the consent columns ignored (so that they do not also
+ * become custom attributes). */
+static GArray *
+find_consent_columns (const char * const  *headers,
+                      const TcContactField *fields,
+                      guint                 n_fields,
+                      TcContactField      **fields_out)
+{
+  guint n_headers = g_strv_length ((char **) headers);
+  GArray *columns = NULL;
+  TcContactField *mapped = NULL;
+
+  for (guint i = 0; i < n_headers; i++)
+    {
+      int kind = consent_column_kind (headers[i]);
+      ConsentColumn column;
+
+      if (kind < 0)
+        continue;
+      if (fields != NULL && i < n_fields && fields[i] != TC_FIELD_ATTRIBUTE)
+        continue;
+
+      if (columns == NULL)
+        {
+          columns = g_array_new (FALSE, FALSE, sizeof (ConsentColumn));
+          g_array_set_clear_func (columns, consent_column_clear);
+          mapped = g_new (TcContactField, n_headers);
+          for (guint j = 0; j < n_headers; j++)
+            mapped[j] = fields != NULL && j < n_fields ? fields[j]
+                                                       : tc_contact_field_from_header (headers[j]);
+        }
+      column.column = i;
+      column.kind = (guint) kind;
+      column.header = g_strstrip (g_strdup (headers[i]));
+      g_array_append_val (columns, column);
+      mapped[i] = TC_FIELD_IGNORE;
+    }
+
+  *fields_out = mapped;
+
+  return columns;
+}
+
+static gboolean
+any_suppressed (TcDb     *db,
+                gboolean *any,
+                GError  **error)
+{
+  sqlite3_stmt *stmt = _tc_db_prepare (db, "SELECT EXISTS (SELECT 1 FROM suppressions)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _tc_db_set_error (db, error, "Cannot read the suppression list");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  *any = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
 static gpointer
 import_job_run (TcDb          *db,
                 gpointer       job_data,
@@ -651,7 +1170,11 @@ import_job_run (TcDb          *db,
   g_autoptr(TcCsvMapping) mapping = NULL;
   g_autoptr(TcImportReport) report = NULL;
   g_auto(GStrv) headers = NULL;
+  g_autoptr(GArray) consent_columns = NULL;
+  g_autofree TcContactField *consent_fields = NULL;
+  g_autofree char *display_name = g_filename_display_basename (job->path);
   const char *region = NULL;
+  gboolean check_suppressed = FALSE;
   Pipeline pl = { 0 };
   gboolean ok;
 
@@ -675,7 +1198,15 @@ import_job_run (TcDb          *db,
   if (headers == NULL)
     return NULL;
 
-  mapping = _tc_csv_mapping_new ((const char * const *) headers, job->fields, job->n_fields);
+  consent_columns = find_consent_columns ((const char * const *) headers, job->fields,
+                                          job->n_fields, &consent_fields);
+  if (consent_columns != NULL)
+    {
+      mapping = _tc_csv_mapping_new ((const char * const *) headers, consent_fields,
+                                     g_strv_length (headers));
+    }
+  else
+    mapping = _tc_csv_mapping_new ((const char * const *) headers, job->fields, job->n_fields);
   if (_tc_csv_mapping_get_phone_column (mapping) < 0)
     {
       g_autofree char *name = g_filename_display_basename (job->path);
@@ -699,6 +1230,13 @@ import_job_run (TcDb          *db,
       restore_foreign_keys (db);
       return NULL;
     }
+  /* Most workspaces have erased nobody: then no row pays for the check. */
+  if (!any_suppressed (db, &check_suppressed, error))
+    {
+      _tc_db_rollback (db);
+      restore_foreign_keys (db);
+      return NULL;
+    }
 
   report = report_new ();
   g_mutex_init (&pl.mutex);
@@ -706,6 +1244,13 @@ import_job_run (TcDb          *db,
   pl.reader = reader;
   pl.mapping = mapping;
   pl.default_region = region;
+  if (consent_columns != NULL)
+    {
+      pl.consent_columns = (ConsentColumn *) (gpointer) consent_columns->data;
+      pl.n_consent_columns = consent_columns->len;
+    }
+  pl.display_name = display_name;
+  pl.check_suppressed = check_suppressed;
   pl.spare = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
 
   ok = run_pipeline (db, &pl, job, cancellable, report, error);

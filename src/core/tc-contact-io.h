@@ -103,6 +103,11 @@ typedef struct
   guint      updated;    /* existing contacts (or duplicates in the file) updated */
   guint      rejected;   /* records not imported; each has an issue */
   GPtrArray *errors;     /* of TcImportIssue, in file order */
+  /* Consent columns (consent_<channel>_<purpose>): opt-ins appended to the
+   * ledger, and opt-ins not recorded because the person had opted out (an
+   * import never lifts an opt-out). */
+  guint      consents_recorded;
+  guint      consents_kept_opt_out;
 } TcImportReport;
 
 GType           tc_import_report_get_type    (void) G_GNUC_CONST;
@@ -124,7 +129,20 @@ typedef void (*TcImportProgressFunc) (double   fraction,
                                       gpointer user_data);
 
 /* Imports @path into @repository in one transaction: cancelling, an error,
- * or a crash leaves the database as it was. */
+ * or a crash leaves the database as it was.
+ *
+ * Consent: columns named consent_<channel>_<purpose> (consent_sms_promotional,
+ * consent_whatsapp_transactional, …; any case) hold the time the person opted
+ * in (as tc_parse_time() reads it), "yes" (opted in, time unknown: the time
+ * of the import), or "no" / empty (nothing is recorded). consent_source (a
+ * TcConsentSource name, default "import") and consent_wording apply to the
+ * row's consents; the origin is "<file name> line N". Each is appended as an
+ * opted_in event (single opt-in: an import records consent given in the
+ * past, it never asks for it) in the import's transaction. A value that
+ * cannot be read or a time in the future rejects the row, naming the column;
+ * a pair the person opted out of stays opted out (consents_kept_opt_out); a
+ * number on the suppression list (erased at the person's request) is
+ * rejected, with or without consent columns. */
 void            tc_contacts_import_async     (TcRepository          *repository,
                                               const char            *path,
                                               const TcImportOptions *options,
@@ -137,6 +155,14 @@ void            tc_contacts_import_async     (TcRepository          *repository,
 TcImportReport *tc_contacts_import_finish    (TcRepository          *repository,
                                               GAsyncResult          *result,
                                               GError               **error);
+
+/* Reads a time as `textcast-cli --at` and the import's consent columns take
+ * it: ISO 8601 with an offset or Z ("2026-03-01T09:30:00Z",
+ * "2026-03-01T10:30+01:00", "2026-03-01 09:30:00.25-05:00"), or a plain date
+ * "2026-03-01" (midnight UTC). Surrounding blanks are ignored. A time
+ * without an offset is refused: it could be any of 26 hours. */
+gboolean        tc_parse_time                (const char            *text,
+                                              gint64                *unix_seconds);
 
 /* Writes every contact as CSV (UTF-8, comma, CRLF, header row) with the
  * columns the importer reads back: phone, first_name, last_name, email,

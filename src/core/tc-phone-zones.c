@@ -1087,3 +1087,134 @@ _tc_phone_zone_rules_verify (GString *report)
 
   return problems;
 }
+
+/* Subdivisions */
+
+typedef struct
+{
+  const char *region;
+  const char *code;
+  /* Names the geocoder uses for the whole state or province, '|'-separated. */
+  const char *names;
+} Subdivision;
+
+static const Subdivision subdivisions[] = {
+  { "US", "AL", "Alabama" }, { "US", "AK", "Alaska" }, { "US", "AZ", "Arizona" },
+  { "US", "AR", "Arkansas" }, { "US", "CA", "California" }, { "US", "CO", "Colorado" },
+  { "US", "CT", "Connecticut" }, { "US", "DE", "Delaware" },
+  { "US", "DC", "Washington D.C.|Washington DC|District of Columbia" },
+  { "US", "FL", "Florida" }, { "US", "GA", "Georgia" }, { "US", "HI", "Hawaii" },
+  { "US", "ID", "Idaho" }, { "US", "IL", "Illinois" }, { "US", "IN", "Indiana" },
+  { "US", "IA", "Iowa" }, { "US", "KS", "Kansas" }, { "US", "KY", "Kentucky" },
+  { "US", "LA", "Louisiana" }, { "US", "ME", "Maine" }, { "US", "MD", "Maryland" },
+  { "US", "MA", "Massachusetts" }, { "US", "MI", "Michigan" }, { "US", "MN", "Minnesota" },
+  { "US", "MS", "Mississippi" }, { "US", "MO", "Missouri" }, { "US", "MT", "Montana" },
+  { "US", "NE", "Nebraska" }, { "US", "NV", "Nevada" }, { "US", "NH", "New Hampshire" },
+  { "US", "NJ", "New Jersey" }, { "US", "NM", "New Mexico" }, { "US", "NY", "New York" },
+  { "US", "NC", "North Carolina" }, { "US", "ND", "North Dakota" }, { "US", "OH", "Ohio" },
+  { "US", "OK", "Oklahoma" }, { "US", "OR", "Oregon" },
+  /* The geocoder names Philadelphia numbers by the city alone. */
+  { "US", "PA", "Pennsylvania|Philadelphia" },
+  { "US", "RI", "Rhode Island" }, { "US", "SC", "South Carolina" },
+  { "US", "SD", "South Dakota" }, { "US", "TN", "Tennessee" }, { "US", "TX", "Texas" },
+  { "US", "UT", "Utah" }, { "US", "VT", "Vermont" }, { "US", "VA", "Virginia" },
+  /* "Washington" alone could be the state or the capital: only the
+   * geocoder's "Washington State" is taken. */
+  { "US", "WA", "Washington State" },
+  { "US", "WV", "West Virginia" }, { "US", "WI", "Wisconsin" }, { "US", "WY", "Wyoming" },
+
+  { "CA", "AB", "Alberta" }, { "CA", "BC", "British Columbia" }, { "CA", "MB", "Manitoba" },
+  { "CA", "NB", "New Brunswick" }, { "CA", "NL", "Newfoundland and Labrador|Newfoundland" },
+  { "CA", "NS", "Nova Scotia" }, { "CA", "NT", "Northwest Territories" },
+  { "CA", "NU", "Nunavut" }, { "CA", "ON", "Ontario" },
+  { "CA", "PE", "Prince Edward Island" }, { "CA", "QC", "Quebec|Québec" },
+  { "CA", "SK", "Saskatchewan" }, { "CA", "YT", "Yukon" },
+};
+
+static gboolean
+name_in_list (const char *names,
+              const char *text,
+              gsize       len)
+{
+  const char *p = names;
+
+  while (*p != '\0')
+    {
+      const char *end = strchr (p, '|');
+      gsize n = end != NULL ? (gsize) (end - p) : strlen (p);
+
+      if (n == len && g_ascii_strncasecmp (p, text, n) == 0)
+        return TRUE;
+      p += n;
+      if (*p == '|')
+        p++;
+    }
+
+  return FALSE;
+}
+
+/* The subdivision that @text (a whole name or a two-letter code, @len
+ * bytes) stands for in @region, or NULL. */
+static const Subdivision *
+find_subdivision (const char *region,
+                  const char *text,
+                  gsize       len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (subdivisions); i++)
+    {
+      const Subdivision *s = &subdivisions[i];
+
+      if (strcmp (s->region, region) != 0)
+        continue;
+      if (len == 2 && g_ascii_strncasecmp (s->code, text, 2) == 0)
+        return s;
+      if (name_in_list (s->names, text, len))
+        return s;
+    }
+
+  return NULL;
+}
+
+char *
+tc_phone_subdivision (const char *region,
+                      const char *location)
+{
+  g_autofree char *text = NULL;
+  const Subdivision *found;
+  const char *comma;
+  char canonical[3];
+
+  if (region == NULL || location == NULL || strlen (region) != 2)
+    return NULL;
+
+  canonical[0] = g_ascii_toupper (region[0]);
+  canonical[1] = g_ascii_toupper (region[1]);
+  canonical[2] = '\0';
+  if (strcmp (canonical, "US") != 0 && strcmp (canonical, "CA") != 0)
+    return NULL;
+
+  text = g_strstrip (g_strdup (location));
+
+  /* "Florida", "FL", "Washington D.C." */
+  found = find_subdivision (canonical, text, strlen (text));
+  if (found != NULL)
+    return g_strdup (found->code);
+
+  /* "Miami, FL", "Washington, DC": the code after the last comma. A whole
+   * name there ("Springfield, Illinois") is taken too. */
+  comma = strrchr (text, ',');
+  if (comma != NULL)
+    {
+      const char *tail = comma + 1;
+      gsize len;
+
+      while (*tail == ' ')
+        tail++;
+      len = strlen (tail);
+      found = find_subdivision (canonical, tail, len);
+      if (found != NULL)
+        return g_strdup (found->code);
+    }
+
+  return NULL;
+}

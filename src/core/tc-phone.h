@@ -108,4 +108,13 @@ gboolean     tc_phone_region_is_valid (const char        *region);
 char       **tc_phone_timezones_for   (const char        *region,
                                        const char        *location);
 
+/* The US state or Canadian province code ("FL", "ON", "DC") that the
+ * geocoder's @location ("Florida", "Miami, FL", "Ontario", "Toronto, ON",
+ * "Washington D.C.") names, for @region "US" or "CA"; NULL for other
+ * regions, for a location that names no single state or province
+ * ("United States", "Nova Scotia/Prince Edward Island"), or NULL input.
+ * Returns: (transfer full) (nullable) */
+char        *tc_phone_subdivision     (const char        *region,
+                                       const char        *location) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -118,11 +118,6 @@ TcContact    *_tc_db_load_contact     (TcDb               *db,
                                        gint64              id,
                                        GError            **error);
 
-/* Appends a consent record inside the current job. */
-gboolean      _tc_db_insert_consent   (TcDb               *db,
-                                       TcConsent          *consent,
-                                       GError            **error);
-
 /* Counts and lists contacts as tc_repository_count_contacts_async() and
  * tc_repository_list_contacts_async() do, from inside a job (for the
  * exporter, which pages through everything on the reader). @limit 0 means

@@ -816,7 +816,10 @@ db_open (const char  *path,
       g_free (mode);
     }
 
+  /* secure_delete: an erased person's data is overwritten, not left in
+   * free pages (Debian builds SQLite with it on; other builds may not). */
   pragmas = g_strdup_printf ("PRAGMA foreign_keys = ON;"
+                             "PRAGMA secure_delete = ON;"
                              "PRAGMA synchronous = NORMAL;"
                              "PRAGMA cache_size = -%d;"
                              "%s",
@@ -951,12 +954,175 @@ static const char schema_5[] =
   "ALTER TABLE template_versions ADD COLUMN media_url TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE template_versions ADD COLUMN media_type TEXT NOT NULL DEFAULT '';";
 
+
+/* Version 6: the consent ledger, senders, inbound messages, the outbox and
+ * the suppression list (the consent issue).
+ *
+ * consent_events is append-only (a trigger refuses UPDATE); consent_state
+ * holds, per contact × channel × purpose, the status derived from its
+ * events by tc_consent_fold(), written only by
+ * _tc_db_append_consent_event() in the same transaction as the event. The
+ * old consents rows become events: opted_in / opted_out as such, pending
+ * as requested. suppressions holds HMAC-SHA256 (privacy.salt, E.164) of
+ * erased numbers. outbox rows are unique by idem_key. */
+static const char schema_6[] =
+  "CREATE TABLE consent_events ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  contact_id  INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  channel     TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp')),"
+  "  purpose     TEXT NOT NULL CHECK (purpose IN ('promotional', 'transactional')),"
+  "  kind        TEXT NOT NULL CHECK (kind IN ('requested', 'confirmed', 'opted_in', 'opted_out',"
+  "                                            'resubscribed', 'blocked', 'expired')),"
+  "  status      TEXT NOT NULL,"
+  "  method      TEXT NOT NULL DEFAULT 'single' CHECK (method IN ('single', 'double')),"
+  "  source      TEXT NOT NULL,"
+  "  wording     TEXT NOT NULL DEFAULT '',"
+  "  origin      TEXT NOT NULL DEFAULT '',"
+  "  occurred_at INTEGER NOT NULL,"
+  "  recorded_at INTEGER NOT NULL,"
+  "  expires_at  INTEGER"
+  ");"
+  "CREATE INDEX consent_events_contact ON consent_events (contact_id, id);"
+  "CREATE TRIGGER consent_events_append_only BEFORE UPDATE ON consent_events"
+  "  BEGIN SELECT RAISE (ABORT, 'consent events are never edited'); END;"
+  "CREATE TABLE consent_state ("
+  "  contact_id  INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  channel     TEXT NOT NULL,"
+  "  purpose     TEXT NOT NULL,"
+  "  status      TEXT NOT NULL,"
+  "  since       INTEGER NOT NULL,"
+  "  expires_at  INTEGER,"
+  "  event_id    INTEGER NOT NULL,"
+  "  source      TEXT NOT NULL,"
+  "  PRIMARY KEY (contact_id, channel, purpose)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX consent_state_pending ON consent_state (expires_at) WHERE status = 'pending';"
+  "INSERT INTO consent_events (id, contact_id, channel, purpose, kind, status, method, source,"
+  "                            wording, origin, occurred_at, recorded_at)"
+  "  SELECT id, contact_id, channel, purpose,"
+  "         CASE status WHEN 'pending' THEN 'requested' ELSE status END,"
+  "         status, method,"
+  "         CASE lower (replace (replace (trim (source), ' ', '_'), '-', '_'))"
+  "           WHEN 'web_form' THEN 'web_form' WHEN 'form' THEN 'web_form'"
+  "           WHEN 'checkout' THEN 'checkout' WHEN 'checkout_box' THEN 'checkout'"
+  "           WHEN 'keyword' THEN 'keyword' WHEN 'qr_code' THEN 'qr_code'"
+  "           WHEN 'import' THEN 'import' WHEN 'api' THEN 'api' ELSE 'manual' END,"
+  "         wording, source, recorded_at, recorded_at"
+  "  FROM consents WHERE status <> 'none' ORDER BY id;"
+  "INSERT INTO consent_state (contact_id, channel, purpose, status, since, event_id, source)"
+  "  SELECT e.contact_id, e.channel, e.purpose, e.status, e.occurred_at, e.id, e.source"
+  "  FROM consent_events e"
+  "  WHERE e.id = (SELECT max (l.id) FROM consent_events l WHERE l.contact_id = e.contact_id"
+  "                AND l.channel = e.channel AND l.purpose = e.purpose);"
+  "DROP TABLE consents;"
+  "CREATE TABLE suppressions ("
+  "  hash       TEXT PRIMARY KEY,"
+  "  reason     TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO settings (key, value, updated_at)"
+  "  VALUES ('privacy.salt', lower (hex (randomblob (16))), unixepoch ());"
+  "CREATE TABLE senders ("
+  "  id         TEXT PRIMARY KEY CHECK (id <> ''),"
+  "  type       TEXT NOT NULL CHECK (type IN ('long_code', 'toll_free', 'short_code', 'whatsapp')),"
+  "  use        TEXT NOT NULL CHECK (use IN ('transactional', 'promotional', 'both')),"
+  "  mps        REAL NOT NULL DEFAULT 0 CHECK (mps >= 0),"
+  "  daily_cap  INTEGER NOT NULL DEFAULT 0 CHECK (daily_cap >= 0),"
+  "  countries  TEXT NOT NULL DEFAULT '',"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE inbound_messages ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  channel      TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp')),"
+  "  phone        TEXT NOT NULL,"
+  "  contact_id   INTEGER REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  body         TEXT NOT NULL DEFAULT '',"
+  "  received_at  INTEGER NOT NULL,"
+  "  action       TEXT NOT NULL,"
+  "  keyword      TEXT NOT NULL DEFAULT '',"
+  "  needs_review INTEGER NOT NULL DEFAULT 0,"
+  "  provider_id  TEXT"
+  ");"
+  "CREATE INDEX inbound_contact ON inbound_messages (contact_id, channel, received_at);"
+  "CREATE INDEX inbound_phone ON inbound_messages (phone);"
+  "CREATE UNIQUE INDEX inbound_provider ON inbound_messages (channel, provider_id)"
+  "  WHERE provider_id IS NOT NULL;"
+  "CREATE TABLE outbox ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  idem_key    TEXT NOT NULL UNIQUE,"
+  "  origin      TEXT NOT NULL DEFAULT '',"
+  "  contact_id  INTEGER REFERENCES contacts (id) ON DELETE SET NULL,"
+  "  phone       TEXT NOT NULL,"
+  "  channel     TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp')),"
+  "  purpose     TEXT NOT NULL CHECK (purpose IN ('promotional', 'transactional')),"
+  "  compliance  INTEGER NOT NULL DEFAULT 0,"
+  "  sender_id   TEXT NOT NULL DEFAULT '',"
+  "  body        TEXT NOT NULL DEFAULT '',"
+  "  state       TEXT NOT NULL DEFAULT 'queued',"
+  "  reason      TEXT NOT NULL DEFAULT '',"
+  "  due_at      INTEGER NOT NULL,"
+  "  sent_at     INTEGER,"
+  "  provider_id TEXT,"
+  "  created_at  INTEGER NOT NULL,"
+  "  updated_at  INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX outbox_due ON outbox (state, due_at);"
+  "CREATE INDEX outbox_contact ON outbox (contact_id);"
+  "CREATE INDEX outbox_phone ON outbox (phone);"
+  "CREATE INDEX outbox_contact_sent ON outbox (contact_id, sent_at) WHERE purpose = 'promotional';";
+
+/* Version 7: what the send engine needs (src/net/tc-engine.c,
+ * src/core/tc-outbox.c). The outbox row gains the message's media and
+ * template, its segments and cost, the attempts, the provider and its
+ * times (claimed, delivered, read, failed); outbox_events is its
+ * append-only history (a trigger refuses UPDATE), one row per change of
+ * state, written in the same transaction. outbox_pending serves the
+ * engine's claim (due rows per channel and sender, by due time);
+ * outbox_provider_id the status updates; outbox_sender_sent the daily cap.
+ * Existing rows get one history event each, "migrated". */
+static const char schema_7[] =
+  "ALTER TABLE outbox ADD COLUMN media_url TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE outbox ADD COLUMN wa_template TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE outbox ADD COLUMN content_sid TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE outbox ADD COLUMN content_variables TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE outbox ADD COLUMN segments INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE outbox ADD COLUMN cost REAL;"
+  "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN error_code TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN read_at INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN failed_at INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN provider TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE outbox ADD COLUMN price REAL;"
+  "ALTER TABLE outbox ADD COLUMN price_currency TEXT NOT NULL DEFAULT '';"
+  "CREATE INDEX outbox_pending ON outbox (channel, sender_id, due_at)"
+  "  WHERE state IN ('queued', 'deferred');"
+  "CREATE INDEX outbox_provider_id ON outbox (provider_id) WHERE provider_id IS NOT NULL;"
+  "CREATE INDEX outbox_sender_sent ON outbox (sender_id, sent_at) WHERE sent_at IS NOT NULL;"
+  "CREATE INDEX outbox_sending ON outbox (channel, id) WHERE state = 'sending';"
+  "CREATE TABLE outbox_events ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  outbox_id  INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,"
+  "  state      TEXT NOT NULL,"
+  "  at         INTEGER NOT NULL,"
+  "  detail     TEXT NOT NULL DEFAULT ''"
+  ");"
+  "CREATE INDEX outbox_events_outbox ON outbox_events (outbox_id, id);"
+  "CREATE TRIGGER outbox_events_append_only BEFORE UPDATE ON outbox_events"
+  "  BEGIN SELECT RAISE (ABORT, 'the outbox history is never edited'); END;"
+  "INSERT INTO outbox_events (outbox_id, state, at, detail)"
+  "  SELECT id, state, updated_at, 'migrated' FROM outbox ORDER BY id;";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
   schema_3,
   schema_4,
   schema_5,
+  schema_6,
+  schema_7,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TC_REPOSITORY_SCHEMA_VERSION);
@@ -1065,10 +1231,12 @@ maybe_start_bulk_load (TcDb    *db,
   "c.timezones, c.attributes, c.created_at, c.updated_at, " \
   "(SELECT group_concat (t.name, char (31)) FROM contact_tags ct " \
   "   JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), " \
-  "(SELECT s.status FROM consents s WHERE s.contact_id = c.id AND s.channel = 'sms' " \
-  "   AND s.purpose = 'promotional' ORDER BY s.recorded_at DESC, s.id DESC LIMIT 1), " \
-  "(SELECT s.status FROM consents s WHERE s.contact_id = c.id AND s.channel = 'whatsapp' " \
-  "   AND s.purpose = 'promotional' ORDER BY s.recorded_at DESC, s.id DESC LIMIT 1)"
+  "(SELECT CASE WHEN s.status = 'pending' AND s.expires_at <= unixepoch () THEN 'expired' " \
+  "   ELSE s.status END FROM consent_state s WHERE s.contact_id = c.id " \
+  "   AND s.channel = 'sms' AND s.purpose = 'promotional'), " \
+  "(SELECT CASE WHEN s.status = 'pending' AND s.expires_at <= unixepoch () THEN 'expired' " \
+  "   ELSE s.status END FROM consent_state s WHERE s.contact_id = c.id " \
+  "   AND s.channel = 'whatsapp' AND s.purpose = 'promotional')"
 
 static const char *
 column_text (sqlite3_stmt *stmt,
@@ -1634,61 +1802,6 @@ _tc_db_upsert_contact_derived (TcDb                      *db,
     *id_out = id;
   if (updated_out != NULL)
     *updated_out = FALSE;
-
-  return TRUE;
-}
-
-gboolean
-_tc_db_insert_consent (TcDb       *db,
-                       TcConsent  *consent,
-                       GError    **error)
-{
-  sqlite3_stmt *stmt;
-  GDateTime *recorded_at;
-  gint64 id;
-
-  g_return_val_if_fail (db != NULL, FALSE);
-  g_return_val_if_fail (TC_IS_CONSENT (consent), FALSE);
-
-  stmt = _tc_db_prepare (db,
-                         "INSERT INTO consents (contact_id, channel, purpose, status, method,"
-                         "                      source, wording, recorded_at) "
-                         "VALUES (:contact, :channel, :purpose, :status, :method,"
-                         "        :source, :wording, :recorded) "
-                         "RETURNING id",
-                         error);
-  if (stmt == NULL)
-    return FALSE;
-
-  recorded_at = tc_consent_get_recorded_at (consent);
-  bind_int64 (stmt, ":contact", tc_consent_get_contact_id (consent));
-  bind_text (stmt, ":channel", tc_channel_to_string (tc_consent_get_channel (consent)));
-  bind_text (stmt, ":purpose", tc_purpose_to_string (tc_consent_get_purpose (consent)));
-  bind_text (stmt, ":status", tc_consent_status_to_string (tc_consent_get_status (consent)));
-  bind_text (stmt, ":method", tc_consent_method_to_string (tc_consent_get_method (consent)));
-  bind_text (stmt, ":source", tc_consent_get_source (consent));
-  bind_text (stmt, ":wording", tc_consent_get_wording (consent));
-  bind_int64 (stmt, ":recorded",
-              recorded_at != NULL ? g_date_time_to_unix (recorded_at)
-                                  : g_get_real_time () / G_USEC_PER_SEC);
-
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _tc_db_set_error (db, error, "Cannot store the consent record");
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  id = sqlite3_column_int64 (stmt, 0);
-  if (!step_done (db, stmt, error, "Cannot store the consent record"))
-    return FALSE;
-
-  tc_consent_set_id (consent, id);
-  if (recorded_at == NULL)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-      tc_consent_set_recorded_at (consent, now);
-    }
 
   return TRUE;
 }
@@ -2807,177 +2920,6 @@ tc_repository_delete_contact_finish (TcRepository  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
-}
-
-static gpointer
-list_consents_job (TcDb          *db,
-                   gpointer       job_data,
-                   GCancellable  *cancellable,
-                   GError       **error)
-{
-  gint64 *contact_id = job_data;
-  g_autoptr(GPtrArray) consents = g_ptr_array_new_with_free_func (g_object_unref);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  stmt = _tc_db_prepare (db,
-                         "SELECT id, contact_id, channel, purpose, status, method, source,"
-                         "       wording, recorded_at "
-                         "FROM consents WHERE contact_id = :contact "
-                         "ORDER BY recorded_at DESC, id DESC",
-                         error);
-  if (stmt == NULL)
-    return NULL;
-  bind_int64 (stmt, ":contact", *contact_id);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      TcChannel channel = TC_CHANNEL_SMS;
-      TcPurpose purpose = TC_PURPOSE_PROMOTIONAL;
-      TcConsentStatus status = TC_CONSENT_STATUS_NONE;
-      TcConsentMethod method = TC_CONSENT_METHOD_SINGLE;
-      g_autoptr(GDateTime) recorded_at = date_time_from_unix (sqlite3_column_int64 (stmt, 8));
-      TcConsent *consent;
-
-      tc_channel_from_string (column_text (stmt, 2), &channel);
-      tc_purpose_from_string (column_text (stmt, 3), &purpose);
-      tc_consent_status_from_string (column_text (stmt, 4), &status);
-      tc_consent_method_from_string (column_text (stmt, 5), &method);
-
-      consent = tc_consent_new (sqlite3_column_int64 (stmt, 1), channel, purpose, status);
-      tc_consent_set_id (consent, sqlite3_column_int64 (stmt, 0));
-      tc_consent_set_method (consent, method);
-      tc_consent_set_source (consent, column_text (stmt, 6));
-      tc_consent_set_wording (consent, column_text (stmt, 7));
-      tc_consent_set_recorded_at (consent, recorded_at);
-      g_ptr_array_add (consents, consent);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _tc_db_set_error (db, error, "Cannot list consent records");
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-  sqlite3_reset (stmt);
-
-  return g_steal_pointer (&consents);
-}
-
-void
-tc_repository_list_consents_async (TcRepository        *self,
-                                   gint64               contact_id,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (TC_IS_REPOSITORY (self));
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tc_repository_list_consents_async);
-  push_job (self, task, TC_DB_JOB_READ, list_consents_job,
-            g_memdup2 (&contact_id, sizeof contact_id), g_free,
-            (GDestroyNotify) g_ptr_array_unref, FALSE);
-}
-
-GPtrArray *
-tc_repository_list_consents_finish (TcRepository  *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  g_return_val_if_fail (TC_IS_REPOSITORY (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-typedef struct
-{
-  gint64    id;
-  GDateTime *recorded_at;
-} ConsentResult;
-
-static void
-consent_result_free (ConsentResult *result)
-{
-  g_clear_pointer (&result->recorded_at, g_date_time_unref);
-  g_free (result);
-}
-
-static gpointer
-add_consent_job (TcDb          *db,
-                 gpointer       job_data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  TcConsent *copy = job_data;
-  ConsentResult *result;
-
-  if (!_tc_db_insert_consent (db, copy, error))
-    return NULL;
-
-  result = g_new0 (ConsentResult, 1);
-  result->id = tc_consent_get_id (copy);
-  result->recorded_at = g_date_time_ref (tc_consent_get_recorded_at (copy));
-
-  return result;
-}
-
-void
-tc_repository_add_consent_async (TcRepository        *self,
-                                 TcConsent           *consent,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  GTask *task;
-  TcConsent *copy;
-
-  g_return_if_fail (TC_IS_REPOSITORY (self));
-  g_return_if_fail (TC_IS_CONSENT (consent));
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  /* The worker writes a private copy; the caller's object is updated in
-   * _finish, on the caller's thread. */
-  copy = tc_consent_new (tc_consent_get_contact_id (consent),
-                         tc_consent_get_channel (consent),
-                         tc_consent_get_purpose (consent),
-                         tc_consent_get_status (consent));
-  tc_consent_set_method (copy, tc_consent_get_method (consent));
-  tc_consent_set_source (copy, tc_consent_get_source (consent));
-  tc_consent_set_wording (copy, tc_consent_get_wording (consent));
-  tc_consent_set_recorded_at (copy, tc_consent_get_recorded_at (consent));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tc_repository_add_consent_async);
-  g_task_set_task_data (task, g_object_ref (consent), g_object_unref);
-  push_job (self, task, TC_DB_JOB_WRITE, add_consent_job,
-            copy, g_object_unref, (GDestroyNotify) consent_result_free, TRUE);
-}
-
-gboolean
-tc_repository_add_consent_finish (TcRepository  *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  ConsentResult *added;
-  TcConsent *consent;
-
-  g_return_val_if_fail (TC_IS_REPOSITORY (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  added = g_task_propagate_pointer (G_TASK (result), error);
-  if (added == NULL)
-    return FALSE;
-
-  consent = g_task_get_task_data (G_TASK (result));
-  tc_consent_set_id (consent, added->id);
-  tc_consent_set_recorded_at (consent, added->recorded_at);
-  consent_result_free (added);
-
-  return TRUE;
 }
 
 static gpointer

@@ -44,7 +44,7 @@ GQuark tc_db_error_quark (void);
 G_DECLARE_FINAL_TYPE (TcRepository, tc_repository, TC, REPOSITORY, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define TC_REPOSITORY_SCHEMA_VERSION 5
+#define TC_REPOSITORY_SCHEMA_VERSION 7
 
 /*
  * A workspace database. One worker thread owns the connection that writes;
@@ -139,24 +139,6 @@ gboolean      tc_repository_delete_contact_finish (TcRepository        *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 /* Consent records, newest first. */
-void          tc_repository_list_consents_async  (TcRepository         *self,
-                                                  gint64                contact_id,
-                                                  GCancellable         *cancellable,
-                                                  GAsyncReadyCallback   callback,
-                                                  gpointer              user_data);
-/* Returns: (transfer full) (element-type TcConsent) */
-GPtrArray    *tc_repository_list_consents_finish (TcRepository         *self,
-                                                  GAsyncResult         *result,
-                                                  GError              **error);
-/* Appends a consent record (records are never edited in place). */
-void          tc_repository_add_consent_async    (TcRepository         *self,
-                                                  TcConsent            *consent,
-                                                  GCancellable         *cancellable,
-                                                  GAsyncReadyCallback   callback,
-                                                  gpointer              user_data);
-gboolean      tc_repository_add_consent_finish   (TcRepository         *self,
-                                                  GAsyncResult         *result,
-                                                  GError              **error);
 /* All tags in use, sorted. Returns: (transfer full) */
 void          tc_repository_list_tags_async      (TcRepository         *self,
                                                   GCancellable         *cancellable,

@@ -26,6 +26,7 @@
 
 #include <string.h>
 
+#include "tc-consent-ledger.h"
 #include "tc-consent.h"
 #include "tc-phone.h"
 #include "tc-repository-private.h"
@@ -580,26 +581,36 @@ make_email (GRand      *rand,
 }
 
 static gboolean
-add_consent (TcDb             *db,
-             gint64            contact_id,
-             TcChannel         channel,
-             TcPurpose         purpose,
-             TcConsentStatus   status,
-             TcConsentMethod   method,
-             const char       *source,
-             const char       *wording,
-             gint64            when,
-             GError          **error)
+add_consent (TcDb                *db,
+             gint64               contact_id,
+             TcChannel            channel,
+             TcPurpose            purpose,
+             TcConsentEventKind   kind,
+             TcConsentMethod      method,
+             TcConsentSource      source,
+             const char          *origin,
+             const char          *wording,
+             gint64               when,
+             gint64               now,
+             GError             **error)
 {
-  g_autoptr(TcConsent) consent = tc_consent_new (contact_id, channel, purpose, status);
-  g_autoptr(GDateTime) recorded_at = g_date_time_new_from_unix_utc (when);
+  g_autoptr(TcConsent) consent = tc_consent_new (contact_id, channel, purpose, kind);
+  g_autoptr(GDateTime) occurred_at = g_date_time_new_from_unix_utc (when);
 
   tc_consent_set_method (consent, method);
   tc_consent_set_source (consent, source);
+  tc_consent_set_origin (consent, origin);
   tc_consent_set_wording (consent, wording);
-  tc_consent_set_recorded_at (consent, recorded_at);
+  tc_consent_set_occurred_at (consent, occurred_at);
+  if (kind == TC_CONSENT_EVENT_REQUESTED)
+    {
+      /* The default confirmation time: 48 hours. */
+      g_autoptr(GDateTime) expires_at = g_date_time_new_from_unix_utc (when + 48 * 3600);
 
-  return _tc_db_insert_consent (db, consent, error);
+      tc_consent_set_expires_at (consent, expires_at);
+    }
+
+  return _tc_db_append_consent_event (db, consent, now, error);
 }
 
 /* The consent history of one contact: a mix of how people really sign up
@@ -626,8 +637,8 @@ add_consents (GRand          *rand,
     {
       /* Ticked the box at checkout. */
       if (!add_consent (db, contact_id, TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL,
-                        TC_CONSENT_STATUS_OPTED_IN, TC_CONSENT_METHOD_SINGLE,
-                        "checkout box", w->form, start, error))
+                        TC_CONSENT_EVENT_OPTED_IN, TC_CONSENT_METHOD_SINGLE,
+                        TC_CONSENT_SOURCE_CHECKOUT, "checkout box", w->form, start, now, error))
         return FALSE;
       opted_in = TRUE;
     }
@@ -637,12 +648,12 @@ add_consents (GRand          *rand,
       gint64 confirmed = start + g_rand_int_range (rand, 30, 45 * 60);
 
       if (!add_consent (db, contact_id, TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL,
-                        TC_CONSENT_STATUS_PENDING, TC_CONSENT_METHOD_DOUBLE,
-                        "web form", w->form, start, error) ||
+                        TC_CONSENT_EVENT_REQUESTED, TC_CONSENT_METHOD_DOUBLE,
+                        TC_CONSENT_SOURCE_WEB_FORM, "web form", w->form, start, now, error) ||
           !add_consent (db, contact_id, TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL,
-                        TC_CONSENT_STATUS_OPTED_IN, TC_CONSENT_METHOD_DOUBLE,
-                        "web form, confirmed by reply YES", w->form,
-                        MIN (confirmed, now), error))
+                        TC_CONSENT_EVENT_CONFIRMED, TC_CONSENT_METHOD_DOUBLE,
+                        TC_CONSENT_SOURCE_KEYWORD, "reply YES", w->form,
+                        MIN (confirmed, now), now, error))
         return FALSE;
       opted_in = TRUE;
     }
@@ -650,8 +661,9 @@ add_consents (GRand          *rand,
     {
       /* Texted the keyword and got the terms back. */
       if (!add_consent (db, contact_id, TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL,
-                        TC_CONSENT_STATUS_OPTED_IN, TC_CONSENT_METHOD_SINGLE,
-                        keyword_source, w->keyword_reply, start, error))
+                        TC_CONSENT_EVENT_OPTED_IN, TC_CONSENT_METHOD_SINGLE,
+                        TC_CONSENT_SOURCE_KEYWORD, keyword_source, w->keyword_reply,
+                        start, now, error))
         return FALSE;
       opted_in = TRUE;
     }
@@ -659,8 +671,8 @@ add_consents (GRand          *rand,
     {
       /* Filled in the web form but never confirmed. */
       if (!add_consent (db, contact_id, TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL,
-                        TC_CONSENT_STATUS_PENDING, TC_CONSENT_METHOD_DOUBLE,
-                        "web form", w->form, start, error))
+                        TC_CONSENT_EVENT_REQUESTED, TC_CONSENT_METHOD_DOUBLE,
+                        TC_CONSENT_SOURCE_WEB_FORM, "web form", w->form, start, now, error))
         return FALSE;
     }
   /* else: no SMS marketing consent recorded. */
@@ -671,18 +683,22 @@ add_consents (GRand          *rand,
       gint64 stop = start + (now - start) / 2 + g_rand_int_range (rand, 0, SECONDS_PER_DAY);
 
       if (!add_consent (db, contact_id, TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL,
-                        TC_CONSENT_STATUS_OPTED_OUT, TC_CONSENT_METHOD_SINGLE,
-                        stop_source, w->stop_word, MIN (stop, now), error))
+                        TC_CONSENT_EVENT_OPTED_OUT, TC_CONSENT_METHOD_SINGLE,
+                        TC_CONSENT_SOURCE_KEYWORD, stop_source, w->stop_word,
+                        MIN (stop, now), now, error))
         return FALSE;
     }
 
   /* Order updates by text, asked for at checkout. */
   if (has_ordered && chance (rand, 60))
     {
+      /* One draw: MIN() would evaluate it twice. */
+      gint64 when = start + g_rand_int_range (rand, 0, 3600);
+
       if (!add_consent (db, contact_id, TC_CHANNEL_SMS, TC_PURPOSE_TRANSACTIONAL,
-                        TC_CONSENT_STATUS_OPTED_IN, TC_CONSENT_METHOD_SINGLE,
-                        "checkout: order updates", w->transactional,
-                        start + g_rand_int_range (rand, 0, 3600), error))
+                        TC_CONSENT_EVENT_OPTED_IN, TC_CONSENT_METHOD_SINGLE,
+                        TC_CONSENT_SOURCE_CHECKOUT, "checkout: order updates", w->transactional,
+                        MIN (when, now), now, error))
         return FALSE;
     }
 
@@ -690,18 +706,20 @@ add_consents (GRand          *rand,
   if (chance (rand, country->whatsapp_percent))
     {
       gint64 when = start + g_rand_int_range (rand, 0, (int) MAX (1, (now - start) / 2));
-      const char *source = chance (rand, 50) ? "WhatsApp opt-in at checkout"
-                                             : "click-to-chat message";
+      gboolean at_checkout = chance (rand, 50);
 
       if (!add_consent (db, contact_id, TC_CHANNEL_WHATSAPP, TC_PURPOSE_PROMOTIONAL,
-                        TC_CONSENT_STATUS_OPTED_IN, TC_CONSENT_METHOD_SINGLE,
-                        source, w->whatsapp, when, error))
+                        TC_CONSENT_EVENT_OPTED_IN, TC_CONSENT_METHOD_SINGLE,
+                        at_checkout ? TC_CONSENT_SOURCE_CHECKOUT : TC_CONSENT_SOURCE_KEYWORD,
+                        at_checkout ? "WhatsApp opt-in at checkout" : "click-to-chat message",
+                        w->whatsapp, when, now, error))
         return FALSE;
 
       if (chance (rand, 8) &&
           !add_consent (db, contact_id, TC_CHANNEL_WHATSAPP, TC_PURPOSE_PROMOTIONAL,
-                        TC_CONSENT_STATUS_OPTED_OUT, TC_CONSENT_METHOD_SINGLE,
-                        stop_source, w->stop_word, when + (now - when) / 2, error))
+                        TC_CONSENT_EVENT_OPTED_OUT, TC_CONSENT_METHOD_SINGLE,
+                        TC_CONSENT_SOURCE_KEYWORD, stop_source, w->stop_word,
+                        when + (now - when) / 2, now, error))
         return FALSE;
     }
 

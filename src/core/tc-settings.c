@@ -18,12 +18,16 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tc-keywords.h"
+#include "tc-quiet-hours.h"
 #include "tc-repository-private.h"
 #include "tc-settings.h"
 
-/* Keys are short dotted names; values are a line or a short paragraph. */
-#define MAX_KEY_BYTES   128
-#define MAX_VALUE_BYTES 4096
+/* Keys are short dotted names; values are a line or a short paragraph,
+ * except the rule tables kept as JSON (quiet hours, custom keywords). */
+#define MAX_KEY_BYTES        128
+#define MAX_VALUE_BYTES      4096
+#define MAX_JSON_VALUE_BYTES (64 * 1024)
 
 typedef struct
 {
@@ -97,7 +101,12 @@ get_job (TcDb          *db,
   Value *result;
   char *value;
 
-  value = _tc_db_get_setting (db, job_data, &local_error);
+  /* Internal keys (the salt of the suppression list) are not settings a
+   * person reads or changes. */
+  if (g_str_has_prefix (job_data, TC_SETTING_INTERNAL_PREFIX))
+    value = NULL;
+  else
+    value = _tc_db_get_setting (db, job_data, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -124,7 +133,8 @@ get_all_job (TcDb          *db,
   /* substr() rather than LIKE: a prefix may hold '_' or '%'. */
   stmt = _tc_db_prepare (db,
                          "SELECT key, value FROM settings"
-                         " WHERE substr (key, 1, length (?1)) = ?1 ORDER BY key",
+                         " WHERE substr (key, 1, length (?1)) = ?1"
+                         " AND substr (key, 1, 8) <> 'privacy.' ORDER BY key",
                          error);
   if (stmt == NULL)
     return NULL;
@@ -194,6 +204,16 @@ is_boolean (const char *value)
 }
 
 static gboolean
+is_unsigned (const char *value,
+             guint64     min,
+             guint64     max)
+{
+  guint64 number;
+
+  return g_ascii_string_to_unsigned (value, 10, min, max, &number, NULL);
+}
+
+static gboolean
 is_port (const char *value)
 {
   guint64 port;
@@ -231,6 +251,16 @@ is_host (const char *value)
   return strstr (value, "..") == NULL;
 }
 
+static gsize
+max_value_bytes (const char *key)
+{
+  if (strcmp (key, TC_SETTING_QUIET_HOURS_RULES) == 0 ||
+      strcmp (key, TC_SETTING_KEYWORDS_CUSTOM) == 0)
+    return MAX_JSON_VALUE_BYTES;
+
+  return MAX_VALUE_BYTES;
+}
+
 static gboolean
 check_value (const char  *key,
              const char  *value,
@@ -245,14 +275,22 @@ check_value (const char  *key,
       return FALSE;
     }
 
+  if (g_str_has_prefix (key, TC_SETTING_INTERNAL_PREFIX))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("“%s” is kept by Textcast itself and cannot be changed: changing it "
+                     "would let erased numbers be texted again"), key);
+      return FALSE;
+    }
+
   if (value == NULL)
     return TRUE;
 
-  if (strlen (value) > MAX_VALUE_BYTES || !g_utf8_validate (value, -1, NULL))
+  if (strlen (value) > max_value_bytes (key) || !g_utf8_validate (value, -1, NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("The value of “%s” must be UTF-8 text of at most %d bytes"),
-                   key, MAX_VALUE_BYTES);
+                   key, (int) max_value_bytes (key));
       return FALSE;
     }
 
@@ -264,12 +302,40 @@ check_value (const char  *key,
     expected = _("a host name such as go.example.com, without https:// or a path");
   else if (strcmp (key, TC_SETTING_OPTOUT_EVERY_MESSAGE) == 0 && !is_boolean (value))
     expected = _("true or false");
+  else if (g_str_has_prefix (key, TC_SETTING_DOUBLE_OPTIN_PREFIX) && !is_boolean (value))
+    expected = _("true or false");
+  else if (strcmp (key, TC_SETTING_CONFIRM_HOURS) == 0 && !is_unsigned (value, 1, 24 * 365))
+    expected = _("a number of hours from 1 to 8760");
+  else if (strcmp (key, TC_SETTING_CAP_COUNT) == 0 && !is_unsigned (value, 0, 1000))
+    expected = _("a number of messages from 0 (no cap) to 1000");
+  else if (strcmp (key, TC_SETTING_CAP_HOURS) == 0 && !is_unsigned (value, 1, 24 * 365))
+    expected = _("a number of hours from 1 to 8760");
 
   if (expected != NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("“%s” is not valid for %s: expected %s"), value, key, expected);
       return FALSE;
+    }
+
+  /* The rule tables are checked by the code that reads them, so a broken
+   * table never reaches the workspace. */
+  if (strcmp (key, TC_SETTING_QUIET_HOURS_RULES) == 0)
+    {
+      g_autoptr(TcQuietHours) rules = tc_quiet_hours_new_from_json (value, error);
+
+      if (rules == NULL)
+        return FALSE;
+    }
+  else if (g_str_has_prefix (key, "keywords."))
+    {
+      g_autoptr(GHashTable) one = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(TcKeywords) keywords = NULL;
+
+      g_hash_table_insert (one, (gpointer) key, (gpointer) value);
+      keywords = tc_keywords_new_from_settings (one, error);
+      if (keywords == NULL)
+        return FALSE;
     }
 
   return TRUE;

@@ -28,6 +28,37 @@ G_BEGIN_DECLS
 #define TC_SETTING_WHATSAPP_API_BASE    "whatsapp.api_base"    /* default "https://graph.facebook.com" */
 #define TC_SETTING_WHATSAPP_API_VERSION "whatsapp.api_version" /* default "v23.0" */
 
+/* Compliance (the consent issue). <lang> is a language code: "en", "fr", …
+ * <channel> is "sms" or "whatsapp". */
+#define TC_SETTING_DOUBLE_OPTIN_PREFIX   "consent.double_optin."  /* + channel: "true"/"false", default "false" */
+#define TC_SETTING_CONFIRM_HOURS         "consent.confirm_hours"  /* hours to reply YES, default "48" */
+#define TC_SETTING_CONFIRM_TEXT_PREFIX   "consent.confirm_text."  /* + lang: the double opt-in request */
+#define TC_SETTING_KEYWORDS_OPTOUT_PREFIX "keywords.optout."      /* + lang: extra words, comma-separated */
+#define TC_SETTING_KEYWORDS_OPTIN_PREFIX "keywords.optin."        /* + lang */
+#define TC_SETTING_KEYWORDS_HELP_PREFIX  "keywords.help."         /* + lang */
+#define TC_SETTING_KEYWORDS_CUSTOM       "keywords.custom"        /* JSON array, see tc-keywords.h */
+#define TC_SETTING_REPLY_OPTOUT_PREFIX   "reply.opt_out."         /* + lang */
+#define TC_SETTING_REPLY_OPTIN_PREFIX    "reply.opt_in."          /* + lang */
+#define TC_SETTING_REPLY_HELP_PREFIX     "reply.help."            /* + lang; {{program}} {{frequency}} {{support}} */
+#define TC_SETTING_REPLY_CONFIRMED_PREFIX "reply.confirmed."      /* + lang: after YES to a double opt-in */
+#define TC_SETTING_HELP_PROGRAM          "help.program"           /* default: brand.name, else "Textcast" */
+#define TC_SETTING_HELP_FREQUENCY        "help.frequency"         /* default "Msg frequency varies" */
+#define TC_SETTING_HELP_SUPPORT          "help.support"           /* e.g. "support@acme.example"; default "" */
+#define TC_SETTING_QUIET_HOURS_RULES     "quiet_hours.rules"      /* JSON, see tc-quiet-hours.h; unset = built-in */
+#define TC_SETTING_CAP_COUNT             "caps.promotional.count" /* default "1"; "0" = no cap */
+#define TC_SETTING_CAP_HOURS             "caps.promotional.hours" /* default "24" */
+#define TC_SETTING_PRIVACY_SALT          "privacy.salt"           /* random, made by the schema; not a secret key */
+/* Keys under this prefix are Textcast's own: tc_settings_get/get_all do
+ * not return them and tc_settings_set refuses them. */
+#define TC_SETTING_INTERNAL_PREFIX       "privacy."
+
+/* The built-in text of a reply or request setting (one of the *_PREFIX
+ * keys above that end in a language) for @language, falling back to
+ * English; NULL for an unknown prefix. Owned by the library. */
+const char *tc_settings_default_text (const char *prefix,
+                                      const char *language);
+
+
 /* Returns the value, or NULL (without an error) when the key is not set. */
 void        tc_settings_get_async      (TcRepository        *repository,
                                         const char          *key,

@@ -10,11 +10,13 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-compliance-page.h"
 #include "tc-editor-logic.h"
 #include "tc-gui-util.h"
 #include "tc-optout.h"
 #include "tc-preferences-window.h"
 #include "tc-repository.h"
+#include "tc-senders-page.h"
 #include "tc-settings.h"
 #include "tc-sms.h"
 
@@ -65,6 +67,10 @@ struct _TcPreferencesWindow
   GtkLabel             *links_message;
 
   AdwEntryRow          *optout_rows[N_LANGUAGES];
+  /* Quiet hours, caps, double opt-in, keywords and replies; and the
+   * senders. Made once the repository is known. */
+  TcCompliancePage     *compliance_page;
+  TcSendersPage        *senders_page;
   GtkWidget            *reset_buttons[N_LANGUAGES];
 
   TcRepository         *repository;
@@ -449,6 +455,8 @@ on_settings_loaded_cb (GObject      *object,
 
   fill (self, settings);
   gtk_widget_set_sensitive (GTK_WIDGET (self->messages_page), TRUE);
+  if (self->compliance_page != NULL)
+    tc_compliance_page_fill (self->compliance_page, settings);
   gtk_widget_grab_focus (GTK_WIDGET (self->brand_row));
 }
 
@@ -493,6 +501,8 @@ tc_preferences_window_close_request (GtkWindow *window)
    * moment, is saved before the window goes. */
   gtk_spin_button_update (self->port_spin);
   flush (self);
+  if (self->compliance_page != NULL)
+    tc_compliance_page_flush (self->compliance_page);
   self->closed = TRUE;
   g_cancellable_cancel (self->cancellable);
 
@@ -505,6 +515,16 @@ tc_preferences_window_constructed (GObject *object)
   TcPreferencesWindow *self = (TcPreferencesWindow *)object;
 
   G_OBJECT_CLASS (tc_preferences_window_parent_class)->constructed (object);
+
+  if (self->repository != NULL)
+    {
+      self->compliance_page = tc_compliance_page_new (self->repository);
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (self->compliance_page));
+      self->senders_page = tc_senders_page_new (self->repository);
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (self->senders_page));
+    }
 
   if (self->repository != NULL)
     tc_settings_get_all_async (self->repository, "", self->cancellable,
@@ -520,6 +540,8 @@ tc_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->save_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_PREFERENCES_WINDOW);
+  self->compliance_page = NULL;
+  self->senders_page = NULL;
   g_clear_object (&self->repository);
 
   G_OBJECT_CLASS (tc_preferences_window_parent_class)->dispose (object);

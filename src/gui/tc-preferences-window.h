@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (TcPreferencesWindow, tc_preferences_window, TC, PREFERENCE
 
 /*
  * The workspace's preferences (brand name, opt-out instruction, short-link
- * domain and the HTTP endpoint's port), read and written through
+ * domain and the HTTP endpoint's port; the Compliance page of
+ * TcCompliancePage and the Senders page of TcSendersPage), read and written through
  * tc_settings_*(): each change is saved shortly after typing stops, on
  * Enter, and when the window closes.
  *

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-consent-ledger.h"
 #include "tc-contact-io.h"
 #include "tc-contact-page.h"
 #include "tc-contact.h"
@@ -59,6 +60,9 @@ struct _TcWindow
   /* Textcast's HTTP endpoint (tracked short links): it listens while a
    * short-link domain is set, and follows changes to the settings. */
   TcHttpServer         *http_server;
+  /* Appends "expired" to double opt-in requests nobody confirmed in time
+   * (their status already reads expired; this puts it in the ledger). */
+  guint                 expire_source;
 
   guint                 sample : 1;
   guint                 opened : 1;
@@ -277,6 +281,38 @@ on_settings_changed_cb (TcWindow     *self,
     update_http_server (self);
 }
 
+#define EXPIRE_INTERVAL_SECONDS (15 * 60)
+
+static void
+on_consents_expired_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_expired = 0;
+
+  if (!tc_consent_ledger_expire_finish (TC_REPOSITORY (object), result, &n_expired, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not record expired consent requests: %s", error->message);
+      return;
+    }
+
+  if (n_expired > 0)
+    g_debug ("%u double opt-in requests expired", n_expired);
+}
+
+static gboolean
+expire_consents_cb (gpointer user_data)
+{
+  TcWindow *self = user_data;
+
+  tc_consent_ledger_expire_async (get_repository (self), g_get_real_time () / G_USEC_PER_SEC,
+                                  self->cancellable, on_consents_expired_cb, NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_repository_opened_cb (GObject      *object,
                          GAsyncResult *result,
@@ -300,6 +336,8 @@ on_repository_opened_cb (GObject      *object,
   g_signal_connect_object (get_repository (self), "settings-changed",
                            G_CALLBACK (on_settings_changed_cb), self, G_CONNECT_SWAPPED);
   update_http_server (self);
+  expire_consents_cb (self);
+  self->expire_source = g_timeout_add_seconds (EXPIRE_INTERVAL_SECONDS, expire_consents_cb, self);
   tc_contacts_page_set_repository (self->contacts_page, get_repository (self));
   tc_templates_page_set_repository (self->templates_page, get_repository (self));
 
@@ -748,6 +786,7 @@ tc_window_dispose (GObject *object)
   TcWindow *self = (TcWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->expire_source, g_source_remove);
   if (self->export_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
   g_clear_object (&self->export_chooser);

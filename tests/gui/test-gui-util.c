@@ -111,6 +111,10 @@ test_describe_error (void)
     { tc_import_error_quark, TC_IMPORT_ERROR_NO_PHONE_COLUMN, "phone numbers" },
     { tc_import_error_quark, TC_IMPORT_ERROR_INVALID_REGION, "country" },
     { tc_import_error_quark, TC_IMPORT_ERROR_MALFORMED, "raw-message" },
+    { tc_consent_error_quark, TC_CONSENT_ERROR_INVALID_PHONE, "raw-message" },
+    { tc_consent_error_quark, TC_CONSENT_ERROR_NOT_FOUND, "no longer exists" },
+    { tc_consent_error_quark, TC_CONSENT_ERROR_ERASED, "START" },
+    { tc_consent_error_quark, TC_CONSENT_ERROR_INVALID, "raw-message" },
     { g_io_error_quark, G_IO_ERROR_PERMISSION_DENIED, "another folder" },
     { g_io_error_quark, G_IO_ERROR_NO_SPACE, "disk is full" },
     { g_io_error_quark, G_IO_ERROR_FAILED, "raw-message" },
@@ -140,6 +144,7 @@ test_consent_status (void)
     { TC_CONSENT_STATUS_PENDING, "…", "warning", "Waiting for confirmation" },
     { TC_CONSENT_STATUS_OPTED_IN, "✓", "success", "Opted in" },
     { TC_CONSENT_STATUS_OPTED_OUT, "✗", "error", "Opted out" },
+    { TC_CONSENT_STATUS_EXPIRED, "⊘", "dim-label", "Expired without confirmation" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -174,6 +179,132 @@ test_format (void)
   g_assert_cmpstr (number, ==, "12345");
 }
 
+static void
+test_consent_state (void)
+{
+  /* 3 March 2026 14:05 UTC and two days later; the tests run with TZ=UTC. */
+  const gint64 since = 1772546700;
+  const gint64 expires = since + 48 * 3600;
+  static const struct {
+    TcChannel        channel;
+    TcPurpose        purpose;
+    TcConsentStatus  status;
+    TcConsentSource  source;
+    gboolean         with_expiry;
+    const char      *text;
+  } cases[] = {
+    { TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_OPTED_IN, TC_CONSENT_SOURCE_WEB_FORM, FALSE,
+      "Opted in to promotional SMS since 3 Mar 2026 — web form" },
+    { TC_CHANNEL_WHATSAPP, TC_PURPOSE_TRANSACTIONAL, TC_CONSENT_STATUS_OPTED_OUT, TC_CONSENT_SOURCE_KEYWORD, FALSE,
+      "Opted out of transactional WhatsApp since 3 Mar 2026 — keyword" },
+    { TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_PENDING, TC_CONSENT_SOURCE_MANUAL, TRUE,
+      "Pending confirmation of promotional SMS, expires 5 March 2026, 14:05" },
+    { TC_CHANNEL_SMS, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_EXPIRED, TC_CONSENT_SOURCE_MANUAL, TRUE,
+      "Expired: promotional SMS was not confirmed by 5 March 2026, 14:05" },
+    { TC_CHANNEL_WHATSAPP, TC_PURPOSE_PROMOTIONAL, TC_CONSENT_STATUS_NONE, TC_CONSENT_SOURCE_MANUAL, FALSE,
+      "No consent to promotional WhatsApp recorded" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TcConsentState state = {
+        .status = cases[i].status,
+        .since = cases[i].status == TC_CONSENT_STATUS_NONE ? 0 : since,
+        .expires_at = cases[i].with_expiry ? expires : 0,
+        .source = cases[i].source,
+      };
+      g_autofree char *text = tc_gui_describe_consent_state (cases[i].channel, cases[i].purpose, &state);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+
+  /* Every source and event kind has words. */
+  for (guint source = TC_CONSENT_SOURCE_WEB_FORM; source <= TC_CONSENT_SOURCE_SYSTEM; source++)
+    g_assert_cmpstr (tc_gui_consent_source_name (source), !=, "");
+  for (guint kind = TC_CONSENT_EVENT_REQUESTED; kind <= TC_CONSENT_EVENT_EXPIRED; kind++)
+    g_assert_cmpstr (tc_gui_consent_event_kind_name (kind), !=, "");
+  g_assert_cmpstr (tc_gui_consent_source_name (TC_CONSENT_SOURCE_MANUAL), ==, "By hand");
+}
+
+static void
+test_time_window (void)
+{
+  static const struct {
+    const char *text;
+    gboolean    valid;
+    guint16     start;
+    guint16     end;
+    const char *canonical;
+  } cases[] = {
+    { "08:00-21:00", TRUE, 480, 1260, "08:00-21:00" },
+    { " 8:00 - 21:00 ", TRUE, 480, 1260, "08:00-21:00" },
+    { "08:00–20:30", TRUE, 480, 1230, "08:00-20:30" },   /* en dash */
+    { "8-21", TRUE, 480, 1260, "08:00-21:00" },
+    { "00:00-24:00", TRUE, 0, 1440, "00:00-24:00" },
+    { "", TRUE, 0, 0, "" },                             /* no messages that day */
+    { "   ", TRUE, 0, 0, "" },
+    { "21:00-08:00", FALSE, 0, 0, NULL },               /* ends before it starts */
+    { "09:00-09:00", FALSE, 0, 0, NULL },
+    { "08:60-21:00", FALSE, 0, 0, NULL },
+    { "25:00-26:00", FALSE, 0, 0, NULL },
+    { "24:30-24:45", FALSE, 0, 0, NULL },
+    { "08:00", FALSE, 0, 0, NULL },
+    { "8am-9pm", FALSE, 0, 0, NULL },
+    { "08:0-21:00", FALSE, 0, 0, NULL },
+    { "-21:00", FALSE, 0, 0, NULL },
+    { NULL, FALSE, 0, 0, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint16 start = 999;
+      guint16 end = 999;
+      gboolean valid = tc_gui_parse_time_window (cases[i].text, &start, &end);
+
+      if (valid != cases[i].valid)
+        g_error ("case %u (“%s”): expected %s", i, cases[i].text, cases[i].valid ? "valid" : "invalid");
+      if (valid)
+        {
+          g_autofree char *canonical = tc_gui_format_time_window (start, end);
+
+          g_assert_cmpuint (start, ==, cases[i].start);
+          g_assert_cmpuint (end, ==, cases[i].end);
+          g_assert_cmpstr (canonical, ==, cases[i].canonical);
+        }
+    }
+}
+
+static void
+test_quiet_rule (void)
+{
+  TcQuietHoursRule rule = { .country = "US", .subdivision = "FL" };
+  g_autofree char *text = NULL;
+
+  for (guint d = 0; d < 6; d++)
+    {
+      rule.days[d].start = 8 * 60;
+      rule.days[d].end = 20 * 60;
+    }
+  text = tc_gui_describe_quiet_rule (&rule);
+  g_assert_cmpstr (text, ==, "Mon–Sat 08:00–20:00 · Sun no messages");
+  g_clear_pointer (&text, g_free);
+
+  rule.days[6].start = 12 * 60;
+  rule.days[6].end = 20 * 60;
+  rule.days[2].end = 21 * 60;
+  text = tc_gui_describe_quiet_rule (&rule);
+  g_assert_cmpstr (text, ==, "Mon–Tue 08:00–20:00 · Wed 08:00–21:00 · Thu–Sat 08:00–20:00 · Sun 12:00–20:00");
+  g_clear_pointer (&text, g_free);
+
+  for (guint d = 0; d < 7; d++)
+    {
+      rule.days[d].start = 9 * 60 + 30;
+      rule.days[d].end = 24 * 60;
+    }
+  text = tc_gui_describe_quiet_rule (&rule);
+  g_assert_cmpstr (text, ==, "Mon–Sun 09:30–24:00");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -187,6 +318,9 @@ main (int   argc,
   g_test_add_func ("/tc/gui-util/describe-error", test_describe_error);
   g_test_add_func ("/tc/gui-util/consent-status", test_consent_status);
   g_test_add_func ("/tc/gui-util/format", test_format);
+  g_test_add_func ("/tc/gui-util/consent-state", test_consent_state);
+  g_test_add_func ("/tc/gui-util/time-window", test_time_window);
+  g_test_add_func ("/tc/gui-util/quiet-rule", test_quiet_rule);
 
   return g_test_run ();
 }
