@@ -320,50 +320,6 @@ add_nullable_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          GDateTime   *date_time)
-{
-  g_autofree char *text = format_date_time (date_time);
-
-  add_nullable_string (builder, member, text);
-}
-
-/* One event, with the members the consent report uses. */
-static void
-add_event (JsonBuilder *builder,
-           TcConsent   *event)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, tc_consent_get_id (event));
-  json_builder_set_member_name (builder, "channel");
-  json_builder_add_string_value (builder, tc_channel_to_string (tc_consent_get_channel (event)));
-  json_builder_set_member_name (builder, "purpose");
-  json_builder_add_string_value (builder, tc_purpose_to_string (tc_consent_get_purpose (event)));
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder,
-                                 tc_consent_event_kind_to_string (tc_consent_get_kind (event)));
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder,
-                                 tc_consent_status_to_string (tc_consent_get_status (event)));
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder,
-                                 tc_consent_method_to_string (tc_consent_get_method (event)));
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder,
-                                 tc_consent_source_to_string (tc_consent_get_source (event)));
-  json_builder_set_member_name (builder, "wording");
-  json_builder_add_string_value (builder, tc_consent_get_wording (event) != NULL
-                                          ? tc_consent_get_wording (event) : "");
-  add_nullable_string (builder, "origin", tc_consent_get_origin (event));
-  add_time (builder, "occurred_at", tc_consent_get_occurred_at (event));
-  add_time (builder, "recorded_at", tc_consent_get_recorded_at (event));
-  add_time (builder, "expires_at", tc_consent_get_expires_at (event));
-  json_builder_end_object (builder);
-}
-
 /* "opted_in", or "requested, now pending" when the status is not the
  * event's own name. */
 static char *
@@ -442,7 +398,7 @@ print_outcome_json (const TcConsentOutcome *outcome,
   add_nullable_string (builder, "expires_at", expires);
   json_builder_set_member_name (builder, "event");
   if (outcome->event != NULL)
-    add_event (builder, outcome->event);
+    tc_consent_build_json (outcome->event, builder);
   else
     json_builder_add_null_value (builder);
   add_nullable_string (builder, "confirmation_text", outcome->confirmation_text);

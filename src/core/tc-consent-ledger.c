@@ -1150,6 +1150,46 @@ add_date_time_member (JsonBuilder *builder,
   add_time_member (builder, name, dt != NULL ? g_date_time_to_unix (dt) : 0);
 }
 
+void
+tc_consent_build_json (TcConsent   *event,
+                       JsonBuilder *builder)
+{
+  g_return_if_fail (TC_IS_CONSENT (event));
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, tc_consent_get_id (event));
+  json_builder_set_member_name (builder, "channel");
+  json_builder_add_string_value (builder, tc_channel_to_string (tc_consent_get_channel (event)));
+  json_builder_set_member_name (builder, "purpose");
+  json_builder_add_string_value (builder, tc_purpose_to_string (tc_consent_get_purpose (event)));
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder,
+                                 tc_consent_event_kind_to_string (tc_consent_get_kind (event)));
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder,
+                                 tc_consent_status_to_string (tc_consent_get_status (event)));
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder,
+                                 tc_consent_method_to_string (tc_consent_get_method (event)));
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder,
+                                 tc_consent_source_to_string (tc_consent_get_source (event)));
+  json_builder_set_member_name (builder, "wording");
+  json_builder_add_string_value (builder, tc_consent_get_wording (event) ?
+                                          tc_consent_get_wording (event) : "");
+  json_builder_set_member_name (builder, "origin");
+  if (tc_consent_get_origin (event) != NULL && *tc_consent_get_origin (event) != '\0')
+    json_builder_add_string_value (builder, tc_consent_get_origin (event));
+  else
+    json_builder_add_null_value (builder);
+  add_date_time_member (builder, "occurred_at", tc_consent_get_occurred_at (event));
+  add_date_time_member (builder, "recorded_at", tc_consent_get_recorded_at (event));
+  add_date_time_member (builder, "expires_at", tc_consent_get_expires_at (event));
+  json_builder_end_object (builder);
+}
+
 char *
 tc_consent_report_to_json (const TcConsentReport *report,
                            gboolean               pretty)
@@ -1197,39 +1237,7 @@ tc_consent_report_to_json (const TcConsentReport *report,
   json_builder_begin_array (builder);
   for (guint i = 0; report->events != NULL && i < report->events->len; i++)
     {
-      TcConsent *event = g_ptr_array_index (report->events, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, tc_consent_get_id (event));
-      json_builder_set_member_name (builder, "channel");
-      json_builder_add_string_value (builder, tc_channel_to_string (tc_consent_get_channel (event)));
-      json_builder_set_member_name (builder, "purpose");
-      json_builder_add_string_value (builder, tc_purpose_to_string (tc_consent_get_purpose (event)));
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder,
-                                     tc_consent_event_kind_to_string (tc_consent_get_kind (event)));
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder,
-                                     tc_consent_status_to_string (tc_consent_get_status (event)));
-      json_builder_set_member_name (builder, "method");
-      json_builder_add_string_value (builder,
-                                     tc_consent_method_to_string (tc_consent_get_method (event)));
-      json_builder_set_member_name (builder, "source");
-      json_builder_add_string_value (builder,
-                                     tc_consent_source_to_string (tc_consent_get_source (event)));
-      json_builder_set_member_name (builder, "wording");
-      json_builder_add_string_value (builder, tc_consent_get_wording (event) ?
-                                              tc_consent_get_wording (event) : "");
-      json_builder_set_member_name (builder, "origin");
-      if (tc_consent_get_origin (event) != NULL)
-        json_builder_add_string_value (builder, tc_consent_get_origin (event));
-      else
-        json_builder_add_null_value (builder);
-      add_date_time_member (builder, "occurred_at", tc_consent_get_occurred_at (event));
-      add_date_time_member (builder, "recorded_at", tc_consent_get_recorded_at (event));
-      add_date_time_member (builder, "expires_at", tc_consent_get_expires_at (event));
-      json_builder_end_object (builder);
+      tc_consent_build_json (g_ptr_array_index (report->events, i), builder);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);

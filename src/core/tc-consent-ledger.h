@@ -22,6 +22,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "tc-consent.h"
 #include "tc-types.h"
@@ -141,6 +142,10 @@ gboolean          tc_consent_ledger_expire_finish (TcRepository         *reposit
  * Times are UTC with a Z. */
 char             *tc_consent_report_to_json (const TcConsentReport *report,
                                              gboolean               pretty);
+/* Adds one event as a JSON object (the "events" members above) to
+ * @builder, which must be where a value may go. */
+void              tc_consent_build_json     (TcConsent             *event,
+                                             JsonBuilder           *builder);
 /* ISO 8601 UTC with a Z, seconds precision: "2026-11-24T04:30:00Z". */
 char             *tc_format_iso8601_utc     (gint64                 unix_seconds);
 
