@@ -23,6 +23,9 @@
 #include "tc-repository.h"
 #include "tc-settings.h"
 #include "tc-short-links.h"
+#include "tc-soup.h"
+#include "tc-twilio.h"
+#include "tc-whatsapp-cloud.h"
 
 typedef struct
 {
@@ -477,6 +480,244 @@ test_stop (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
 }
 
+
+/* Webhooks ------------------------------------------------------------- */
+
+#define ACCOUNT_SID "AC0123456789abcdef0123456789abcdef"
+#define AUTH_TOKEN  "webhook-test-token"
+
+typedef struct
+{
+  guint      n_calls;
+  char      *name;
+  GPtrArray *statuses;  /* copies of the provider ids and states */
+  guint      n_inbound;
+} Received;
+
+static void
+on_webhook_received_cb (TcHttpServer *server,
+                        const char   *name,
+                        GPtrArray    *statuses,
+                        GPtrArray    *inbound,
+                        Received     *received)
+{
+  received->n_calls++;
+  g_free (received->name);
+  received->name = g_strdup (name);
+  for (guint i = 0; i < statuses->len; i++)
+    {
+      TcStatusUpdate *update = g_ptr_array_index (statuses, i);
+
+      g_ptr_array_add (received->statuses,
+                       g_strdup_printf ("%s=%s", update->provider_id,
+                                        tc_delivery_state_to_string (update->state)));
+    }
+  received->n_inbound += inbound->len;
+}
+
+/* POSTs @params form-encoded to /webhooks/@name, signed for @signed_url
+ * with @token (NULL: unsigned). */
+static void
+post_form (Fixture    *f,
+           const char *name,
+           GHashTable *params,
+           const char *token,
+           Reply      *reply)
+{
+  g_autofree char *uri = g_strdup_printf ("http://%s:%u/webhooks/%s",
+                                          tc_http_server_get_address (f->server),
+                                          tc_http_server_get_port (f->server), name);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autofree char *form = soup_form_encode_hash (params);
+  g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+
+  msg = soup_message_new ("POST", uri);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+  if (token != NULL)
+    {
+      g_autofree char *signature = tc_twilio_signature (token, uri, params);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                    "X-Twilio-Signature", signature);
+    }
+
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    tc_repository_store_result_cb, &res);
+  tc_repository_wait (&res);
+  reply->body = soup_session_send_and_read_finish (f->session, res, &reply->error);
+  reply->status = soup_message_get_status (msg);
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+}
+
+static void
+put (GHashTable *table,
+     const char *key,
+     const char *value)
+{
+  g_hash_table_insert (table, (gpointer) key, (gpointer) value);
+}
+
+static GHashTable *
+status_params (const char *sid,
+               const char *status)
+{
+  GHashTable *params = g_hash_table_new (g_str_hash, g_str_equal);
+
+  put (params, "AccountSid", ACCOUNT_SID);
+  put (params, "MessageSid", sid);
+  put (params, "SmsSid", sid);
+  put (params, "MessageStatus", status);
+  put (params, "To", "+14155550142");
+  put (params, "From", "+14155550100");
+  return params;
+}
+
+static void
+test_webhooks (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = tc_soup_session_new ();
+  g_autoptr(TcTwilioProvider) twilio = tc_twilio_provider_new (session, NULL, ACCOUNT_SID,
+                                                               AUTH_TOKEN);
+  g_autoptr(GHashTable) delivered = status_params ("SM00000000000000000000000000000001",
+                                                   "delivered");
+  g_autoptr(GHashTable) inbound = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_auto(Reply) ok = { 0 };
+  g_auto(Reply) unsigned_reply = { 0 };
+  g_auto(Reply) forged = { 0 };
+  g_auto(Reply) unknown = { 0 };
+  g_auto(Reply) message = { 0 };
+  g_auto(Reply) too_big = { 0 };
+  g_auto(Reply) wrong_method = { 0 };
+  Received received = { 0, };
+
+  received.statuses = g_ptr_array_new_with_free_func (g_free);
+  tc_http_server_add_webhook (f->server, "twilio", TC_PROVIDER (twilio));
+  g_signal_connect (f->server, "webhook-received", G_CALLBACK (on_webhook_received_cb),
+                    &received);
+
+  post_form (f, "twilio", delivered, AUTH_TOKEN, &ok);
+  g_assert_no_error (ok.error);
+  g_assert_cmpuint (ok.status, ==, SOUP_STATUS_OK);
+  g_assert_cmpstr (soup_message_headers_get_content_type (ok.headers, NULL), ==, "text/xml");
+  g_assert_cmpuint (received.n_calls, ==, 1);
+  g_assert_cmpstr (received.name, ==, "twilio");
+  g_assert_cmpuint (received.statuses->len, ==, 1);
+  g_assert_cmpstr (received.statuses->pdata[0], ==, "SM00000000000000000000000000000001=delivered");
+
+  /* No signature, or a signature made with another token: 403, nothing handed on. */
+  post_form (f, "twilio", delivered, NULL, &unsigned_reply);
+  g_assert_cmpuint (unsigned_reply.status, ==, SOUP_STATUS_FORBIDDEN);
+  post_form (f, "twilio", delivered, "someone-elses-token", &forged);
+  g_assert_cmpuint (forged.status, ==, SOUP_STATUS_FORBIDDEN);
+  g_assert_cmpuint (received.n_calls, ==, 1);
+
+  /* A provider nobody added. */
+  post_form (f, "whatsapp", delivered, AUTH_TOKEN, &unknown);
+  g_assert_cmpuint (unknown.status, ==, SOUP_STATUS_NOT_FOUND);
+
+  /* An inbound message. */
+  put (inbound, "AccountSid", ACCOUNT_SID);
+  put (inbound, "MessageSid", "SM00000000000000000000000000000002");
+  put (inbound, "From", "+14155550142");
+  put (inbound, "To", "+14155550100");
+  put (inbound, "Body", "STOP");
+  put (inbound, "NumMedia", "0");
+  post_form (f, "twilio", inbound, AUTH_TOKEN, &message);
+  g_assert_cmpuint (message.status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (received.n_calls, ==, 2);
+  g_assert_cmpuint (received.n_inbound, ==, 1);
+
+  /* Bodies are bounded (1 MiB): refused, or the connection is cut. */
+  for (guint i = 0; i < 1100 * 1024; i++)
+    g_string_append_c (big, 'x');
+  request (f, "POST", NULL, "/webhooks/twilio", big->str, &too_big);
+  if (too_big.error == NULL)
+    g_assert_cmpuint (too_big.status, ==, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+  g_assert_cmpuint (received.n_calls, ==, 2);
+
+  request (f, "PUT", NULL, "/webhooks/twilio", NULL, &wrong_method);
+  g_assert_cmpuint (wrong_method.status, ==, SOUP_STATUS_METHOD_NOT_ALLOWED);
+
+  g_signal_handlers_disconnect_by_data (f->server, &received);
+  g_ptr_array_unref (received.statuses);
+  g_free (received.name);
+}
+
+/* Behind a tunnel, the provider signs the public URL, not ours. */
+static void
+test_webhook_public_url (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = tc_soup_session_new ();
+  g_autoptr(TcTwilioProvider) twilio = tc_twilio_provider_new (session, NULL, ACCOUNT_SID,
+                                                               AUTH_TOKEN);
+  g_autoptr(GHashTable) params = status_params ("SM00000000000000000000000000000003", "sent");
+  g_autofree char *form = soup_form_encode_hash (params);
+  g_autofree char *signature = tc_twilio_signature (AUTH_TOKEN,
+                                                    "https://shop.example.net/webhooks/twilio",
+                                                    params);
+  g_autofree char *uri = g_strdup_printf ("http://%s:%u/webhooks/twilio",
+                                          tc_http_server_get_address (f->server),
+                                          tc_http_server_get_port (f->server));
+  g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+  guint statuses[2] = { 0, 0 };
+
+  tc_http_server_add_webhook (f->server, "twilio", TC_PROVIDER (twilio));
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+      g_autoptr(GAsyncResult) res = NULL;
+      g_autoptr(GBytes) answer = NULL;
+
+      /* First without the public URL set (refused), then with it. */
+      if (round == 1)
+        tc_http_server_set_public_url (f->server, "https://shop.example.net/");
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+      soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                    "X-Twilio-Signature", signature);
+      soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                        tc_repository_store_result_cb, &res);
+      tc_repository_wait (&res);
+      answer = soup_session_send_and_read_finish (f->session, res, NULL);
+      statuses[round] = soup_message_get_status (msg);
+    }
+
+  g_assert_cmpuint (statuses[0], ==, SOUP_STATUS_FORBIDDEN);
+  g_assert_cmpuint (statuses[1], ==, SOUP_STATUS_OK);
+}
+
+/* Meta's verification GET is answered with the challenge. */
+static void
+test_webhook_verification (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = tc_soup_session_new ();
+  g_autoptr(TcWhatsappProvider) whatsapp =
+    tc_whatsapp_provider_new (session, NULL, NULL, "106540352242922", "token", "app-secret",
+                              "my-verify-token");
+  g_auto(Reply) good = { 0 };
+  g_auto(Reply) bad = { 0 };
+
+  tc_http_server_add_webhook (f->server, "whatsapp", TC_PROVIDER (whatsapp));
+
+  request (f, "GET", NULL,
+           "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=my-verify-token"
+           "&hub.challenge=1158201444", NULL, &good);
+  g_assert_no_error (good.error);
+  g_assert_cmpuint (good.status, ==, SOUP_STATUS_OK);
+  g_assert_cmpmem (g_bytes_get_data (good.body, NULL), g_bytes_get_size (good.body),
+                   "1158201444", 10);
+
+  request (f, "GET", NULL,
+           "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess"
+           "&hub.challenge=1158201444", NULL, &bad);
+  g_assert_cmpuint (bad.status, ==, SOUP_STATUS_FORBIDDEN);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -494,6 +735,9 @@ main (int    argc,
   ADD ("/tc/http-server/other-address-refused", test_other_address_refused);
   ADD ("/tc/http-server/start-from-settings", test_start_from_settings);
   ADD ("/tc/http-server/stop", test_stop);
+  ADD ("/tc/http-server/webhooks", test_webhooks);
+  ADD ("/tc/http-server/webhook-public-url", test_webhook_public_url);
+  ADD ("/tc/http-server/webhook-verification", test_webhook_verification);
 
 #undef ADD
 

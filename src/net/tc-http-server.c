@@ -7,10 +7,20 @@
  * the repository's reader looks the code up and its writer records the
  * click, then answered: the main loop never waits on the database.
  *
- * Bounds: libsoup refuses request headers over 64 KiB; no route takes a
- * body, so a request that announces one gets 413, its body is discarded
- * as it arrives (never stored), and the connection is shut once more than
- * MAX_DISCARDED_BODY bytes came in.
+ * Bounds: libsoup refuses request headers over 64 KiB. Only webhooks take
+ * a body, of at most MAX_WEBHOOK_BODY bytes; any other request that
+ * announces one, or a webhook body over the bound, gets 413, its body is
+ * discarded as it arrives (never stored), and the connection is shut once
+ * more than MAX_DISCARDED_BODY bytes came in.
+ *
+ * Webhooks: /webhooks/<name> for each provider added with
+ * tc_http_server_add_webhook(). The provider checks the signature over the
+ * raw body and the URL it was sent to — the public URL (setting
+ * http.public_url, through a tunnel or a reverse proxy) followed by the
+ * path and query, or the URL as received when none is set — and parses
+ * it; what it found is handed to the "webhook-received" signal, and the
+ * answer is 200 (403 for a bad signature, 400 for a body the provider
+ * does not post, 404 for another account's).
  */
 
 #define G_LOG_DOMAIN "tc-http-server"
@@ -22,12 +32,15 @@
 #include <libsoup/soup.h>
 
 #include "tc-http-server.h"
+#include "tc-provider.h"
 #include "tc-repository.h"
 #include "tc-settings.h"
 #include "tc-short-links.h"
 
 #define SHORT_LINK_PREFIX  "/l/"
+#define WEBHOOK_PREFIX     "/webhooks/"
 #define MAX_DISCARDED_BODY (64 * 1024)
+#define MAX_WEBHOOK_BODY   (1024 * 1024)
 
 /* Characters kept as they are in a Location header; everything else
  * (non-ASCII, controls, blanks, quotes) is percent-encoded. '%' is kept so
@@ -42,6 +55,8 @@ struct _TcHttpServer
   SoupServer   *server;
   char         *address;
   guint         port;
+  char         *public_url;
+  GHashTable   *webhooks;   /* name → TcProvider */
 };
 
 G_DEFINE_FINAL_TYPE (TcHttpServer, tc_http_server, G_TYPE_OBJECT)
@@ -55,6 +70,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  WEBHOOK_RECEIVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------------
  * Answers
@@ -247,6 +269,26 @@ discarded_chunk_cb (SoupServerMessage *msg,
     }
 }
 
+/* A chunked webhook body: refused (and the connection shut) once it
+ * passes the bound, before it is all in memory. */
+static void
+webhook_chunk_cb (SoupServerMessage *msg,
+                  GBytes            *chunk,
+                  gpointer           user_data)
+{
+  gsize *total = user_data;
+
+  *total += g_bytes_get_size (chunk);
+  if (*total > MAX_WEBHOOK_BODY)
+    {
+      GSocket *socket = soup_server_message_get_socket (msg);
+
+      g_signal_handlers_disconnect_by_func (msg, webhook_chunk_cb, user_data);
+      if (socket != NULL)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
+}
+
 /* After the headers, before any body: refuse requests that carry one. */
 static void
 early_handler (SoupServer        *server,
@@ -265,6 +307,20 @@ early_handler (SoupServer        *server,
   if (!has_body)
     return;
 
+  /* A webhook's body is read, up to its bound. */
+  if (path != NULL && g_str_has_prefix (path, WEBHOOK_PREFIX))
+    {
+      if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+          soup_message_headers_get_content_length (headers) <= MAX_WEBHOOK_BODY)
+        return;
+      if (encoding == SOUP_ENCODING_CHUNKED)
+        {
+          g_signal_connect_data (msg, "got-chunk", G_CALLBACK (webhook_chunk_cb),
+                                 g_new0 (gsize, 1), (GClosureNotify) (void (*) (void)) g_free, 0);
+          return;
+        }
+    }
+
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_signal_connect_data (msg, "got-chunk", G_CALLBACK (discarded_chunk_cb),
                          g_new0 (gsize, 1), (GClosureNotify) (void (*) (void)) g_free, 0);
@@ -272,6 +328,111 @@ early_handler (SoupServer        *server,
                                 "Connection", "close");
   respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                 "Request body not accepted.\n");
+}
+
+/* The URL the provider signed: the public one when set, with the path and
+ * query as received. */
+static char *
+signed_url (TcHttpServer      *self,
+            SoupServerMessage *msg)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
+
+  if (self->public_url == NULL || self->public_url[0] == '\0')
+    return g_uri_to_string (uri);
+
+  return g_strconcat (self->public_url, g_uri_get_path (uri),
+                      query != NULL ? "?" : "", query != NULL ? query : "", NULL);
+}
+
+static void
+handle_webhook (TcHttpServer      *self,
+                SoupServerMessage *msg,
+                const char        *name)
+{
+  const char *method = soup_server_message_get_method (msg);
+  TcProvider *provider = g_hash_table_lookup (self->webhooks, name);
+  g_autoptr(GHashTable) headers = NULL;
+  g_autoptr(GPtrArray) statuses = NULL;
+  g_autoptr(GPtrArray) inbound = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *challenge = NULL;
+  SoupMessageHeadersIter iter;
+  const char *header_name, *header_value;
+  TcWebhookRequest request;
+
+  if (provider == NULL)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not found.\n");
+      return;
+    }
+
+  if (method != SOUP_METHOD_POST && method != SOUP_METHOD_GET)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Allow", "GET, POST");
+      respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed.\n");
+      return;
+    }
+
+  headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &header_name, &header_value))
+    g_hash_table_replace (headers, g_ascii_strdown (header_name, -1), g_strdup (header_value));
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if (g_bytes_get_size (body) > MAX_WEBHOOK_BODY)
+    {
+      respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Request body too large.\n");
+      return;
+    }
+
+  url = signed_url (self, msg);
+  request.method = method;
+  request.url = url;
+  request.headers = headers;
+  request.body = body;
+
+  statuses = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_status_update_free);
+  inbound = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_inbound_message_free);
+
+  if (!tc_provider_parse_webhook (provider, &request, statuses, inbound, &challenge, &error))
+    {
+      guint status = SOUP_STATUS_BAD_REQUEST;
+
+      if (g_error_matches (error, TC_WEBHOOK_ERROR, TC_WEBHOOK_ERROR_SIGNATURE))
+        status = SOUP_STATUS_FORBIDDEN;
+      else if (g_error_matches (error, TC_WEBHOOK_ERROR, TC_WEBHOOK_ERROR_NOT_MINE))
+        status = SOUP_STATUS_NOT_FOUND;
+
+      /* The provider's reason stays in our log, not in the answer. */
+      g_message ("Webhook %s refused (%u): %s", name, status, error->message);
+      respond_text (msg, status, status == SOUP_STATUS_FORBIDDEN ? "Forbidden.\n" : "Refused.\n");
+      return;
+    }
+
+  if (challenge != NULL)
+    {
+      respond_text (msg, SOUP_STATUS_OK, challenge);
+      return;
+    }
+
+  if (statuses->len > 0 || inbound->len > 0)
+    g_signal_emit (self, signals[WEBHOOK_RECEIVED], 0, name, statuses, inbound);
+
+  /* An empty TwiML answer: Twilio sends nothing back on its own. */
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  if (strcmp (name, "twilio") == 0)
+    soup_server_message_set_response (msg, "text/xml", SOUP_MEMORY_STATIC,
+                                      "<Response></Response>", strlen ("<Response></Response>"));
+  else
+    soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_STATIC,
+                                      "OK\n", 3);
 }
 
 static void
@@ -283,6 +444,12 @@ handler (SoupServer        *server,
 {
   TcHttpServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
+
+  if (path != NULL && g_str_has_prefix (path, WEBHOOK_PREFIX))
+    {
+      handle_webhook (self, msg, path + strlen (WEBHOOK_PREFIX));
+      return;
+    }
 
   if (path == NULL || !g_str_has_prefix (path, SHORT_LINK_PREFIX))
     {
@@ -405,6 +572,45 @@ tc_http_server_listen (TcHttpServer  *self,
 }
 
 void
+tc_http_server_add_webhook (TcHttpServer *self,
+                            const char   *name,
+                            TcProvider   *provider)
+{
+  g_return_if_fail (TC_IS_HTTP_SERVER (self));
+  g_return_if_fail (name != NULL && strchr (name, '/') == NULL);
+  g_return_if_fail (TC_IS_PROVIDER (provider));
+
+  g_hash_table_replace (self->webhooks, g_strdup (name), g_object_ref (provider));
+}
+
+void
+tc_http_server_remove_webhook (TcHttpServer *self,
+                               const char   *name)
+{
+  g_return_if_fail (TC_IS_HTTP_SERVER (self));
+  g_return_if_fail (name != NULL);
+
+  g_hash_table_remove (self->webhooks, name);
+}
+
+void
+tc_http_server_set_public_url (TcHttpServer *self,
+                               const char   *public_url)
+{
+  g_autofree char *clean = NULL;
+
+  g_return_if_fail (TC_IS_HTTP_SERVER (self));
+
+  clean = g_strdup (public_url != NULL ? public_url : "");
+  g_strstrip (clean);
+  while (clean[0] != '\0' && clean[strlen (clean) - 1] == '/')
+    clean[strlen (clean) - 1] = '\0';
+
+  g_free (self->public_url);
+  self->public_url = clean[0] != '\0' ? g_steal_pointer (&clean) : NULL;
+}
+
+void
 tc_http_server_stop (TcHttpServer *self)
 {
   g_return_if_fail (TC_IS_HTTP_SERVER (self));
@@ -504,6 +710,7 @@ tc_http_server_dispose (GObject *object)
 
   tc_http_server_stop (self);
   g_clear_object (&self->repository);
+  g_hash_table_remove_all (self->webhooks);
 
   G_OBJECT_CLASS (tc_http_server_parent_class)->dispose (object);
 }
@@ -514,6 +721,8 @@ tc_http_server_finalize (GObject *object)
   TcHttpServer *self = TC_HTTP_SERVER (object);
 
   g_free (self->address);
+  g_free (self->public_url);
+  g_hash_table_unref (self->webhooks);
 
   G_OBJECT_CLASS (tc_http_server_parent_class)->finalize (object);
 }
@@ -590,9 +799,26 @@ tc_http_server_class_init (TcHttpServerClass *klass)
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TcHttpServer::webhook-received:
+   * @name: the webhook's name ("twilio", "whatsapp")
+   * @statuses: (element-type TcStatusUpdate): status updates, maybe empty
+   * @inbound: (element-type TcInboundMessage): inbound messages, maybe empty
+   *
+   * A verified webhook brought something. The arrays belong to the
+   * server: take what you need during the emission.
+   */
+  signals[WEBHOOK_RECEIVED] =
+    g_signal_new ("webhook-received",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_PTR_ARRAY, G_TYPE_PTR_ARRAY);
 }
 
 static void
 tc_http_server_init (TcHttpServer *self)
 {
+  self->webhooks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }

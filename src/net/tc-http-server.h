@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "tc-provider.h"
 #include "tc-types.h"
 
 G_BEGIN_DECLS
@@ -21,13 +22,15 @@ G_DECLARE_FINAL_TYPE (TcHttpServer, tc_http_server, TC, HTTP_SERVER, GObject)
 
 /*
  * Textcast's HTTP endpoint: one SoupServer for everything that comes in
- * from outside. Today it serves the tracked short links:
+ * from outside:
  *
- *   GET / HEAD /l/<code>   302 Found to the long URL (the click is recorded
- *                          first), or 404 when the code is unknown
- *   any other path         404;  other methods on /l/…: 405
+ *   GET / HEAD /l/<code>     302 Found to the long URL (the click is recorded
+ *                            first), or 404 when the code is unknown
+ *   GET / POST /webhooks/<name>  provider webhooks (tc_http_server_add_webhook)
+ *   any other path           404;  other methods on /l/…: 405
  *
- * Requests with a body are refused (413) without storing it. Answers are
+ * Requests with a body are refused (413) without storing it, except
+ * webhooks, whose bodies are bounded at 1 MiB. Answers are
  * asynchronous: the main loop never waits on the database.
  *
  * Properties:
@@ -58,6 +61,19 @@ void          tc_http_server_start_async  (TcHttpServer        *self,
 gboolean      tc_http_server_start_finish (TcHttpServer        *self,
                                            GAsyncResult        *result,
                                            GError             **error);
+/* Webhooks (see tc-http-server.c): @provider verifies and parses what
+ * arrives at /webhooks/@name; the results go to "webhook-received". */
+void          tc_http_server_add_webhook    (TcHttpServer      *self,
+                                             const char        *name,
+                                             TcProvider        *provider);
+void          tc_http_server_remove_webhook (TcHttpServer      *self,
+                                             const char        *name);
+/* The public base URL the providers call ("https://abc.ngrok.app"), so
+ * signatures are checked against the URL they signed; NULL or "" = the
+ * URL as received. */
+void          tc_http_server_set_public_url (TcHttpServer      *self,
+                                             const char        *public_url);
+
 /* Stops listening and closes the connections. Idempotent. */
 void          tc_http_server_stop         (TcHttpServer        *self);
 
