@@ -4,12 +4,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The Twilio provider. Requests run on the caller's main context through
- * the application's SoupSession; answers are read in chunks and refused
- * beyond TC_TWILIO_MAX_RESPONSE_BYTES.
+ * the application's SoupSession, each one a TcHttpCall (tc-http-call.h):
+ * answers are read in chunks and refused beyond
+ * TC_TWILIO_MAX_RESPONSE_BYTES, and each request has its own timeout.
  *
  * Never sending a message twice. A create-message POST must reach Twilio
  * at most once, so nothing in libsoup may send it again on its own. What
- * libsoup 3.2 does, and what this file does about it:
+ * libsoup 3.2 does, and what this file asks of TcHttpCall about it:
  *   - Restarts. libsoup re-sends a request that failed on a reused
  *     keep-alive connection closed by the server (request_is_restartable()
  *     in http1/soup-client-message-io-http1.c and its HTTP/2 twin), but
@@ -36,16 +37,10 @@
  * (connection refused, name lookup, TLS handshake) cannot have reached
  * Twilio: transient, safe to retry. One that fails after (reset, timeout,
  * an unreadable 2xx) may have: ambiguous. The line between the two is
- * SoupMessage::wrote-headers, not ::wrote-body: in libsoup 3.2 the body
- * goes out through an asynchronous splice and wrote-body is emitted from
- * its callback, on a later main-loop turn, so a timeout or cancellation can
- * land after the server has the whole request but before wrote-body — a
- * request Twilio may have acted on would then pass for never sent.
- * wrote-headers is emitted synchronously once the headers are written and
- * before the first byte of the body (http1/soup-client-message-io-http1.c,
- * io_write()), so no complete request can be out before it. A failure
- * half-way through a body is then called ambiguous although it is not:
- * the safe side (the engine looks the message up before deciding).
+ * SoupMessage::wrote-headers, not ::wrote-body (tc_http_call_get_written();
+ * tc-http-call.h says why). A failure half-way through a body is then
+ * called ambiguous although it is not: the safe side (the engine looks the
+ * message up before deciding).
  */
 
 #define G_LOG_DOMAIN "tc-twilio"
@@ -58,10 +53,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tc-http-call.h"
 #include "tc-twilio.h"
 
 #define API_VERSION        "2010-04-01"
-#define READ_CHUNK_BYTES   (64 * 1024)
 #define LOOKUP_PAGE_SIZE   50
 #define LOOKUP_MAX_PAGES   5
 #define MAX_RETRY_AFTER    (24 * 60 * 60)
@@ -102,18 +97,8 @@ typedef enum
 typedef struct
 {
   Operation      operation;
-  SoupMessage   *message;
-  GInputStream  *stream;
-  GByteArray    *body;
-
-  /* Cancelled by the caller's cancellable or by the timeout. */
-  GCancellable  *cancellable;
-  GCancellable  *caller_cancellable;
-  gulong         caller_handler;
-  GSource       *timeout_source;
-  gulong         wrote_headers_handler;
-  gboolean       written;
-  gboolean       timed_out;
+  /* The request in flight, or the last one. */
+  TcHttpCall    *call;
 
   /* OPERATION_SEND */
   TcSendFailure *failure;
@@ -126,31 +111,9 @@ typedef struct
 } Request;
 
 static void
-request_reset_message (Request *req)
-{
-  if (req->message != NULL && req->wrote_headers_handler != 0)
-    g_signal_handler_disconnect (req->message, req->wrote_headers_handler);
-  req->wrote_headers_handler = 0;
-  if (req->timeout_source != NULL)
-    g_source_destroy (req->timeout_source);
-  g_clear_pointer (&req->timeout_source, g_source_unref);
-  g_clear_object (&req->message);
-  g_clear_object (&req->stream);
-  if (req->body != NULL)
-    g_byte_array_set_size (req->body, 0);
-  req->written = FALSE;
-  req->timed_out = FALSE;
-}
-
-static void
 request_free (Request *req)
 {
-  request_reset_message (req);
-  if (req->caller_handler != 0)
-    g_cancellable_disconnect (req->caller_cancellable, req->caller_handler);
-  g_clear_object (&req->caller_cancellable);
-  g_clear_object (&req->cancellable);
-  g_clear_pointer (&req->body, g_byte_array_unref);
+  g_clear_object (&req->call);
   g_clear_pointer (&req->failure, tc_send_failure_free);
   g_clear_pointer (&req->to, g_free);
   g_clear_pointer (&req->results, g_ptr_array_unref);
@@ -412,18 +375,6 @@ tc_twilio_describe_error (guint          http_status,
  * Small parsers
  */
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* A string or an integer member as text, or NULL. */
 static char *
 member_dup_code (JsonObject *object,
@@ -502,44 +453,6 @@ parse_rfc2822 (const char *text)
   return g_date_time_to_unix (date) - offset;
 }
 
-/* Retry-After: seconds, or an HTTP date. 0 when absent or unreadable. */
-static gint64
-parse_retry_after (SoupMessage *message)
-{
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                    "Retry-After");
-  g_autoptr(GDateTime) date = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  gint64 seconds;
-  char *end = NULL;
-
-  if (value == NULL)
-    return 0;
-  while (*value == ' ')
-    value++;
-
-  if (g_ascii_isdigit (*value))
-    {
-      guint64 parsed = g_ascii_strtoull (value, &end, 10);
-
-      while (end != NULL && *end == ' ')
-        end++;
-      if (end == NULL || *end != '\0')
-        return 0;
-      seconds = (gint64) MIN (parsed, (guint64) MAX_RETRY_AFTER);
-    }
-  else
-    {
-      date = soup_date_time_new_from_http_string (value);
-      if (date == NULL)
-        return 0;
-      now = g_date_time_new_now_utc ();
-      seconds = g_date_time_difference (date, now) / G_TIME_SPAN_SECOND;
-    }
-
-  return CLAMP (seconds, 0, MAX_RETRY_AFTER);
-}
-
 /* Twilio's delivery statuses → ours. FALSE for "received" / "receiving"
  * (inbound) and words Twilio does not use. */
 static gboolean
@@ -594,23 +507,24 @@ static TcStatusUpdate *
 parse_message_resource (JsonObject *object)
 {
   TcStatusUpdate *update;
-  const char *sid = member_string (object, "sid");
-  const char *price = member_string (object, "price");
-  const char *price_unit = member_string (object, "price_unit");
+  const char *sid = tc_http_member_string (object, "sid");
+  const char *price = tc_http_member_string (object, "price");
+  const char *price_unit = tc_http_member_string (object, "price_unit");
   g_autofree char *error_code = NULL;
   TcDeliveryState state;
 
-  if (sid == NULL || sid[0] == '\0' || !map_status (member_string (object, "status"), &state))
+  if (sid == NULL || sid[0] == '\0' ||
+      !map_status (tc_http_member_string (object, "status"), &state))
     return NULL;
 
   update = g_new0 (TcStatusUpdate, 1);
   update->provider_id = g_strdup (sid);
   update->state = state;
-  update->at = parse_rfc2822 (member_string (object, "date_updated"));
+  update->at = parse_rfc2822 (tc_http_member_string (object, "date_updated"));
   if (update->at == 0)
-    update->at = parse_rfc2822 (member_string (object, "date_sent"));
+    update->at = parse_rfc2822 (tc_http_member_string (object, "date_sent"));
   if (update->at == 0)
-    update->at = parse_rfc2822 (member_string (object, "date_created"));
+    update->at = parse_rfc2822 (tc_http_member_string (object, "date_created"));
 
   error_code = member_dup_code (object, "error_code");
   set_update_error (update, error_code);
@@ -669,93 +583,19 @@ is_sid (const char *sid)
   return TRUE;
 }
 
-static void
-on_message_wrote_headers_cb (SoupMessage *message,
-                          gpointer     user_data)
-{
-  Request *req = user_data;
-
-  req->written = TRUE;
-}
-
-static void
-on_caller_cancelled_cb (GCancellable *caller,
-                        gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  Request *req = user_data;
-
-  req->timed_out = TRUE;
-  g_cancellable_cancel (req->cancellable);
-  g_clear_pointer (&req->timeout_source, g_source_unref);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void request_done (GTask  *task,
                           GError *transport_error);
 
 static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+call_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Request *req = g_task_get_task_data (task);
-  g_autoptr(GBytes) chunk = NULL;
   g_autoptr(GError) error = NULL;
 
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (chunk == NULL)
-    {
-      request_done (task, error);
-      return;
-    }
-
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      request_done (task, NULL);
-      return;
-    }
-
-  if (req->body->len + g_bytes_get_size (chunk) > TC_TWILIO_MAX_RESPONSE_BYTES)
-    {
-      g_autoptr(GError) too_large = g_error_new (TC_TWILIO_ERROR, TC_TWILIO_ERROR_BAD_RESPONSE,
-                                                 "the answer is larger than %u KiB",
-                                                 (guint) (TC_TWILIO_MAX_RESPONSE_BYTES / 1024));
-
-      request_done (task, too_large);
-      return;
-    }
-  g_byte_array_append (req->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-
-  g_input_stream_read_bytes_async (req->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
-                                   req->cancellable, read_cb, g_steal_pointer (&task));
-}
-
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Request *req = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  req->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (req->stream == NULL)
-    {
-      request_done (task, error);
-      return;
-    }
-
-  g_input_stream_read_bytes_async (req->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
-                                   req->cancellable, read_cb, g_steal_pointer (&task));
+  tc_http_call_send_finish (TC_HTTP_CALL (object), result, &error);
+  request_done (task, error);
 }
 
 /* Sends @method @uri (with a form @body for a POST) for @task, whose data
@@ -768,16 +608,17 @@ start_request (TcTwilioProvider *self,
                const char       *form)
 {
   Request *req = g_task_get_task_data (task);
-  g_autofree char *credentials = NULL;
-  g_autofree char *encoded = NULL;
-  g_autofree char *authorization = NULL;
-  SoupMessageHeaders *headers;
-  SoupMessageFlags flags = SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_DO_NOT_USE_AUTH_CACHE;
+  TcHttpCallFlags flags = TC_HTTP_CALL_NO_REDIRECT | TC_HTTP_CALL_OWN_AUTH;
 
-  request_reset_message (req);
+  /* See the top of this file: a create-message request is sent once —
+   * on a connection of its own, and never again by libsoup itself (it
+   * would re-queue any request once after a 421 Misdirected Request). */
+  if (form != NULL)
+    flags |= TC_HTTP_CALL_NEW_CONNECTION | TC_HTTP_CALL_BLOCK_RESTART;
 
-  req->message = soup_message_new (method, uri);
-  if (req->message == NULL)
+  g_clear_object (&req->call);
+  req->call = tc_http_call_new (method, uri, flags);
+  if (req->call == NULL)
     {
       g_autoptr(GError) error = g_error_new (TC_TWILIO_ERROR, TC_TWILIO_ERROR_INVALID,
                                              "the Twilio base URL “%s” does not make a valid address; "
@@ -789,56 +630,24 @@ start_request (TcTwilioProvider *self,
       return;
     }
 
-  /* See the top of this file: a create-message request is sent once. */
-  if (form != NULL)
-    flags |= SOUP_MESSAGE_NEW_CONNECTION;
-  soup_message_add_flags (req->message, flags);
-  soup_message_disable_feature (req->message, SOUP_TYPE_AUTH_MANAGER);
-
-  headers = soup_message_get_request_headers (req->message);
-  credentials = g_strconcat (self->account_sid, ":", self->auth_token, NULL);
-  encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
-  authorization = g_strconcat ("Basic ", encoded, NULL);
-  soup_message_headers_replace (headers, "Authorization", authorization);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  memset (credentials, 0, strlen (credentials));
-  memset (encoded, 0, strlen (encoded));
-  memset (authorization, 0, strlen (authorization));
-
+  tc_http_call_set_basic (req->call, self->account_sid, self->auth_token);
   if (form != NULL)
     {
       g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
 
-      soup_message_set_request_body_from_bytes (req->message, SOUP_FORM_MIME_TYPE_URLENCODED, bytes);
+      tc_http_call_set_body (req->call, SOUP_FORM_MIME_TYPE_URLENCODED, bytes);
     }
 
-  req->wrote_headers_handler = g_signal_connect (req->message, "wrote-headers",
-                                                 G_CALLBACK (on_message_wrote_headers_cb), req);
-
-  req->timeout_source = g_timeout_source_new (self->timeout_ms);
-  g_source_set_callback (req->timeout_source, on_timeout_cb, req, NULL);
-  g_source_set_static_name (req->timeout_source, "[tc-twilio] request timeout");
-  g_source_attach (req->timeout_source, g_main_context_get_thread_default ());
-
-  soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT, req->cancellable,
-                           send_cb, task);
+  tc_http_call_send_async (req->call, self->session, self->timeout_ms, TC_TWILIO_MAX_RESPONSE_BYTES,
+                           g_task_get_cancellable (task), call_done_cb, task);
 }
 
 static Request *
-request_new (Operation     operation,
-             GCancellable *caller)
+request_new (Operation operation)
 {
   Request *req = g_new0 (Request, 1);
 
   req->operation = operation;
-  req->body = g_byte_array_new ();
-  req->cancellable = g_cancellable_new ();
-  if (caller != NULL)
-    {
-      req->caller_cancellable = g_object_ref (caller);
-      req->caller_handler = g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled_cb),
-                                                   g_object_ref (req->cancellable), g_object_unref);
-    }
 
   return req;
 }
@@ -848,9 +657,10 @@ body_object (Request    *req,
              JsonParser *parser)
 {
   JsonNode *root;
+  gsize length;
+  const guint8 *body = tc_http_call_get_body (req->call, &length);
 
-  if (req->body->len == 0 ||
-      !json_parser_load_from_data (parser, (const char *) req->body->data, req->body->len, NULL))
+  if (length == 0 || !json_parser_load_from_data (parser, (const char *) body, length, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -878,14 +688,15 @@ send_transport_failed (GTask  *task,
 {
   TcTwilioProvider *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
-  gboolean by_caller = !req->timed_out &&
+  gboolean timed_out = tc_http_call_get_timed_out (req->call);
+  gboolean by_caller = !timed_out &&
                        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_autofree char *meaning = NULL;
   TcSendFailure *failure;
 
-  if (req->written)
+  if (tc_http_call_get_written (req->call))
     {
-      if (req->timed_out)
+      if (timed_out)
         meaning = g_strdup_printf ("Twilio did not answer within %u s after the message was sent; "
                                    "it may or may not have been accepted",
                                    (self->timeout_ms + 999) / 1000);
@@ -901,7 +712,7 @@ send_transport_failed (GTask  *task,
     }
   else
     {
-      if (req->timed_out)
+      if (timed_out)
         meaning = g_strdup_printf ("Twilio could not be reached within %u s; the message was not sent",
                                    (self->timeout_ms + 999) / 1000);
       else if (by_caller)
@@ -922,15 +733,15 @@ send_answered (GTask  *task,
                GError *read_error)
 {
   Request *req = g_task_get_task_data (task);
-  guint http_status = soup_message_get_status (req->message);
+  guint http_status = tc_http_call_get_status (req->call);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *object = read_error == NULL ? body_object (req, parser) : NULL;
   TcSendFailure *failure;
 
   if (SOUP_STATUS_IS_SUCCESSFUL (http_status))
     {
-      const char *sid = object != NULL ? member_string (object, "sid") : NULL;
-      const char *status = object != NULL ? member_string (object, "status") : NULL;
+      const char *sid = object != NULL ? tc_http_member_string (object, "sid") : NULL;
+      const char *status = object != NULL ? tc_http_member_string (object, "status") : NULL;
       g_autofree char *meaning = NULL;
       TcSendReceipt *receipt;
 
@@ -960,7 +771,7 @@ send_answered (GTask  *task,
   failure->http_status = http_status;
   if (object != NULL)
     {
-      const char *message = member_string (object, "message");
+      const char *message = tc_http_member_string (object, "message");
 
       failure->code = member_dup_code (object, "code");
       if (message != NULL && message[0] != '\0')
@@ -968,7 +779,7 @@ send_answered (GTask  *task,
     }
   tc_twilio_describe_error (http_status, failure->code, failure);
   if (failure->klass == TC_SEND_FAILURE_TRANSIENT)
-    failure->retry_after = parse_retry_after (req->message);
+    failure->retry_after = tc_http_retry_after (tc_http_call_get_message (req->call), MAX_RETRY_AFTER);
 
   return_failure (task, failure);
 }
@@ -979,7 +790,7 @@ static GError *
 http_error (guint       http_status,
             JsonObject *object)
 {
-  const char *message = object != NULL ? member_string (object, "message") : NULL;
+  const char *message = object != NULL ? tc_http_member_string (object, "message") : NULL;
   g_autofree char *code = object != NULL ? member_dup_code (object, "code") : NULL;
   g_autofree char *detail = NULL;
 
@@ -1012,14 +823,14 @@ query_transport_error (TcTwilioProvider *self,
                        Request          *req,
                        GError           *error)
 {
-  if (req->timed_out)
+  if (req->call != NULL && tc_http_call_get_timed_out (req->call))
     return g_error_new (TC_TWILIO_ERROR, TC_TWILIO_ERROR_NETWORK,
                         "Twilio did not answer within %u s; try again later",
                         (self->timeout_ms + 999) / 1000);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       error->domain == TC_TWILIO_ERROR)
     return g_error_copy (error);
-  if (req->stream != NULL)
+  if (tc_http_call_get_answered (req->call))
     return g_error_new (TC_TWILIO_ERROR, TC_TWILIO_ERROR_BAD_RESPONSE,
                         "the answer from Twilio could not be read: %s", error->message);
 
@@ -1032,7 +843,7 @@ static void
 fetch_answered (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
-  guint http_status = soup_message_get_status (req->message);
+  guint http_status = tc_http_call_get_status (req->call);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *object = body_object (req, parser);
   TcStatusUpdate *update;
@@ -1054,7 +865,7 @@ fetch_answered (GTask *task)
     {
       g_task_return_new_error (task, TC_TWILIO_ERROR, TC_TWILIO_ERROR_BAD_RESPONSE,
                                "Twilio's answer about the message has no SID or an unknown status (“%s”)",
-                               member_string (object, "status") != NULL ? member_string (object, "status") : "");
+                               tc_http_member_string (object, "status") != NULL ? tc_http_member_string (object, "status") : "");
       return;
     }
 
@@ -1076,7 +887,7 @@ lookup_answered (GTask *task)
 {
   TcTwilioProvider *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
-  guint http_status = soup_message_get_status (req->message);
+  guint http_status = tc_http_call_get_status (req->call);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *object = body_object (req, parser);
   JsonNode *list;
@@ -1112,8 +923,8 @@ lookup_answered (GTask *task)
 
       /* A message counts when Twilio created or sent it at or after
        * @since; one without either date cannot be shown to be ours. */
-      created = parse_rfc2822 (member_string (entry, "date_created"));
-      sent = parse_rfc2822 (member_string (entry, "date_sent"));
+      created = parse_rfc2822 (tc_http_member_string (entry, "date_created"));
+      sent = parse_rfc2822 (tc_http_member_string (entry, "date_sent"));
       if (created < req->since && sent < req->since)
         {
           if (created != 0 || sent != 0)
@@ -1128,7 +939,7 @@ lookup_answered (GTask *task)
 
   /* Newest first: a page with an older message is the last one needed.
    * Only a next page of this same list is followed. */
-  next = member_string (object, "next_page_uri");
+  next = tc_http_member_string (object, "next_page_uri");
   own_list = g_strdup_printf ("/" API_VERSION "/Accounts/%s/Messages.json?", self->account_sid);
   if (!older_seen && next != NULL && g_str_has_prefix (next, own_list) &&
       ++req->pages < LOOKUP_MAX_PAGES)
@@ -1151,25 +962,25 @@ request_done (GTask  *task,
 {
   TcTwilioProvider *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
+  g_autoptr(GError) too_large = NULL;
 
-  if (req->timeout_source != NULL)
+  /* An answer over TC_TWILIO_MAX_RESPONSE_BYTES is a bad answer from Twilio. */
+  if (transport_error != NULL && transport_error->domain == TC_HTTP_CALL_ERROR)
     {
-      g_source_destroy (req->timeout_source);
-      g_clear_pointer (&req->timeout_source, g_source_unref);
+      too_large = g_error_new_literal (TC_TWILIO_ERROR, TC_TWILIO_ERROR_BAD_RESPONSE,
+                                       transport_error->message);
+      transport_error = too_large;
     }
 
   switch (req->operation)
     {
     case OPERATION_SEND:
-      if (req->message == NULL || (transport_error != NULL && req->stream == NULL))
-        {
-          if (req->message == NULL)
-            return_failure (task, tc_send_failure_new (TC_SEND_FAILURE_PERMANENT, TC_SEND_EFFECT_ACCOUNT,
-                                                       transport_error->message,
-                                                       "Correct the Twilio settings in Preferences → Providers"));
-          else
-            send_transport_failed (task, transport_error);
-        }
+      if (req->call == NULL)
+        return_failure (task, tc_send_failure_new (TC_SEND_FAILURE_PERMANENT, TC_SEND_EFFECT_ACCOUNT,
+                                                   transport_error->message,
+                                                   "Correct the Twilio settings in Preferences → Providers"));
+      else if (transport_error != NULL && !tc_http_call_get_answered (req->call))
+        send_transport_failed (task, transport_error);
       else
         send_answered (task, transport_error);
       break;
@@ -1255,7 +1066,7 @@ tc_twilio_provider_send_async (TcProvider              *provider,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tc_twilio_provider_send_async);
   g_task_set_check_cancellable (task, FALSE);
-  req = request_new (OPERATION_SEND, cancellable);
+  req = request_new (OPERATION_SEND);
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
 
   if (!is_base_url (self->base_url))
@@ -1360,7 +1171,7 @@ tc_twilio_provider_fetch_status_async (TcProvider          *provider,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tc_twilio_provider_fetch_status_async);
-  g_task_set_task_data (task, request_new (OPERATION_FETCH, cancellable), (GDestroyNotify) request_free);
+  g_task_set_task_data (task, request_new (OPERATION_FETCH), (GDestroyNotify) request_free);
 
   if (!is_base_url (self->base_url))
     {
@@ -1414,7 +1225,7 @@ tc_twilio_provider_lookup_async (TcProvider          *provider,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tc_twilio_provider_lookup_async);
-  req = request_new (OPERATION_LOOKUP, cancellable);
+  req = request_new (OPERATION_LOOKUP);
   req->to = g_strdup (to);
   req->since = MAX (since, 0);
   req->results = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_status_update_free);
@@ -2044,9 +1855,7 @@ tc_twilio_provider_finalize (GObject *object)
 
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->account_sid, g_free);
-  if (self->auth_token != NULL)
-    memset (self->auth_token, 0, strlen (self->auth_token));
-  g_clear_pointer (&self->auth_token, g_free);
+  tc_http_clear_secret (&self->auth_token);
 
   G_OBJECT_CLASS (tc_twilio_provider_parent_class)->finalize (object);
 }
@@ -2110,23 +1919,6 @@ tc_twilio_provider_init (TcTwilioProvider *self)
   self->timeout_ms = TC_TWILIO_DEFAULT_TIMEOUT_MS;
 }
 
-/* @value without blanks around it and, for a URL, without trailing '/'. */
-static char *
-clean_value (const char *value,
-             const char *fallback,
-             gboolean    strip_slash)
-{
-  g_autofree char *text = g_strstrip (g_strdup (value != NULL ? value : ""));
-  gsize len = strlen (text);
-
-  while (strip_slash && len > 0 && text[len - 1] == '/')
-    text[--len] = '\0';
-  if (len == 0)
-    return g_strdup (fallback);
-
-  return g_steal_pointer (&text);
-}
-
 TcTwilioProvider *
 tc_twilio_provider_new (SoupSession *session,
                         const char  *base_url,
@@ -2139,9 +1931,9 @@ tc_twilio_provider_new (SoupSession *session,
 
   self = g_object_new (TC_TYPE_TWILIO_PROVIDER, NULL);
   self->session = g_object_ref (session);
-  self->base_url = clean_value (base_url, TC_TWILIO_DEFAULT_BASE_URL, TRUE);
-  self->account_sid = clean_value (account_sid, "", FALSE);
-  self->auth_token = clean_value (auth_token, "", FALSE);
+  self->base_url = tc_http_clean_value (base_url, TC_TWILIO_DEFAULT_BASE_URL, TRUE);
+  self->account_sid = tc_http_clean_value (account_sid, "", FALSE);
+  self->auth_token = tc_http_clean_value (auth_token, "", FALSE);
 
   return self;
 }

@@ -23,12 +23,12 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "tc-http-call.h"
 #include "tc-settings.h"
 #include "tc-soup.h"
 #include "tc-template-store.h"
 #include "tc-wa-templates-client.h"
 
-#define READ_CHUNK_BYTES (64 * 1024)
 #define REFRESH_FIELDS   "name,status,language,rejected_reason,category"
 
 /* Graph API error codes. */
@@ -78,9 +78,7 @@ typedef enum
 typedef struct
 {
   Operation     operation;
-  SoupMessage  *message;
-  GInputStream *stream;
-  GByteArray   *body;
+  TcHttpCall   *call;
   char         *name;
   char         *language;
 } RequestData;
@@ -88,9 +86,7 @@ typedef struct
 static void
 request_data_free (RequestData *data)
 {
-  g_clear_object (&data->message);
-  g_clear_object (&data->stream);
-  g_clear_pointer (&data->body, g_byte_array_unref);
+  g_clear_object (&data->call);
   g_clear_pointer (&data->name, g_free);
   g_clear_pointer (&data->language, g_free);
   g_free (data);
@@ -188,31 +184,6 @@ tc_wa_template_state_store_finish (TcRepository  *repository,
  * Errors
  */
 
-/* @message with every occurrence of @token masked. */
-static char *
-mask_token (const char *message,
-            const char *token)
-{
-  g_autoptr(GString) text = g_string_new (message);
-
-  if (token != NULL && token[0] != '\0')
-    g_string_replace (text, token, "[token]", 0);
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static gint64
 member_int (JsonObject *object,
             const char *member)
@@ -241,8 +212,8 @@ map_error (guint        http_status,
 
   if (graph_error != NULL)
     {
-      meta_message = member_string (graph_error, "message");
-      user_message = member_string (graph_error, "error_user_msg");
+      meta_message = tc_http_member_string (graph_error, "message");
+      user_message = tc_http_member_string (graph_error, "error_user_msg");
       code = member_int (graph_error, "code");
     }
 
@@ -289,7 +260,7 @@ map_error (guint        http_status,
     }
 
   {
-    g_autofree char *masked = mask_token (text, token);
+    g_autofree char *masked = tc_http_mask_secret (text, token);
 
     return g_error_new_literal (TC_WA_CLIENT_ERROR, kind, masked);
   }
@@ -304,8 +275,8 @@ parse_submit (JsonObject  *object,
               RequestData *data,
               GError     **error)
 {
-  const char *id = member_string (object, "id");
-  const char *status = member_string (object, "status");
+  const char *id = tc_http_member_string (object, "id");
+  const char *status = tc_http_member_string (object, "status");
 
   if (id == NULL || id[0] == '\0')
     {
@@ -344,12 +315,12 @@ parse_refresh (JsonObject  *object,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       entry = json_node_get_object (node);
-      if (g_strcmp0 (member_string (entry, "name"), data->name) != 0)
+      if (g_strcmp0 (tc_http_member_string (entry, "name"), data->name) != 0)
         continue;
-      if (data->language[0] != '\0' && g_strcmp0 (member_string (entry, "language"), data->language) != 0)
+      if (data->language[0] != '\0' && g_strcmp0 (tc_http_member_string (entry, "language"), data->language) != 0)
         continue;
 
-      status = member_string (entry, "status");
+      status = tc_http_member_string (entry, "status");
       if (status == NULL || status[0] == '\0')
         {
           g_set_error (error, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_BAD_RESPONSE,
@@ -357,8 +328,9 @@ parse_refresh (JsonObject  *object,
           return NULL;
         }
 
-      return state_new (member_string (entry, "id"), data->name, member_string (entry, "language"),
-                        status, member_string (entry, "rejected_reason"));
+      return state_new (tc_http_member_string (entry, "id"), data->name,
+                        tc_http_member_string (entry, "language"),
+                        status, tc_http_member_string (entry, "rejected_reason"));
     }
 
   if (data->language[0] != '\0')
@@ -378,7 +350,7 @@ finish_request (GTask *task)
 {
   TcWaTemplatesClient *self = g_task_get_source_object (task);
   RequestData *data = g_task_get_task_data (task);
-  guint http_status = soup_message_get_status (data->message);
+  guint http_status = tc_http_call_get_status (data->call);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(GError) error = NULL;
@@ -386,9 +358,11 @@ finish_request (GTask *task)
   JsonNode *root = NULL;
   TcWaTemplateState *state;
   gboolean parsed;
+  gsize length;
+  const guint8 *body = tc_http_call_get_body (data->call, &length);
 
-  parsed = data->body->len > 0 &&
-           json_parser_load_from_data (parser, (const char *) data->body->data, data->body->len, &parse_error);
+  parsed = length > 0 &&
+           json_parser_load_from_data (parser, (const char *) body, length, &parse_error);
   if (parsed)
     root = json_parser_get_root (parser);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
@@ -428,79 +402,28 @@ finish_request (GTask *task)
 }
 
 static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+call_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  RequestData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) chunk = NULL;
+  TcHttpCall *call = TC_HTTP_CALL (object);
   g_autoptr(GError) error = NULL;
 
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (chunk == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_BAD_RESPONSE,
-                                 "the answer from Meta could not be read: %s", error->message);
-      return;
-    }
-
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      finish_request (task);
-      return;
-    }
-
-  if (data->body->len + g_bytes_get_size (chunk) > TC_WA_MAX_RESPONSE_BYTES)
-    {
-      g_task_return_new_error (task, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_BAD_RESPONSE,
-                               "the answer from Meta is larger than %u KiB; it was refused",
-                               (guint) (TC_WA_MAX_RESPONSE_BYTES / 1024));
-      return;
-    }
-  g_byte_array_append (data->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-
-  g_input_stream_read_bytes_async (data->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_cb, g_object_ref (task));
-}
-
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  RequestData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
-  goffset announced;
-
-  data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (data->stream == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                                 "cannot reach Meta's API: %s", error->message);
-      return;
-    }
-
-  announced = soup_message_headers_get_content_length (soup_message_get_response_headers (data->message));
-  if (announced > TC_WA_MAX_RESPONSE_BYTES)
-    {
-      g_task_return_new_error (task, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_BAD_RESPONSE,
-                               "the answer from Meta is larger than %u KiB; it was refused",
-                               (guint) (TC_WA_MAX_RESPONSE_BYTES / 1024));
-      return;
-    }
-
-  cancellable = g_task_get_cancellable (task);
-  g_input_stream_read_bytes_async (data->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
-                                   cancellable, read_cb, g_steal_pointer (&task));
+  if (tc_http_call_send_finish (call, result, &error))
+    finish_request (task);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (error->domain == TC_HTTP_CALL_ERROR)
+    g_task_return_new_error (task, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_BAD_RESPONSE,
+                             "the answer from Meta is larger than %u KiB; it was refused",
+                             (guint) (TC_WA_MAX_RESPONSE_BYTES / 1024));
+  else if (!tc_http_call_get_answered (call))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             "cannot reach Meta's API: %s", error->message);
+  else
+    g_task_return_new_error (task, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_BAD_RESPONSE,
+                             "the answer from Meta could not be read: %s", error->message);
 }
 
 /* Sends @method @uri with @body (NULL: none) for @task, whose data is set. */
@@ -512,11 +435,9 @@ start_request (TcWaTemplatesClient *self,
                JsonNode            *body)
 {
   RequestData *data = g_task_get_task_data (task);
-  g_autofree char *authorization = NULL;
-  SoupMessageHeaders *headers;
 
-  data->message = soup_message_new (method, uri);
-  if (data->message == NULL)
+  data->call = tc_http_call_new (method, uri, TC_HTTP_CALL_NONE);
+  if (data->call == NULL)
     {
       g_task_return_new_error (task, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_NOT_CONFIGURED,
                                "the WhatsApp API address “%s” is not a valid URL; check the setting %s",
@@ -525,23 +446,17 @@ start_request (TcWaTemplatesClient *self,
       return;
     }
 
-  headers = soup_message_get_request_headers (data->message);
-  authorization = g_strdup_printf ("Bearer %s", self->token);
-  soup_message_headers_replace (headers, "Authorization", authorization);
-  soup_message_headers_replace (headers, "Accept", "application/json");
+  tc_http_call_set_bearer (data->call, self->token);
   if (body != NULL)
     {
-      gsize length = 0;
       char *text = json_to_string (body, FALSE);
-      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
 
-      length = strlen (text);
-      bytes = g_bytes_new_take (text, length);
-      soup_message_set_request_body_from_bytes (data->message, "application/json", bytes);
+      tc_http_call_set_body (data->call, "application/json", bytes);
     }
 
-  soup_session_send_async (self->session, data->message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), send_cb, task);
+  tc_http_call_send_async (data->call, self->session, 0, TC_WA_MAX_RESPONSE_BYTES,
+                           g_task_get_cancellable (task), call_done_cb, task);
 }
 
 /* ------------------------------------------------------------------------
@@ -557,9 +472,7 @@ tc_wa_templates_client_finalize (GObject *object)
   g_clear_pointer (&self->api_base, g_free);
   g_clear_pointer (&self->api_version, g_free);
   g_clear_pointer (&self->waba_id, g_free);
-  if (self->token != NULL)
-    memset (self->token, 0, strlen (self->token));
-  g_clear_pointer (&self->token, g_free);
+  tc_http_clear_secret (&self->token);
 
   G_OBJECT_CLASS (tc_wa_templates_client_parent_class)->finalize (object);
 }
@@ -588,24 +501,6 @@ tc_wa_templates_client_get_property (GObject    *object,
     }
 }
 
-/* @value without blanks around it and, for a base URL, without a trailing
- * '/'; @fallback when that leaves nothing. */
-static char *
-clean_value (const char *value,
-             const char *fallback,
-             gboolean    strip_slash)
-{
-  g_autofree char *text = g_strstrip (g_strdup (value != NULL ? value : ""));
-  gsize len = strlen (text);
-
-  while (strip_slash && len > 0 && text[len - 1] == '/')
-    text[--len] = '\0';
-  if (len == 0)
-    return g_strdup (fallback);
-
-  return g_steal_pointer (&text);
-}
-
 static void
 tc_wa_templates_client_set_property (GObject      *object,
                                      guint         prop_id,
@@ -619,15 +514,17 @@ tc_wa_templates_client_set_property (GObject      *object,
     {
     case PROP_API_BASE:
       g_free (self->api_base);
-      self->api_base = clean_value (g_value_get_string (value), TC_WA_DEFAULT_API_BASE, TRUE);
+      self->api_base = tc_http_clean_value (g_value_get_string (value), TC_WA_DEFAULT_API_BASE,
+                                            TRUE);
       break;
     case PROP_API_VERSION:
       g_free (self->api_version);
-      self->api_version = clean_value (g_value_get_string (value), TC_WA_DEFAULT_API_VERSION, TRUE);
+      self->api_version = tc_http_clean_value (g_value_get_string (value),
+                                               TC_WA_DEFAULT_API_VERSION, TRUE);
       break;
     case PROP_WABA_ID:
       g_free (self->waba_id);
-      self->waba_id = clean_value (g_value_get_string (value), "", FALSE);
+      self->waba_id = tc_http_clean_value (g_value_get_string (value), "", FALSE);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -662,7 +559,7 @@ tc_wa_templates_client_init (TcWaTemplatesClient *self)
   const char *token = g_getenv (TC_WA_TOKEN_ENV);
 
   self->session = tc_soup_session_new ();
-  self->token = clean_value (token, "", FALSE);
+  self->token = tc_http_clean_value (token, "", FALSE);
 }
 
 TcWaTemplatesClient *
@@ -822,7 +719,6 @@ tc_wa_templates_client_submit_async (TcWaTemplatesClient *self,
 
   data = g_new0 (RequestData, 1);
   data->operation = OPERATION_SUBMIT;
-  data->body = g_byte_array_new ();
   data->name = g_strdup (tc_wa_template_get_name (template));
   data->language = g_strdup (tc_wa_template_get_language (template));
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
@@ -871,7 +767,6 @@ tc_wa_templates_client_refresh_async (TcWaTemplatesClient *self,
 
   data = g_new0 (RequestData, 1);
   data->operation = OPERATION_REFRESH;
-  data->body = g_byte_array_new ();
   data->name = g_strdup (name);
   data->language = g_strdup (language != NULL ? language : "");
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);

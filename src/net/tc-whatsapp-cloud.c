@@ -8,11 +8,11 @@
  * Sending. One POST {base}/{version}/{phone-number-id}/messages per
  * message, its JSON built with json-glib, the token in a Bearer header
  * and nowhere else (Meta's words are masked should they echo it). The
- * answer is read in chunks and refused beyond 1 MiB, like the template
- * client's (tc-wa-templates-client.c).
+ * answer is read in chunks and refused beyond 1 MiB by TcHttpCall, as the
+ * template client's (tc-wa-templates-client.c).
  *
  * Never twice. libsoup 3.2 has four ways of sending a request again by
- * itself, and each is closed here:
+ * itself, and each is closed here (the flags of tc-http-call.h):
  *   - a request that fails on a reused keep-alive connection the server
  *     has closed is restarted only when its *method* is idempotent
  *     (request_is_restartable() checks SOUP_METHOD_IS_IDEMPOTENT, GET /
@@ -62,13 +62,13 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tc-http-call.h"
 #include "tc-soup.h"
 #include "tc-whatsapp-cloud.h"
 
 #define MAX_RESPONSE_BYTES   (1024 * 1024)
 #define MAX_WEBHOOK_BYTES    (1024 * 1024)
 #define MAX_JSON_DEPTH       64
-#define READ_CHUNK_BYTES     (64 * 1024)
 #define MAX_TEXT_CHARS       4096
 #define MAX_CAPTION_CHARS    1024
 #define MAX_CHALLENGE_CHARS  256
@@ -103,16 +103,8 @@ typedef struct
 
 typedef struct
 {
-  SoupMessage  *message;
-  GCancellable *cancellable;         /* ours, given to libsoup */
-  GCancellable *caller_cancellable;  /* the caller's, chained into ours */
-  gulong        caller_handler;
-  GInputStream *stream;
-  GByteArray   *body;
+  TcHttpCall   *call;
   char         *token;               /* for masking Meta's words */
-  guint         first_status;        /* the first answer's status, 0 = none */
-  gboolean      headers_written;     /* the request may have reached Meta */
-  gboolean      resend_blocked;      /* libsoup wanted to send it again */
 } SendData;
 
 /* ------------------------------------------------------------------------
@@ -368,55 +360,10 @@ tc_whatsapp_signature (const char *app_secret,
  * Helpers
  */
 
-static void
-clear_secret (char **secret)
-{
-  if (*secret != NULL)
-    memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
-}
 
-static char *
-mask_token (const char *text,
-            const char *token)
-{
-  g_autoptr(GString) masked = g_string_new (text);
 
-  if (token != NULL && token[0] != '\0')
-    g_string_replace (masked, token, "[token]", 0);
 
-  return g_string_free (g_steal_pointer (&masked), FALSE);
-}
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
 
 /* A code or a timestamp: Meta sends numbers, or numbers in strings.
  * Returns a new string of digits, or NULL. */
@@ -566,16 +513,8 @@ send_outcome_free (SendOutcome *outcome)
 static void
 send_data_free (SendData *data)
 {
-  if (data->caller_cancellable != NULL)
-    g_cancellable_disconnect (data->caller_cancellable, data->caller_handler);
-  g_clear_object (&data->caller_cancellable);
-  if (data->message != NULL)
-    g_signal_handlers_disconnect_by_data (data->message, data);
-  g_clear_object (&data->message);
-  g_clear_object (&data->cancellable);
-  g_clear_object (&data->stream);
-  g_clear_pointer (&data->body, g_byte_array_unref);
-  clear_secret (&data->token);
+  g_clear_object (&data->call);
+  tc_http_clear_secret (&data->token);
   g_free (data);
 }
 
@@ -599,30 +538,6 @@ return_new_failure (GTask              *task,
   return_failure (task, tc_send_failure_new (klass, effect, meaning, action));
 }
 
-/* Seconds in a Retry-After header (delta-seconds or an HTTP date), 0 when
- * absent or unreadable. */
-static gint64
-parse_retry_after (SoupMessage *message)
-{
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                    "Retry-After");
-  g_autoptr(GDateTime) when = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  guint64 seconds;
-
-  if (value == NULL)
-    return 0;
-  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &seconds, NULL))
-    return (gint64) seconds;
-
-  when = soup_date_time_new_from_http_string (value);
-  if (when == NULL)
-    return 0;
-  now = g_date_time_new_now_utc ();
-
-  return MAX (0, g_date_time_difference (when, now) / G_TIME_SPAN_SECOND);
-}
-
 /* No answer (or one that stopped): transient when the request's headers
  * were never written, ambiguous once they were. */
 static void
@@ -634,7 +549,7 @@ return_network_failure (GTask        *task,
   gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   gboolean timed_out = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
 
-  if (!data->headers_written)
+  if (!tc_http_call_get_written (data->call))
     {
       g_autofree char *meaning = NULL;
 
@@ -654,7 +569,10 @@ return_network_failure (GTask        *task,
         meaning = g_strdup ("The send was stopped after the message had gone to Meta, before Meta answered.");
       else if (timed_out)
         meaning = g_strdup ("Meta did not answer in time after the message was sent: it may or may not have been taken.");
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+      /* Too large as announced by Content-Length (TcHttpCall), or by libsoup itself. */
+      else if (g_error_matches (error, TC_HTTP_CALL_ERROR,
+                                TC_HTTP_CALL_ERROR_ANNOUNCED_TOO_LARGE) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
         meaning = g_strdup_printf ("Meta's answer could not be read (%s): the message may or may not have been sent.",
                                    error->message);
       else
@@ -668,29 +586,32 @@ return_network_failure (GTask        *task,
   return_failure (task, failure);
 }
 
-/* Turns the whole answer into the outcome. */
+/* Turns the answer into the outcome: its status, and @body (@length
+ * bytes, none when it could not be read whole). */
 static void
-finish_send (GTask *task)
+finish_send (GTask        *task,
+             const guint8 *body,
+             gsize         length)
 {
   SendData *data = g_task_get_task_data (task);
-  guint status = soup_message_get_status (data->message);
+  guint status = tc_http_call_get_status (data->call);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(TcSendFailure) failure = NULL;
   JsonObject *object = NULL;
   JsonObject *graph_error;
 
-  if (data->body->len > 0)
-    root = parse_bounded ((const char *) data->body->data, data->body->len, MAX_RESPONSE_BYTES, NULL);
+  if (length > 0)
+    root = parse_bounded ((const char *) body, length, MAX_RESPONSE_BYTES, NULL);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     object = json_node_get_object (root);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      JsonArray *messages = member_array (object, "messages");
+      JsonArray *messages = tc_http_member_array (object, "messages");
       JsonNode *first = messages != NULL && json_array_get_length (messages) > 0
                         ? json_array_get_element (messages, 0) : NULL;
       JsonObject *entry = first != NULL && JSON_NODE_HOLDS_OBJECT (first) ? json_node_get_object (first) : NULL;
-      const char *id = member_string (entry, "id");
+      const char *id = tc_http_member_string (entry, "id");
       TcSendReceipt *receipt;
       SendOutcome *outcome;
 
@@ -707,7 +628,7 @@ finish_send (GTask *task)
 
       receipt = g_new0 (TcSendReceipt, 1);
       receipt->provider_id = g_strdup (id);
-      receipt->status = g_strdup (member_string (entry, "message_status"));
+      receipt->status = g_strdup (tc_http_member_string (entry, "message_status"));
       outcome = g_new0 (SendOutcome, 1);
       outcome->receipt = receipt;
       g_task_return_pointer (task, outcome, (GDestroyNotify) send_outcome_free);
@@ -715,14 +636,15 @@ finish_send (GTask *task)
     }
 
   failure = g_new0 (TcSendFailure, 1);
-  graph_error = member_object (object, "error");
+  graph_error = tc_http_member_object (object, "error");
   if (graph_error != NULL)
     {
       g_autofree char *code = member_number_text (graph_error, "code");
       g_autofree char *subcode = member_number_text (graph_error, "error_subcode");
-      const char *message = member_string (graph_error, "message");
-      const char *details = member_string (member_object (graph_error, "error_data"), "details");
-      const char *trace = member_string (graph_error, "fbtrace_id");
+      const char *message = tc_http_member_string (graph_error, "message");
+      const char *details = tc_http_member_string (tc_http_member_object (graph_error, "error_data"),
+                                                   "details");
+      const char *trace = tc_http_member_string (graph_error, "fbtrace_id");
       g_autoptr(GString) words = g_string_new (NULL);
 
       tc_whatsapp_describe_error (status, code, failure);
@@ -736,139 +658,70 @@ finish_send (GTask *task)
       if (trace != NULL && trace[0] != '\0')
         g_string_append_printf (words, "%s(trace %s)", words->len > 0 ? " " : "", trace);
       if (words->len > 0)
-        failure->provider_message = mask_token (words->str, data->token);
+        failure->provider_message = tc_http_mask_secret (words->str, data->token);
     }
   else
     tc_whatsapp_describe_error (status, NULL, failure);
 
-  failure->retry_after = parse_retry_after (data->message);
+  failure->retry_after = tc_http_retry_after (tc_http_call_get_message (data->call), G_MAXINT32);
   return_failure (task, g_steal_pointer (&failure));
 }
 
 static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+call_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) chunk = NULL;
+  TcHttpCall *call = TC_HTTP_CALL (object);
   g_autoptr(GError) error = NULL;
-  guint status = soup_message_get_status (data->message);
+  const guint8 *body;
+  gsize length;
 
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (chunk == NULL || data->body->len + g_bytes_get_size (chunk) > MAX_RESPONSE_BYTES)
+  if (tc_http_call_send_finish (call, result, &error))
     {
-      /* An answer we cannot read whole: a 2xx may have taken the
-       * message; anything else is judged by its status alone. */
-      if (SOUP_STATUS_IS_SUCCESSFUL (status))
-        {
-          g_autoptr(TcSendFailure) failure = NULL;
-
-          failure = tc_send_failure_new (TC_SEND_FAILURE_AMBIGUOUS, TC_SEND_EFFECT_NONE,
-                                         "Meta's answer could not be read: the message may or may not have been sent.",
-                                         "Check with the recipient or in WhatsApp Manager before sending it again.");
-          failure->http_status = status;
-          if (error != NULL)
-            failure->provider_message = g_strdup (error->message);
-          return_failure (task, g_steal_pointer (&failure));
-        }
-      else
-        {
-          g_byte_array_set_size (data->body, 0);
-          finish_send (task);
-        }
+      body = tc_http_call_get_body (call, &length);
+      finish_send (task, body, length);
       return;
     }
 
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      finish_send (task);
-      return;
-    }
-
-  g_byte_array_append (data->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  g_input_stream_read_bytes_async (data->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
-                                   data->cancellable, read_cb, g_steal_pointer (&task));
-}
-
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-
-  if (data->resend_blocked)
+  if (g_error_matches (error, TC_HTTP_CALL_ERROR, TC_HTTP_CALL_ERROR_RESEND_BLOCKED))
     {
       /* libsoup wanted to send the message a second time (see the top of
        * this file); the first answer decides. */
       g_autoptr(TcSendFailure) failure = g_new0 (TcSendFailure, 1);
 
-      tc_whatsapp_describe_error (data->first_status, NULL, failure);
+      tc_whatsapp_describe_error (tc_http_call_get_first_status (call), NULL, failure);
       failure->provider_message = g_strdup_printf ("HTTP %u; Textcast did not let the request be sent again",
-                                                   data->first_status);
+                                                   tc_http_call_get_first_status (call));
       return_failure (task, g_steal_pointer (&failure));
       return;
     }
 
-  if (data->stream == NULL)
+  if (!tc_http_call_get_answered (call))
     {
       return_network_failure (task, error);
       return;
     }
 
-  if (soup_message_headers_get_content_length (soup_message_get_response_headers (data->message)) > MAX_RESPONSE_BYTES)
+  /* An answer we cannot read whole: a 2xx may have taken the message;
+   * anything else is judged by its status alone. */
+  if (!SOUP_STATUS_IS_SUCCESSFUL (tc_http_call_get_status (call)))
+    finish_send (task, NULL, 0);
+  else if (g_error_matches (error, TC_HTTP_CALL_ERROR, TC_HTTP_CALL_ERROR_ANNOUNCED_TOO_LARGE))
+    return_network_failure (task, error);
+  else
     {
-      g_autoptr(GError) too_large = g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                                 "the answer is larger than %u KiB",
-                                                 (guint) (MAX_RESPONSE_BYTES / 1024));
+      g_autoptr(TcSendFailure) failure = NULL;
 
-      if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (data->message)))
-        return_network_failure (task, too_large);
-      else
-        finish_send (task);
-      return;
+      failure = tc_send_failure_new (TC_SEND_FAILURE_AMBIGUOUS, TC_SEND_EFFECT_NONE,
+                                     "Meta's answer could not be read: the message may or may not have been sent.",
+                                     "Check with the recipient or in WhatsApp Manager before sending it again.");
+      failure->http_status = tc_http_call_get_status (call);
+      if (!g_error_matches (error, TC_HTTP_CALL_ERROR, TC_HTTP_CALL_ERROR_TOO_LARGE))
+        failure->provider_message = g_strdup (error->message);
+      return_failure (task, g_steal_pointer (&failure));
     }
-
-  g_input_stream_read_bytes_async (data->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
-                                   data->cancellable, read_cb, g_steal_pointer (&task));
-}
-
-static void
-on_message_wrote_headers_cb (SoupMessage *message,
-                             SendData    *data)
-{
-  data->headers_written = TRUE;
-}
-
-static void
-on_message_got_headers_cb (SoupMessage *message,
-                           SendData    *data)
-{
-  if (data->first_status == 0)
-    data->first_status = soup_message_get_status (message);
-}
-
-static void
-on_message_restarted_cb (SoupMessage *message,
-                         SendData    *data)
-{
-  /* Emitted before libsoup sends the message again, whatever the reason:
-   * a create-message request goes out once. */
-  data->resend_blocked = TRUE;
-  g_cancellable_cancel (data->cancellable);
-}
-
-static void
-on_caller_cancelled_cb (GCancellable *cancellable,
-                        GCancellable *ours)
-{
-  g_cancellable_cancel (ours);
 }
 
 /* "+16505551234" → "16505551234"; NULL unless E.164-like (6 to 15 digits). */
@@ -916,11 +769,12 @@ template_object (const char  *json,
     }
 
   object = json_node_get_object (root);
-  inner = member_object (object, "template");
+  inner = tc_http_member_object (object, "template");
   if (inner != NULL)
     object = inner;
 
-  if (member_string (object, "name") == NULL || member_object (object, "language") == NULL)
+  if (tc_http_member_string (object, "name") == NULL ||
+      tc_http_member_object (object, "language") == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            "it has no template name or language");
@@ -1077,9 +931,7 @@ tc_whatsapp_provider_send_async (TcProvider              *provider,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *uri = NULL;
-  g_autofree char *authorization = NULL;
   TcSendFailure *failure = NULL;
-  SoupMessageHeaders *headers;
   SendData *data;
   char *json;
 
@@ -1115,14 +967,16 @@ tc_whatsapp_provider_send_async (TcProvider              *provider,
   bytes = g_bytes_new_take (json, strlen (json));
 
   data = g_new0 (SendData, 1);
-  data->body = g_byte_array_new ();
   data->token = g_strdup (self->access_token);
-  data->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
+  /* Never SOUP_MESSAGE_IDEMPOTENT, and nothing sent twice: see the top of
+   * this file. */
   uri = g_strdup_printf ("%s/%s/%s/messages", self->base_url, self->api_version, self->phone_number_id);
-  data->message = soup_message_new (SOUP_METHOD_POST, uri);
-  if (data->message == NULL)
+  data->call = tc_http_call_new (SOUP_METHOD_POST, uri,
+                                 TC_HTTP_CALL_NO_REDIRECT | TC_HTTP_CALL_OWN_AUTH |
+                                 TC_HTTP_CALL_BLOCK_RESTART);
+  if (data->call == NULL)
     {
       g_autofree char *meaning = g_strdup_printf ("The WhatsApp API address “%s” is not a valid web address.",
                                                   self->base_url);
@@ -1132,28 +986,10 @@ tc_whatsapp_provider_send_async (TcProvider              *provider,
       return;
     }
 
-  /* Never SOUP_MESSAGE_IDEMPOTENT: see the top of this file. */
-  soup_message_set_flags (data->message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_message_disable_feature (data->message, SOUP_TYPE_AUTH_MANAGER);
-  headers = soup_message_get_request_headers (data->message);
-  authorization = g_strdup_printf ("Bearer %s", self->access_token);
-  soup_message_headers_replace (headers, "Authorization", authorization);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  soup_message_set_request_body_from_bytes (data->message, "application/json", bytes);
-
-  g_signal_connect (data->message, "wrote-headers", G_CALLBACK (on_message_wrote_headers_cb), data);
-  g_signal_connect (data->message, "got-headers", G_CALLBACK (on_message_got_headers_cb), data);
-  g_signal_connect (data->message, "restarted", G_CALLBACK (on_message_restarted_cb), data);
-
-  if (cancellable != NULL)
-    {
-      data->caller_cancellable = g_object_ref (cancellable);
-      data->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb),
-                                                    g_object_ref (data->cancellable), g_object_unref);
-    }
-
-  soup_session_send_async (self->session, data->message, G_PRIORITY_DEFAULT,
-                           data->cancellable, send_cb, g_steal_pointer (&task));
+  tc_http_call_set_bearer (data->call, self->access_token);
+  tc_http_call_set_body (data->call, "application/json", bytes);
+  tc_http_call_send_async (data->call, self->session, 0, MAX_RESPONSE_BYTES, cancellable,
+                           call_done_cb, g_steal_pointer (&task));
 }
 
 static TcSendReceipt *
@@ -1358,10 +1194,10 @@ e164 (const char *wa_id)
 static TcStatusUpdate *
 parse_status (JsonObject *object)
 {
-  const char *id = member_string (object, "id");
-  const char *status = member_string (object, "status");
-  JsonObject *pricing = member_object (object, "pricing");
-  JsonArray *errors = member_array (object, "errors");
+  const char *id = tc_http_member_string (object, "id");
+  const char *status = tc_http_member_string (object, "status");
+  JsonObject *pricing = tc_http_member_object (object, "pricing");
+  JsonArray *errors = tc_http_member_array (object, "errors");
   g_autoptr(TcSendFailure) failure = NULL;
   TcDeliveryState state;
   TcStatusUpdate *update;
@@ -1389,9 +1225,10 @@ parse_status (JsonObject *object)
       JSON_NODE_HOLDS_OBJECT (json_array_get_element (errors, 0)))
     {
       JsonObject *first = json_array_get_object_element (errors, 0);
-      const char *title = member_string (first, "title");
-      const char *message = member_string (first, "message");
-      const char *details = member_string (member_object (first, "error_data"), "details");
+      const char *title = tc_http_member_string (first, "title");
+      const char *message = tc_http_member_string (first, "message");
+      const char *details = tc_http_member_string (tc_http_member_object (first, "error_data"),
+                                                   "details");
 
       update->error_code = member_number_text (first, "code");
       if (lookup_error (update->error_code) != NULL)
@@ -1408,15 +1245,15 @@ parse_status (JsonObject *object)
         update->error_meaning = g_strdup (message);
     }
 
-  category = member_string (pricing, "category");
+  category = tc_http_member_string (pricing, "category");
   if (category == NULL)
-    category = member_string (member_object (member_object (object, "conversation"), "origin"), "type");
+    category = tc_http_member_string (tc_http_member_object (tc_http_member_object (object, "conversation"), "origin"), "type");
   update->pricing_category = g_strdup (category);
   if (pricing != NULL)
     {
       JsonNode *billable = json_object_get_member (pricing, "billable");
 
-      update->pricing_model = g_strdup (member_string (pricing, "pricing_model"));
+      update->pricing_model = g_strdup (tc_http_member_string (pricing, "pricing_model"));
       update->not_billable = billable != NULL && JSON_NODE_HOLDS_VALUE (billable) &&
                              json_node_get_value_type (billable) == G_TYPE_BOOLEAN &&
                              !json_node_get_boolean (billable);
@@ -1444,9 +1281,9 @@ static TcInboundMessage *
 parse_message (JsonObject *object,
                const char *phone_number_id)
 {
-  const char *id = member_string (object, "id");
-  const char *from = member_string (object, "from");
-  const char *type = member_string (object, "type");
+  const char *id = tc_http_member_string (object, "id");
+  const char *from = tc_http_member_string (object, "from");
+  const char *type = tc_http_member_string (object, "type");
   TcInboundMessage *inbound;
 
   if (id == NULL || id[0] == '\0' || from == NULL || from[0] == '\0')
@@ -1460,26 +1297,27 @@ parse_message (JsonObject *object,
   inbound->at = member_time (object, "timestamp");
 
   if (g_strcmp0 (type, "text") == 0)
-    inbound->body = g_strdup (member_string (member_object (object, "text"), "body"));
+    inbound->body = g_strdup (tc_http_member_string (tc_http_member_object (object, "text"),
+                                                     "body"));
   else if (g_strcmp0 (type, "button") == 0)
     {
-      JsonObject *button = member_object (object, "button");
+      JsonObject *button = tc_http_member_object (object, "button");
 
-      inbound->body = g_strdup (member_string (button, "text"));
-      inbound->payload = g_strdup (member_string (button, "payload"));
+      inbound->body = g_strdup (tc_http_member_string (button, "text"));
+      inbound->payload = g_strdup (tc_http_member_string (button, "payload"));
     }
   else if (g_strcmp0 (type, "interactive") == 0)
     {
-      JsonObject *interactive = member_object (object, "interactive");
-      const char *kind = member_string (interactive, "type");
+      JsonObject *interactive = tc_http_member_object (object, "interactive");
+      const char *kind = tc_http_member_string (interactive, "type");
       JsonObject *reply = NULL;
 
       if (g_strcmp0 (kind, "button_reply") == 0 || g_strcmp0 (kind, "list_reply") == 0)
-        reply = member_object (interactive, kind);
+        reply = tc_http_member_object (interactive, kind);
       if (reply != NULL)
         {
-          inbound->body = g_strdup (member_string (reply, "title"));
-          inbound->payload = g_strdup (member_string (reply, "id"));
+          inbound->body = g_strdup (tc_http_member_string (reply, "title"));
+          inbound->payload = g_strdup (tc_http_member_string (reply, "id"));
         }
       else
         inbound->body = g_strdup ("[interactive reply]");
@@ -1488,14 +1326,15 @@ parse_message (JsonObject *object,
            g_strcmp0 (type, "document") == 0)
     {
       /* Meta sends a media id, not a link: the caption is the text. */
-      const char *caption = member_string (member_object (object, type), "caption");
+      const char *caption = tc_http_member_string (tc_http_member_object (object, type), "caption");
 
       if (caption != NULL && caption[0] != '\0')
         inbound->body = g_strdup (caption);
     }
   else if (g_strcmp0 (type, "reaction") == 0)
     {
-      const char *emoji = member_string (member_object (object, "reaction"), "emoji");
+      const char *emoji = tc_http_member_string (tc_http_member_object (object, "reaction"),
+                                                 "emoji");
 
       if (emoji != NULL && emoji[0] != '\0' && strlen (emoji) <= 64)
         inbound->body = g_strdup_printf ("[reaction %s]", emoji);
@@ -1557,8 +1396,8 @@ tc_whatsapp_provider_parse_webhook (TcProvider              *provider,
       return FALSE;
     }
   object = json_node_get_object (root);
-  entries = member_array (object, "entry");
-  if (g_strcmp0 (member_string (object, "object"), "whatsapp_business_account") != 0 || entries == NULL)
+  entries = tc_http_member_array (object, "entry");
+  if (g_strcmp0 (tc_http_member_string (object, "object"), "whatsapp_business_account") != 0 || entries == NULL)
     {
       g_set_error_literal (error, TC_WEBHOOK_ERROR, TC_WEBHOOK_ERROR_MALFORMED,
                            "the webhook is not a WhatsApp Business Account notification "
@@ -1573,7 +1412,7 @@ tc_whatsapp_provider_parse_webhook (TcProvider              *provider,
 
       if (!JSON_NODE_HOLDS_OBJECT (entry_node))
         continue;
-      changes = member_array (json_node_get_object (entry_node), "changes");
+      changes = tc_http_member_array (json_node_get_object (entry_node), "changes");
 
       for (guint k = 0; changes != NULL && k < json_array_get_length (changes); k++)
         {
@@ -1584,8 +1423,9 @@ tc_whatsapp_provider_parse_webhook (TcProvider              *provider,
 
           if (!JSON_NODE_HOLDS_OBJECT (change_node))
             continue;
-          value = member_object (json_node_get_object (change_node), "value");
-          phone_number_id = member_string (member_object (value, "metadata"), "phone_number_id");
+          value = tc_http_member_object (json_node_get_object (change_node), "value");
+          phone_number_id = tc_http_member_string (tc_http_member_object (value, "metadata"),
+                                                   "phone_number_id");
           if (phone_number_id == NULL)
             continue;
           if (g_strcmp0 (phone_number_id, self->phone_number_id) != 0)
@@ -1595,7 +1435,7 @@ tc_whatsapp_provider_parse_webhook (TcProvider              *provider,
             }
           named_ours = TRUE;
 
-          list = member_array (value, "statuses");
+          list = tc_http_member_array (value, "statuses");
           for (guint n = 0; list != NULL && n < json_array_get_length (list); n++)
             {
               JsonNode *node = json_array_get_element (list, n);
@@ -1605,7 +1445,7 @@ tc_whatsapp_provider_parse_webhook (TcProvider              *provider,
                 g_ptr_array_add (new_statuses, update);
             }
 
-          list = member_array (value, "messages");
+          list = tc_http_member_array (value, "messages");
           for (guint n = 0; list != NULL && n < json_array_get_length (list); n++)
             {
               JsonNode *node = json_array_get_element (list, n);
@@ -1690,9 +1530,9 @@ tc_whatsapp_provider_finalize (GObject *object)
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->api_version, g_free);
   g_clear_pointer (&self->phone_number_id, g_free);
-  clear_secret (&self->access_token);
-  clear_secret (&self->app_secret);
-  clear_secret (&self->verify_token);
+  tc_http_clear_secret (&self->access_token);
+  tc_http_clear_secret (&self->app_secret);
+  tc_http_clear_secret (&self->verify_token);
 
   G_OBJECT_CLASS (tc_whatsapp_provider_parent_class)->finalize (object);
 }
@@ -1709,24 +1549,6 @@ tc_whatsapp_provider_class_init (TcWhatsappProviderClass *klass)
 static void
 tc_whatsapp_provider_init (TcWhatsappProvider *self)
 {
-}
-
-/* @value without blanks around it and, for an address, without trailing
- * '/'; @fallback when that leaves nothing. */
-static char *
-clean_value (const char *value,
-             const char *fallback,
-             gboolean    strip_slash)
-{
-  g_autofree char *text = g_strstrip (g_strdup (value != NULL ? value : ""));
-  gsize len = strlen (text);
-
-  while (strip_slash && len > 0 && text[len - 1] == '/')
-    text[--len] = '\0';
-  if (len == 0)
-    return g_strdup (fallback);
-
-  return g_steal_pointer (&text);
 }
 
 /**
@@ -1758,10 +1580,10 @@ tc_whatsapp_provider_new (SoupSession *session,
 
   self = g_object_new (TC_TYPE_WHATSAPP_PROVIDER, NULL);
   self->session = session != NULL ? g_object_ref (session) : tc_soup_session_new ();
-  self->base_url = clean_value (base_url, TC_WHATSAPP_DEFAULT_BASE_URL, TRUE);
-  self->api_version = clean_value (api_version, TC_WHATSAPP_DEFAULT_API_VERSION, TRUE);
-  self->phone_number_id = clean_value (phone_number_id, "", FALSE);
-  self->access_token = clean_value (access_token, "", FALSE);
+  self->base_url = tc_http_clean_value (base_url, TC_WHATSAPP_DEFAULT_BASE_URL, TRUE);
+  self->api_version = tc_http_clean_value (api_version, TC_WHATSAPP_DEFAULT_API_VERSION, TRUE);
+  self->phone_number_id = tc_http_clean_value (phone_number_id, "", FALSE);
+  self->access_token = tc_http_clean_value (access_token, "", FALSE);
   self->app_secret = g_strdup (app_secret);
   self->verify_token = g_strdup (verify_token);
 
