@@ -60,8 +60,9 @@ static const char usage_text[] =
   "      Ask Meta for the approval status of WhatsApp template NAME (of every\n"
   "      submitted WhatsApp template without NAME) and store it.\n"
   "\n"
-  "submit and refresh need the access token in TEXTCAST_WHATSAPP_TOKEN and the\n"
-  "WhatsApp Business Account id in the setting whatsapp.waba_id.\n";
+  "submit and refresh need the access token — in TEXTCAST_WHATSAPP_TOKEN, or in the\n"
+  "keyring (textcast-cli providers set whatsapp --token-stdin) — and the WhatsApp\n"
+  "Business Account id in the setting whatsapp.waba_id.\n";
 
 /* The options, in the order of the usage text. */
 static const TcCliOption option_specs[] = {

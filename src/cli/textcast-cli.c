@@ -31,7 +31,10 @@
 
 #include "tc-cli-consent.h"
 #include "tc-cli-message.h"
+#include "tc-cli-providers.h"
+#include "tc-cli-send.h"
 #include "tc-cli-settings.h"
+#include "tc-cli-simulator.h"
 #include "tc-cli.h"
 #include "tc-cli-template.h"
 #include "tc-cli-templates.h"
@@ -157,6 +160,16 @@ static const char usage_text[] =
   "      The sending numbers and WhatsApp ids, their use and throughput.\n"
   "  privacy export|erase --phone NUMBER …\n"
   "      Everything held about a person (JSON or CSV), or erase them for good.\n"
+  "  providers set|test|list …\n"
+  "      Which provider sends each channel (Twilio, the WhatsApp Cloud API or the\n"
+  "      built-in simulator), its credentials, and a connection test.\n"
+  "  send --channel C --purpose P --to NUMBER (--body TEXT | --template NAME) [--wait]\n"
+  "      One message through the send gate into the outbox (and, with --wait, out).\n"
+  "  outbox list [--state STATE] [--json] | outbox run [--until-idle]\n"
+  "      The outbox; run the engine that sends it and receives statuses and replies.\n"
+  "  simulator [--listen ADDRESS:PORT] [--seed N] [--log FILE] [--max-rate N] …\n"
+  "      Run the built-in Twilio / WhatsApp simulator alone; needs no workspace\n"
+  "      (textcast-cli simulator --help).\n"
   "\n"
   "Options:\n"
   "  --db FILE    the workspace database (before or after the command;\n"
@@ -1169,7 +1182,10 @@ main (int    argc,
     "--domain", "--contact-phone", "--origin", "--port",
     "--phone", "--channel", "--source", "--wording", "--at", "--from", "--body", "--id",
     "--sender", "--template-category", "--type", "--mps", "--daily-cap", "--countries",
-    "--format", "--output", NULL
+    "--format", "--output", "--listen", "--log", "--max-rate", "--webhook-url", "--inbound-url",
+    "--reply-ratio", "--status-delay",
+    "--account-sid", "--messaging-service-sid", "--base-url", "--phone-number-id",
+    "--business-account-id", "--api-version", "--to", "--template", "--state", NULL
   };
   static const struct {
     const char *word;
@@ -1186,6 +1202,10 @@ main (int    argc,
     { "gate", tc_cli_consent_main },
     { "senders", tc_cli_consent_main },
     { "privacy", tc_cli_consent_main },
+    { "simulator", tc_cli_simulator_main },
+    { "providers", tc_cli_providers_main },
+    { "send", tc_cli_send_main },
+    { "outbox", tc_cli_send_main },
   };
   const char *word;
 

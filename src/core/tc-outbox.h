@@ -251,6 +251,7 @@ typedef struct
   GPtrArray  *waiting;       /* (element-type utf8) "channel:sender" keys with due rows left (budget spent) */
   gint64      next_due;      /* earliest due_at after now of the channels' waiting rows; 0 = none */
   gint64      n_due;         /* due rows after the claim (when asked for), else -1 */
+  gboolean    any_suppressed; /* the suppression list was not empty */
 } TcOutboxClaimResult;
 
 void      tc_outbox_claim_result_free    (TcOutboxClaimResult *result);

@@ -251,6 +251,107 @@ is_host (const char *value)
   return strstr (value, "..") == NULL;
 }
 
+/* @prefix then 32 hexadecimal digits: a Twilio SID ("AC…", "MG…"). */
+static gboolean
+is_sid (const char *value,
+        const char *prefix)
+{
+  if (!g_str_has_prefix (value, prefix) || strlen (value) != strlen (prefix) + 32)
+    return FALSE;
+
+  for (const char *p = value + strlen (prefix); *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Digits only: a Meta id (phone-number id, WhatsApp Business Account). */
+static gboolean
+is_digits (const char *value,
+           gsize       min_length,
+           gsize       max_length)
+{
+  gsize length = strlen (value);
+
+  if (length < min_length || length > max_length)
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* An http or https URL with a host and without user, query or fragment:
+ * a base the providers append their paths to. */
+static gboolean
+is_web_url (const char *value)
+{
+  g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
+  const char *host;
+
+  if (uri == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+
+  return (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
+         host != NULL && host[0] != '\0' &&
+         g_uri_get_userinfo (uri) == NULL &&
+         g_uri_get_query (uri) == NULL &&
+         g_uri_get_fragment (uri) == NULL;
+}
+
+/* "v23.0": Meta's Graph API version. */
+static gboolean
+is_api_version (const char *value)
+{
+  const char *p = value;
+  gsize major = 0;
+  gsize minor = 0;
+
+  if (*p++ != 'v')
+    return FALSE;
+  for (; g_ascii_isdigit (*p); p++)
+    major++;
+  if (major == 0 || major > 3 || *p++ != '.')
+    return FALSE;
+  for (; g_ascii_isdigit (*p); p++)
+    minor++;
+
+  return minor >= 1 && minor <= 2 && *p == '\0';
+}
+
+/* Who Twilio sends from: an E.164 number, a short code, or an alphanumeric
+ * sender id (letters, digits and spaces, at most 11, with a letter). */
+static gboolean
+is_twilio_sender (const char *value)
+{
+  gboolean letter = FALSE;
+  gsize length = strlen (value);
+
+  if (value[0] == '+')
+    return value[1] != '0' && is_digits (value + 1, 7, 15);
+  if (is_digits (value, 3, 8))
+    return TRUE;
+  if (length == 0 || length > 11 || value[0] == ' ' || value[length - 1] == ' ')
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (g_ascii_isalpha (*p))
+        letter = TRUE;
+      else if (!g_ascii_isdigit (*p) && *p != ' ')
+        return FALSE;
+    }
+
+  return letter;
+}
+
 static gsize
 max_value_bytes (const char *key)
 {
@@ -310,6 +411,33 @@ check_value (const char  *key,
     expected = _("a number of messages from 0 (no cap) to 1000");
   else if (strcmp (key, TC_SETTING_CAP_HOURS) == 0 && !is_unsigned (value, 1, 24 * 365))
     expected = _("a number of hours from 1 to 8760");
+  else if (strcmp (key, TC_SETTING_PROVIDER_SMS) == 0 &&
+           strcmp (value, "simulator") != 0 && strcmp (value, "twilio") != 0)
+    expected = _("simulator or twilio");
+  else if (strcmp (key, TC_SETTING_PROVIDER_WHATSAPP) == 0 &&
+           strcmp (value, "simulator") != 0 && strcmp (value, "whatsapp") != 0 &&
+           strcmp (value, "twilio") != 0)
+    expected = _("simulator, whatsapp (the Meta Cloud API) or twilio");
+  else if (strcmp (key, TC_SETTING_TWILIO_ACCOUNT_SID) == 0 && !is_sid (value, "AC"))
+    expected = _("an Account SID: AC followed by 32 hexadecimal digits, as shown in the Twilio "
+                 "console");
+  else if (strcmp (key, TC_SETTING_TWILIO_MESSAGING_SERVICE_SID) == 0 && value[0] != '\0' &&
+           !is_sid (value, "MG"))
+    expected = _("a Messaging Service SID: MG followed by 32 hexadecimal digits");
+  else if (strcmp (key, TC_SETTING_TWILIO_FROM) == 0 && value[0] != '\0' &&
+           !is_twilio_sender (value))
+    expected = _("a phone number in international format such as +14155550100, a short code, "
+                 "or an alphanumeric sender id of at most 11 letters and digits");
+  else if ((strcmp (key, TC_SETTING_TWILIO_BASE_URL) == 0 ||
+            strcmp (key, TC_SETTING_WHATSAPP_API_BASE) == 0 ||
+            strcmp (key, TC_SETTING_HTTP_PUBLIC_URL) == 0) &&
+           value[0] != '\0' && !is_web_url (value))
+    expected = _("an http:// or https:// address such as https://example.com, without a query");
+  else if ((strcmp (key, TC_SETTING_WHATSAPP_PHONE_NUMBER_ID) == 0 ||
+            strcmp (key, TC_SETTING_WHATSAPP_WABA_ID) == 0) && !is_digits (value, 1, 32))
+    expected = _("the id as digits only, as shown in the Meta app dashboard (WhatsApp → API Setup)");
+  else if (strcmp (key, TC_SETTING_WHATSAPP_API_VERSION) == 0 && !is_api_version (value))
+    expected = _("a Graph API version such as v23.0");
 
   if (expected != NULL)
     {
@@ -339,6 +467,17 @@ check_value (const char  *key,
     }
 
   return TRUE;
+}
+
+gboolean
+tc_settings_check_value (const char  *key,
+                         const char  *value,
+                         GError     **error)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return check_value (key, value, error);
 }
 
 /* ------------------------------------------------------------------------

@@ -28,6 +28,20 @@ G_BEGIN_DECLS
 #define TC_SETTING_WHATSAPP_API_BASE    "whatsapp.api_base"    /* default "https://graph.facebook.com" */
 #define TC_SETTING_WHATSAPP_API_VERSION "whatsapp.api_version" /* default "v23.0" */
 
+/* Providers (the providers issue; see src/net/tc-providers.h). Secrets —
+ * auth tokens, access tokens, app secrets — are never settings: they live
+ * in the keyring or the environment (src/net/tc-secrets.h). */
+#define TC_SETTING_PROVIDER_SMS          "provider.sms"           /* "simulator" (default) | "twilio" */
+#define TC_SETTING_PROVIDER_WHATSAPP     "provider.whatsapp"      /* "simulator" (default) | "whatsapp"
+                                                                   * (Meta Cloud API) | "twilio" */
+#define TC_SETTING_TWILIO_ACCOUNT_SID    "twilio.account_sid"     /* "AC" + 32 hex digits */
+#define TC_SETTING_TWILIO_FROM           "twilio.from"            /* E.164 number or short code to send from */
+#define TC_SETTING_TWILIO_MESSAGING_SERVICE_SID "twilio.messaging_service_sid" /* "MG" + 32 hex digits */
+#define TC_SETTING_TWILIO_BASE_URL       "twilio.base_url"        /* default "https://api.twilio.com" */
+#define TC_SETTING_WHATSAPP_PHONE_NUMBER_ID "whatsapp.phone_number_id" /* digits */
+#define TC_SETTING_HTTP_PUBLIC_URL       "http.public_url"        /* public base URL of the webhooks, e.g.
+                                                                   * through a tunnel; empty = none */
+
 /* Compliance (the consent issue). <lang> is a language code: "en", "fr", …
  * <channel> is "sms" or "whatsapp". */
 #define TC_SETTING_DOUBLE_OPTIN_PREFIX   "consent.double_optin."  /* + channel: "true"/"false", default "false" */
@@ -58,6 +72,13 @@ G_BEGIN_DECLS
 const char *tc_settings_default_text (const char *prefix,
                                       const char *language);
 
+
+/* Whether tc_settings_set_async() would accept @value (NULL: removing)
+ * for @key, with the same plain-words error; for forms that check a field
+ * before saving, and commands that set several keys at once. */
+gboolean    tc_settings_check_value    (const char          *key,
+                                        const char          *value,
+                                        GError             **error);
 
 /* Returns the value, or NULL (without an error) when the key is not set. */
 void        tc_settings_get_async      (TcRepository        *repository,

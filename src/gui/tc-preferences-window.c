@@ -15,6 +15,7 @@
 #include "tc-gui-util.h"
 #include "tc-optout.h"
 #include "tc-preferences-window.h"
+#include "tc-providers-page.h"
 #include "tc-repository.h"
 #include "tc-senders-page.h"
 #include "tc-settings.h"
@@ -71,6 +72,7 @@ struct _TcPreferencesWindow
    * senders. Made once the repository is known. */
   TcCompliancePage     *compliance_page;
   TcSendersPage        *senders_page;
+  TcProvidersPage      *providers_page;
   GtkWidget            *reset_buttons[N_LANGUAGES];
 
   TcRepository         *repository;
@@ -524,6 +526,9 @@ tc_preferences_window_constructed (GObject *object)
       self->senders_page = tc_senders_page_new (self->repository);
       adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                                   ADW_PREFERENCES_PAGE (self->senders_page));
+      self->providers_page = tc_providers_page_new (self->repository);
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (self->providers_page));
     }
 
   if (self->repository != NULL)
@@ -542,6 +547,7 @@ tc_preferences_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_PREFERENCES_WINDOW);
   self->compliance_page = NULL;
   self->senders_page = NULL;
+  self->providers_page = NULL;
   g_clear_object (&self->repository);
 
   G_OBJECT_CLASS (tc_preferences_window_parent_class)->dispose (object);

@@ -9,7 +9,8 @@
  * answer is read in chunks and refused beyond TC_WA_MAX_RESPONSE_BYTES, so
  * a broken or hostile server cannot make us hold an unbounded body.
  *
- * The access token comes from the environment only. It goes into the
+ * The access token comes from the environment or, for a client made from
+ * the workspace settings, the keyring (tc-secrets.h). It goes into the
  * Authorization header and nowhere else: error messages built from Meta's
  * answers have it masked, should the server echo it.
  */
@@ -24,6 +25,7 @@
 #include <libsoup/soup.h>
 
 #include "tc-http-call.h"
+#include "tc-secrets.h"
 #include "tc-settings.h"
 #include "tc-soup.h"
 #include "tc-template-store.h"
@@ -575,6 +577,35 @@ tc_wa_templates_client_new (const char *api_base,
 }
 
 static void
+keyring_token_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TcWaTemplatesClient *client = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  token = tc_secrets_lookup_keyring_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Without a keyring the client is still made: it says what to set. */
+  if (error != NULL)
+    g_debug ("No access token from the keyring: %s", error->message);
+  if (token != NULL)
+    {
+      g_free (client->token);
+      client->token = tc_http_clean_value (token, "", FALSE);
+      memset (token, 0, strlen (token));
+    }
+
+  g_task_return_pointer (task, g_object_ref (client), g_object_unref);
+}
+
+static void
 settings_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -582,6 +613,7 @@ settings_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GHashTable) settings = NULL;
   g_autoptr(GError) error = NULL;
+  TcWaTemplatesClient *client;
 
   settings = tc_settings_get_all_finish (TC_REPOSITORY (object), result, &error);
   if (settings == NULL)
@@ -590,11 +622,23 @@ settings_cb (GObject      *object,
       return;
     }
 
-  g_task_return_pointer (task,
-                         tc_wa_templates_client_new (g_hash_table_lookup (settings, TC_SETTING_WHATSAPP_API_BASE),
-                                                     g_hash_table_lookup (settings, TC_SETTING_WHATSAPP_API_VERSION),
-                                                     g_hash_table_lookup (settings, TC_SETTING_WHATSAPP_WABA_ID)),
-                         g_object_unref);
+  client = tc_wa_templates_client_new (g_hash_table_lookup (settings, TC_SETTING_WHATSAPP_API_BASE),
+                                       g_hash_table_lookup (settings, TC_SETTING_WHATSAPP_API_VERSION),
+                                       g_hash_table_lookup (settings, TC_SETTING_WHATSAPP_WABA_ID));
+
+  /* The environment's token wins; else the one saved in Preferences →
+   * Providers (the keyring, under the WhatsApp Business Account id). */
+  if (client->token[0] == '\0' && client->waba_id[0] != '\0')
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_task_set_task_data (task, client, g_object_unref);
+      tc_secrets_lookup_keyring_async (TC_SECRET_WHATSAPP_TOKEN, client->waba_id, cancellable,
+                                       keyring_token_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_pointer (task, client, g_object_unref);
 }
 
 void
@@ -655,7 +699,9 @@ tc_wa_templates_client_check_configured (TcWaTemplatesClient  *self,
   if (self->token[0] == '\0')
     {
       g_set_error (error, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_NOT_CONFIGURED,
-                   "no WhatsApp access token: set %s in the environment", TC_WA_TOKEN_ENV);
+                   "no WhatsApp access token: set %s in the environment, or save the "
+                   "access token in Preferences → Providers (textcast-cli providers set "
+                   "whatsapp --token-stdin)", TC_WA_TOKEN_ENV);
       return FALSE;
     }
   if (self->waba_id[0] == '\0')

@@ -83,7 +83,9 @@ G_DECLARE_FINAL_TYPE (TcWaTemplatesClient, tc_wa_templates_client, TC, WA_TEMPLA
 TcWaTemplatesClient *tc_wa_templates_client_new             (const char          *api_base,
                                                              const char          *api_version,
                                                              const char          *waba_id) G_GNUC_WARN_UNUSED_RESULT;
-/* As tc_wa_templates_client_new() with the "whatsapp." workspace settings. */
+/* As tc_wa_templates_client_new() with the "whatsapp." workspace settings;
+ * when the environment has no token, the access token saved in the
+ * keyring for the WhatsApp Business Account (tc-secrets.h), if any. */
 void                 tc_wa_templates_client_new_from_settings_async  (TcRepository        *repository,
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,

@@ -1,0 +1,140 @@
+/* tc-engine.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Textcast authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The send engine: takes due outbox rows and gets them to the providers —
+ * as fast as each sender may, never twice, never lost — and records what
+ * happened to each.
+ *
+ * The life of a row (states in tc-outbox.h):
+ *   queued / deferred(due) ──claim──► sending ──provider──► sent(provider id)
+ *                                        │                     └─status─► delivered / read /
+ *                                        │                               undelivered / failed
+ *                                        ├─ permanent ──► failed(reason)   (+ ledger "blocked"
+ *                                        │                                    for an opt-out)
+ *                                        ├─ transient ──► queued, due = now + backoff
+ *                                        │                (exponential, with jitter, honouring
+ *                                        │                Retry-After; at most 8 attempts, then
+ *                                        │                failed)
+ *                                        └─ ambiguous ──► reconcile: the provider's lookup finds
+ *                                                         it → sent; finds nothing it could be
+ *                                                         → unknown (the user decides)
+ * Claiming is a committed write (rows become "sending" with claimed_at)
+ * before any request leaves; answers are written in batches (one
+ * transaction per batch, at most every 50 ms or 256 answers). At start the
+ * engine first reconciles every row left in "sending" by a crash, and
+ * sends nothing until that is done.
+ *
+ * Just before sending, each row is checked again against what may have
+ * changed since it was planned: consent (an opt-out that arrived in
+ * between), erasure — non-compliance rows that no longer pass become
+ * skipped(reason).
+ *
+ * Pacing: a bounded window of requests in flight (default 64); a token
+ * bucket per sender in segments per second (messages for WhatsApp), from
+ * the senders registry (tc-senders.h; unregistered senders get their
+ * type's defaults; mps 0 = no limit) and the sender's daily cap; a limit
+ * of concurrent requests per provider account (default 32).
+ *
+ * Everything runs on the main loop (libsoup is asynchronous); database
+ * work goes to the repository's threads. The GUI thread never waits.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tc-provider.h"
+#include "tc-types.h"
+
+G_BEGIN_DECLS
+
+#define TC_TYPE_ENGINE (tc_engine_get_type ())
+
+G_DECLARE_FINAL_TYPE (TcEngine, tc_engine, TC, ENGINE, GObject)
+
+/*
+ * Properties:
+ *   "repository"  (TcRepository, construct-only)
+ *   "running"     (gboolean, read-only): started and not paused
+ *   "window"      (guint, default 64): requests in flight at most
+ *   "n-in-flight" (guint, read-only)
+ *   "provider-concurrency" (guint, default 32): requests in flight at
+ *       most per provider account
+ *   "backoff-base-ms" (guint, default 2000): the first retry's delay
+ *       (tests make it short)
+ *   "poll-interval-ms" (guint, default 1000): how often an idle engine
+ *       looks for rows queued by others (tc_engine_kick() wakes it at once)
+ * Signals:
+ *   "progress" (guint64 n_sent, guint64 n_failed, guint64 n_waiting):
+ *       at most ten times a second while rows move; n_waiting counts due
+ *       queued rows
+ *   "row-changed" (gint64 outbox_id, const char *state): after the
+ *       state is committed
+ *   "idle": nothing due and nothing in flight
+ *   "provider-problem" (TcChannel channel, const char *message): a
+ *       failure with effect ACCOUNT stopped that channel's sending (the
+ *       GUI shows a banner); cleared by tc_engine_resume()
+ */
+
+TcEngine   *tc_engine_new             (TcRepository  *repository);
+
+/* The provider for @channel (NULL: rows of that channel wait). */
+void        tc_engine_set_provider    (TcEngine      *self,
+                                       TcChannel      channel,
+                                       TcProvider    *provider);
+/* The sender for rows of @channel queued without one (compliance replies,
+ * `send` without --from). NULL: such rows wait. */
+void        tc_engine_set_default_sender (TcEngine  *self,
+                                          TcChannel  channel,
+                                          const char *sender_id);
+/* The status callback URL to give providers (NULL: statuses by polling). */
+void        tc_engine_set_status_callback (TcEngine  *self,
+                                           TcChannel  channel,
+                                           const char *url);
+
+/* Reconciles rows left in "sending", then sends what is due, and keeps
+ * doing so (a timer wakes it at the next due time) until stopped. */
+void        tc_engine_start           (TcEngine      *self);
+void        tc_engine_pause           (TcEngine      *self);
+void        tc_engine_resume          (TcEngine      *self);
+/* Stops claiming; requests in flight finish and are recorded. The
+ * callback runs when nothing is in flight and every answer is written. */
+void        tc_engine_stop_async      (TcEngine            *self,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean    tc_engine_stop_finish     (TcEngine            *self,
+                                       GAsyncResult        *result,
+                                       GError             **error);
+
+/* Applies status updates and inbound messages from a webhook or polling:
+ * statuses move their rows (only forward: delivered never goes back to
+ * sent), inbound messages go to tc_inbound_process_async() (one at a
+ * time, in order) and the engine looks for the replies they queued. */
+void        tc_engine_apply_statuses  (TcEngine      *self,
+                                       GPtrArray     *statuses);   /* TcStatusUpdate */
+void        tc_engine_apply_inbound   (TcEngine      *self,
+                                       GPtrArray     *inbound);    /* TcInboundMessage */
+
+/* Looks for due rows now (after queueing some), instead of at the next
+ * poll. */
+void        tc_engine_kick            (TcEngine      *self);
+
+gboolean    tc_engine_get_running     (TcEngine      *self);
+guint       tc_engine_get_n_in_flight (TcEngine      *self);
+
+/* At most this many attempts per row; a transient failure on the last
+ * one fails the row. */
+#define TC_ENGINE_MAX_ATTEMPTS 8
+
+/* The delay before attempt @attempt + 1 after a transient failure of
+ * attempt @attempt (1-based): base × 2^(attempt − 1), capped at an hour,
+ * with jitter (@random in [0, 1) picks a point in the upper half), and
+ * never less than @retry_after seconds. In milliseconds. */
+guint64     tc_engine_backoff_ms      (guint          attempt,
+                                       guint          base_ms,
+                                       gint64         retry_after,
+                                       double         random);
+
+G_END_DECLS
