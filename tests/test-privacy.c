@@ -173,7 +173,10 @@ seed_job (TcDb          *db,
                     "  '+18005550100', 'Hi Olive, 20%% off today', 'sent', '',"
                     "  1763400000, 1763400000, 1763400000);"
                     "UPDATE outbox SET state = 'sent', sent_at = 1763400005,"
-                    "  provider_id = 'SMabcdef0123456789', updated_at = 1763400005"
+                    "  provider_id = 'SMabcdef0123456789', updated_at = 1763400005,"
+                    "  media_url = 'https://shop.example/zebulon.jpg',"
+                    "  wa_template = '{\"name\":\"sale\",\"components\":[\"Zebulon\"]}',"
+                    "  content_variables = '{\"1\":\"Zebulon\"}'"
                     " WHERE id = 1;",
                     a, b))
     goto fail;
@@ -831,7 +834,9 @@ assert_person_gone (Fixture *f,
   /* Counts for reports survive: the outbox rows keep their state, the
    * link and its clicks stay. */
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM outbox WHERE id IN (1, 2)"
-                                  " AND phone = '' AND body = '' AND contact_id IS NULL"), ==, 2);
+                                  " AND phone = '' AND body = '' AND contact_id IS NULL"
+                                  " AND media_url = '' AND wa_template = ''"
+                                  " AND content_variables = ''"), ==, 2);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM outbox WHERE id = 1 AND state = 'sent'"
                                   " AND sent_at = 1763400005 AND purpose = 'promotional'"), ==, 1);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM outbox WHERE id = 2 AND state = 'failed'"

@@ -1162,6 +1162,7 @@ erase_in_transaction (TcDb        *db,
    * text or the contact; a reason that quoted the number loses it. */
   if (!run_bound (db,
                   "UPDATE outbox SET phone = '', body = '', contact_id = NULL,"
+                  "                  media_url = '', wa_template = '', content_variables = '',"
                   "                  reason = replace (reason, ?2, '')"
                   " WHERE contact_id = ?1 OR phone = ?2",
                   contact_id, e164, "Cannot clear the contact’s outbound messages", error))
