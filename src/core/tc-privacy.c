@@ -191,14 +191,35 @@ get_salt (TcDb      *db,
   return g_steal_pointer (&salt);
 }
 
+/* The number's hash under the workspace's salt; *@hash NULL when there is
+ * no salt (then nothing can be on the list). */
+static gboolean
+hash_number (TcDb        *db,
+             const char  *e164,
+             char       **hash,
+             GError     **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *salt = get_salt (db, FALSE, &local_error);
+
+  *hash = NULL;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (salt != NULL)
+    *hash = _tc_privacy_hash (salt, e164);
+
+  return TRUE;
+}
+
 gboolean
 _tc_db_is_suppressed (TcDb        *db,
                       const char  *e164,
                       gboolean    *suppressed,
                       GError     **error)
 {
-  GError *local_error = NULL;
-  g_autofree char *salt = NULL;
   g_autofree char *hash = NULL;
   sqlite3_stmt *stmt;
   int rc;
@@ -209,16 +230,11 @@ _tc_db_is_suppressed (TcDb        *db,
 
   *suppressed = FALSE;
 
-  salt = get_salt (db, FALSE, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (salt == NULL)
+  if (!hash_number (db, e164, &hash, error))
+    return FALSE;
+  if (hash == NULL)
     return TRUE;
 
-  hash = _tc_privacy_hash (salt, e164);
   stmt = _tc_db_prepare (db, "SELECT 1 FROM suppressions WHERE hash = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -238,24 +254,17 @@ _tc_db_unsuppress (TcDb        *db,
                    const char  *e164,
                    GError     **error)
 {
-  GError *local_error = NULL;
-  g_autofree char *salt = NULL;
   g_autofree char *hash = NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (e164 != NULL, FALSE);
 
-  salt = get_salt (db, FALSE, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (salt == NULL)
+  if (!hash_number (db, e164, &hash, error))
+    return FALSE;
+  if (hash == NULL)
     return TRUE;
 
-  hash = _tc_privacy_hash (salt, e164);
   stmt = _tc_db_prepare (db, "DELETE FROM suppressions WHERE hash = ?1", error);
   if (stmt == NULL)
     return FALSE;
