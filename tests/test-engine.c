@@ -1115,7 +1115,8 @@ test_daily_cap (Fixture       *f,
 }
 
 /* Rows a crash left in "sending" are looked up before anything is sent:
- * found → sent, not found → unknown. */
+ * found → sent (never again); not found → the provider never got it, so
+ * it goes again, once. */
 static void
 test_recovery (Fixture       *f,
                gconstpointer  data)
@@ -1149,15 +1150,26 @@ test_recovery (Fixture       *f,
   e_lost = get_entry (f, lost);
   g_assert_cmpint (e_found->state, ==, TC_OUTBOX_SENT);
   g_assert_cmpstr (e_found->provider_id, ==, provider_id);
-  g_assert_cmpint (e_lost->state, ==, TC_OUTBOX_UNKNOWN);
+  g_assert_cmpint (e_lost->state, ==, TC_OUTBOX_SENT);
+  g_assert_cmpint (e_lost->attempts, ==, 1);
   assert_state (f, queued, TC_OUTBOX_SENT);
-  /* Neither was sent again; both were looked up before the queued row went. */
+  /* The found one is not sent again, the lost one once; both were looked
+   * up before anything went. */
   g_assert_cmpuint (fake_sends_to (f->fake, "+14155550111"), ==, 0);
-  g_assert_cmpuint (fake_sends_to (f->fake, "+14155550112"), ==, 0);
-  g_assert_cmpuint (f->fake->log->len, ==, 3);
+  g_assert_cmpuint (fake_sends_to (f->fake, "+14155550112"), ==, 1);
+  g_assert_cmpuint (fake_sends_to (f->fake, "+14155550113"), ==, 1);
+  g_assert_cmpuint (f->fake->log->len, ==, 4);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (f->fake->log, 0), "lookup "));
   g_assert_true (g_str_has_prefix (g_ptr_array_index (f->fake->log, 1), "lookup "));
-  g_assert_cmpstr (g_ptr_array_index (f->fake->log, 2), ==, "send +14155550113");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (f->fake->log, 2), "send "));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (f->fake->log, 3), "send "));
+  {
+    g_autofree char *history = g_strdup_printf ("SELECT count(*) FROM outbox_events WHERE outbox_id = %"
+                                                G_GINT64_FORMAT " AND state = 'queued'", lost);
+
+    /* Queued when planned, and again when the lookup found nothing. */
+    g_assert_cmpint (raw_int (f->repo.path, history), ==, 2);
+  }
 }
 
 /* A provider-reported opt-out: failed, and "blocked" in the ledger for

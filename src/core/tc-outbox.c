@@ -1406,6 +1406,13 @@ record_outcome (TcDb             *db,
             outcome->provider_id = g_strdup (match);
             ok = write_sent (db, outcome->id, match, now, detail, error);
           }
+        else if (outcome->requeue_if_none)
+          {
+            outcome->state = TC_OUTBOX_QUEUED;
+            ok = write_queued (db, outcome->id, outcome->due_at, TRUE,
+                               "not found at the provider after a restart: sent again",
+                               NULL, now, error);
+          }
         else
           {
             outcome->state = TC_OUTBOX_UNKNOWN;

@@ -297,6 +297,10 @@ typedef struct
    * purposes. */
   gboolean             block;
   char                *block_origin;
+  /* RECONCILE after a restart, with a lookup the provider answered: no
+   * candidate means the request never reached it — queued again at
+   * due_at (the attempt not counted) instead of unknown. */
+  gboolean             requeue_if_none;
   /* Set by _tc_db_outbox_record(): */
   TcOutboxState        state;        /* the state written */
   gboolean             applied;      /* FALSE: the row was not "sending" (left alone) */

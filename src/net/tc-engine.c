@@ -629,6 +629,11 @@ on_lookup_cb (GObject      *object,
             g_strv_builder_add (builder, update->provider_id);
         }
       outcome = tc_outbox_outcome_new (flight->entry->id, TC_OUTBOX_OUTCOME_RECONCILE);
+      /* A row a crash left in "sending" that the provider does not know
+       * was never received: it goes again. A row whose request was seen
+       * going out (an ambiguous answer now) is never sent twice. */
+      outcome->requeue_if_none = flight->recovery;
+      outcome->due_at = g_get_real_time () / G_USEC_PER_SEC;
       outcome->candidates = g_strv_builder_end (builder);
       g_strv_builder_unref (builder);
       outcome->reason = g_strdup_printf ("The request may have reached %s, but it has no message to this "

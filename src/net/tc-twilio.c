@@ -1216,8 +1216,6 @@ tc_twilio_provider_lookup_async (TcProvider          *provider,
 {
   TcTwilioProvider *self = TC_TWILIO_PROVIDER (provider);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GDateTime) day = NULL;
-  g_autofree char *date = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *tail = NULL;
   g_autofree char *uri = NULL;
@@ -1247,11 +1245,12 @@ tc_twilio_provider_lookup_async (TcProvider          *provider,
       return;
     }
 
-  /* Twilio filters by day (UTC); the exact time is checked on the answer. */
-  day = g_date_time_new_from_unix_utc (req->since);
-  date = g_date_time_format (day, "%Y-%m-%d");
+  /* By recipient only: Twilio's DateSent filter leaves out messages it
+   * accepted but has not sent yet, exactly the ones a reconciliation must
+   * find. The list comes newest first; the time is checked on the answer
+   * and paging stops at the first older message. */
   escaped = g_uri_escape_string (to, NULL, FALSE);
-  tail = g_strdup_printf ("Messages.json?To=%s&DateSent%%3E=%s&PageSize=%d", escaped, date, LOOKUP_PAGE_SIZE);
+  tail = g_strdup_printf ("Messages.json?To=%s&PageSize=%d", escaped, LOOKUP_PAGE_SIZE);
   uri = account_uri (self, tail);
   start_request (self, g_steal_pointer (&task), SOUP_METHOD_GET, uri, NULL);
 }
