@@ -699,22 +699,9 @@ tc_cli_providers_main (int    argc,
   const char *command;
   int status;
 
-  if ((status = tc_cli_args_parse (&opts, option_specs, usage_text, argc, argv)) != 0)
+  /* Parsed, --help answered, an empty --db refused: or the exit status. */
+  if ((status = tc_cli_args_start (&opts, option_specs, usage_text, argc, argv)) >= 0)
     goto out;
-
-  if (opts.help)
-    {
-      fputs (usage_text, stdout);
-      status = EXIT_SUCCESS;
-      goto out;
-    }
-
-  g_assert (opts.args->len > 0);
-  if (g_strcmp0 (tc_cli_args_get (&opts, "db"), "") == 0)
-    {
-      status = tc_cli_usage_error (usage_text, "option '--db' needs a file name");
-      goto out;
-    }
 
   if (opts.args->len < 2)
     {

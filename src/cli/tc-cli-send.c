@@ -671,15 +671,9 @@ tc_cli_send_main (int    argc,
   const char *group;
   int status;
 
-  if ((status = tc_cli_args_parse (&opts, option_specs, usage_text, argc, argv)) != 0)
+  /* Parsed, --help answered, an empty --db refused: or the exit status. */
+  if ((status = tc_cli_args_start (&opts, option_specs, usage_text, argc, argv)) >= 0)
     goto out;
-
-  if (opts.help)
-    {
-      fputs (usage_text, stdout);
-      status = EXIT_SUCCESS;
-      goto out;
-    }
 
   g_assert (opts.args->len > 0);
   group = tc_cli_args_word (&opts, 0);

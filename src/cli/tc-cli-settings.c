@@ -461,16 +461,6 @@ run_links (TcCliArgs *opts)
  * serve
  */
 
-static gboolean
-quit_cb (gpointer user_data)
-{
-  GMainLoop *loop = user_data;
-
-  g_main_loop_quit (loop);
-
-  return G_SOURCE_CONTINUE;
-}
-
 static int
 run_serve (TcCliArgs *opts)
 {
@@ -478,10 +468,8 @@ run_serve (TcCliArgs *opts)
   g_autoptr(TcHttpServer) server = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   gint port = -1;
   const char *address;
-  guint sigint_id, sigterm_id;
   int status;
 
   if ((status = check_options (opts, "serve", serve_options)) != 0 ||
@@ -516,12 +504,7 @@ run_serve (TcCliArgs *opts)
     g_print ("Listening on http://%s:%u\n", address, tc_http_server_get_port (server));
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
-  sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_main_loop_run (loop);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  tc_cli_run_until_signal ();
 
   tc_http_server_stop (server);
 
@@ -536,22 +519,9 @@ tc_cli_settings_main (int    argc,
   const char *group;
   int status;
 
-  if ((status = tc_cli_args_parse (&opts, option_specs, usage_text, argc, argv)) != 0)
+  /* Parsed, --help answered, an empty --db refused: or the exit status. */
+  if ((status = tc_cli_args_start (&opts, option_specs, usage_text, argc, argv)) >= 0)
     goto out;
-
-  if (opts.help)
-    {
-      fputs (usage_text, stdout);
-      status = EXIT_SUCCESS;
-      goto out;
-    }
-
-  g_assert (opts.args->len > 0);
-  if (g_strcmp0 (tc_cli_args_get (&opts, "db"), "") == 0)
-    {
-      status = tc_cli_usage_error (usage_text, "option '--db' needs a file name");
-      goto out;
-    }
 
   group = tc_cli_args_word (&opts, 0);
   if (strcmp (group, "settings") == 0)

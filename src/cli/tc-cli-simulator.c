@@ -143,19 +143,10 @@ check_url (const char *name,
   return 0;
 }
 
-static gboolean
-on_quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-
-  return G_SOURCE_CONTINUE;
-}
-
 static int
 run (TcCliArgs *opts)
 {
   g_autoptr(TcSimulator) simulator = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
   const char *listen = tc_cli_args_get (opts, "listen");
@@ -164,7 +155,6 @@ run (TcCliArgs *opts)
   const char *log = tc_cli_args_get (opts, "log");
   TcSimulatorConfig config;
   guint port = 0;
-  guint sigint_id, sigterm_id;
   int status;
 
   if ((status = tc_cli_args_refuse (opts, option_specs, usage_text, "simulator", allowed_options)) != 0)
@@ -213,12 +203,7 @@ run (TcCliArgs *opts)
   g_print ("%s\n", tc_simulator_get_base_url (simulator));
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  sigint_id = g_unix_signal_add (SIGINT, on_quit_cb, loop);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_quit_cb, loop);
-  g_main_loop_run (loop);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  tc_cli_run_until_signal ();
 
   tc_simulator_stop (simulator);
 
@@ -232,15 +217,9 @@ tc_cli_simulator_main (int    argc,
   TcCliArgs opts = { NULL, NULL, FALSE, FALSE };
   int status;
 
-  if ((status = tc_cli_args_parse (&opts, option_specs, usage_text, argc, argv)) != 0)
+  /* Parsed, --help answered, an empty --db refused: or the exit status. */
+  if ((status = tc_cli_args_start (&opts, option_specs, usage_text, argc, argv)) >= 0)
     goto out;
-
-  if (opts.help)
-    {
-      fputs (usage_text, stdout);
-      status = EXIT_SUCCESS;
-      goto out;
-    }
 
   status = run (&opts);
 

@@ -8,11 +8,13 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 
 #include "tc-cli.h"
 #include "tc-repository.h"
@@ -293,4 +295,49 @@ tc_cli_args_refuse (const TcCliArgs    *args,
     return tc_cli_usage_error (usage, "option '--%s' does not apply to '%s'", bad, command);
 
   return 0;
+}
+
+int
+tc_cli_args_start (TcCliArgs          *args,
+                   const TcCliOption  *specs,
+                   const char         *usage,
+                   int                 argc,
+                   char              **argv)
+{
+  int status;
+
+  if ((status = tc_cli_args_parse (args, specs, usage, argc, argv)) != 0)
+    return status;
+
+  if (args->help)
+    {
+      fputs (usage, stdout);
+      return EXIT_SUCCESS;
+    }
+
+  g_assert (args->args->len > 0);
+  if (g_strcmp0 (tc_cli_args_get (args, "db"), "") == 0)
+    return tc_cli_usage_error (usage, "option '--db' needs a file name");
+
+  return -1;
+}
+
+static gboolean
+quit_loop_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+void
+tc_cli_run_until_signal (void)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint sigint_id = g_unix_signal_add (SIGINT, quit_loop_cb, loop);
+  guint sigterm_id = g_unix_signal_add (SIGTERM, quit_loop_cb, loop);
+
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
 }

@@ -81,6 +81,18 @@ int         tc_cli_args_parse      (TcCliArgs          *args,
                                     int                 argc,
                                     char              **argv);
 void        tc_cli_args_clear      (TcCliArgs          *args);
+/* Runs the main loop until SIGINT or SIGTERM (a foreground service's
+ * normal end). */
+void        tc_cli_run_until_signal (void);
+
+/* What every command group does first: tc_cli_args_parse(), then --help
+ * (usage on stdout, 0), then an empty --db refused (2). Returns -1 when
+ * the command should run, else the exit status to return. */
+int         tc_cli_args_start      (TcCliArgs          *args,
+                                    const TcCliOption  *specs,
+                                    const char         *usage,
+                                    int                 argc,
+                                    char              **argv);
 /* The value of option @name, NULL when not given. */
 const char *tc_cli_args_get        (const TcCliArgs    *args,
                                     const char         *name);
