@@ -234,7 +234,11 @@ wait "$APP_PID"
 STATUS=$?
 APP_PID=
 [ "$STATUS" = 0 ] || fail "textcast exited with status $STATUS"
-if grep -E -- "-(CRITICAL|WARNING) \*\*" "$LOG" | grep -v "Unable to acquire session bus" >/dev/null; then
+# GTK 4.8 itself warns "GtkText - did not receive a focus-out event" now and then when a window
+# closes while one of its entries has the focus (an upstream GTK bug, not an event we handle);
+# every other warning fails the test.
+if grep -E -- "-(CRITICAL|WARNING) \*\*" "$LOG" | grep -v "Unable to acquire session bus" |
+     grep -v "GtkText - did not receive a focus-out event" >/dev/null; then
   fail "textcast printed warnings"
 fi
 
