@@ -39,9 +39,16 @@ void tc_test_repo_set_up        (TcTestRepo   *f,
  * removes the folder. */
 void tc_test_repo_tear_down     (TcTestRepo   *f);
 
-/* SQL that takes a schema 7 database back to schema 6 (the send engine's
+/* SQL that takes a schema 8 database back to schema 7 (status polling,
+ * events, segments). */
+#define TC_TEST_UNDO_SCHEMA_8 \
+  "DROP TABLE events; DROP TABLE segments; DROP INDEX outbox_poll;" \
+  "ALTER TABLE outbox DROP COLUMN poll_at; ALTER TABLE outbox DROP COLUMN polls;"
+
+/* SQL that takes a schema 8 database back to schema 6 (the send engine's
  * outbox columns and history). */
 #define TC_TEST_UNDO_SCHEMA_7 \
+  TC_TEST_UNDO_SCHEMA_8 \
   "DROP TABLE outbox_events;" \
   "DROP INDEX outbox_pending; DROP INDEX outbox_provider_id;" \
   "DROP INDEX outbox_sender_sent; DROP INDEX outbox_sending;" \

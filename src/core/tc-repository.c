@@ -1115,6 +1115,43 @@ static const char schema_7[] =
   "INSERT INTO outbox_events (outbox_id, state, at, detail)"
   "  SELECT id, state, updated_at, 'migrated' FROM outbox ORDER BY id;";
 
+/* Version 8: status polling, events and segments.
+ * - outbox.poll_at: when the engine next asks the provider for the row's
+ *   status (set when a row is sent without a status callback, cleared when
+ *   its status is final or polling gives up); outbox.polls counts the
+ *   asks. outbox_poll serves "rows due for a poll".
+ * - events: what contacts did (order_placed, cart_abandoned, …), from CSV,
+ *   the CLI, the HTTP endpoint and shop webhooks; event_key makes a
+ *   repeated delivery of the same event a no-op; properties is a JSON
+ *   object; value / currency are lifted out of it for revenue. Erasing a
+ *   contact erases their events (ON DELETE CASCADE).
+ * - segments: saved, named audience rules (a JSON rule, tc-segment.h). */
+static const char schema_8[] =
+  "ALTER TABLE outbox ADD COLUMN poll_at INTEGER;"
+  "ALTER TABLE outbox ADD COLUMN polls INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX outbox_poll ON outbox (poll_at) WHERE poll_at IS NOT NULL;"
+  "CREATE TABLE events ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  event_key    TEXT UNIQUE,"
+  "  contact_id   INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  name         TEXT NOT NULL,"
+  "  occurred_at  INTEGER NOT NULL,"
+  "  recorded_at  INTEGER NOT NULL,"
+  "  source       TEXT NOT NULL,"
+  "  value        REAL,"
+  "  currency     TEXT NOT NULL DEFAULT '',"
+  "  properties   TEXT NOT NULL DEFAULT '{}'"
+  ");"
+  "CREATE INDEX events_contact ON events (contact_id, name, occurred_at);"
+  "CREATE INDEX events_name ON events (name, occurred_at);"
+  "CREATE TABLE segments ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  name        TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  rule        TEXT NOT NULL,"
+  "  created_at  INTEGER NOT NULL,"
+  "  updated_at  INTEGER NOT NULL"
+  ");";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
@@ -1123,6 +1160,7 @@ static const char * const migrations[] = {
   schema_5,
   schema_6,
   schema_7,
+  schema_8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TC_REPOSITORY_SCHEMA_VERSION);
