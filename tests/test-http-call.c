@@ -631,6 +631,103 @@ test_members (void)
   g_assert_null (tc_http_member_array (NULL, "a"));
 }
 
+
+/* Loopback hosts skip the desktop's proxy; every other host gets what
+ * the default resolver says. main() points http_proxy at a port where
+ * nothing listens, so a request that went through the proxy would fail. */
+typedef struct
+{
+  guint    status;
+  gboolean done;
+} SendOne;
+
+static void
+on_sent_one_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SendOne *one = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+
+  if (error != NULL)
+    g_test_message ("%s", error->message);
+  else
+    one->status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (object),
+                                                                                  result));
+  one->done = TRUE;
+}
+
+/* GETs @uri through @session with the main loop running (the fake server
+ * answers from it); 0 when the request failed. */
+static guint
+send_one (SoupSession *session,
+          const char  *uri)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
+  SendOne one = { 0 };
+
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, on_sent_one_cb, &one);
+  while (!one.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  return one.status;
+}
+
+static void
+test_proxy (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GProxyResolver) resolver = tc_soup_proxy_resolver_new ();
+  GProxyResolver *desktop = g_proxy_resolver_get_default ();
+  const char *loopback[] = {
+    "http://127.0.0.1:8642/webhooks/twilio", "http://127.8.9.10/", "http://[::1]:4010/x",
+    "https://localhost/", "http://LOCALHOST:1/",
+  };
+  const char *remote[] = {
+    "https://api.twilio.com/2010-04-01/Accounts", "https://graph.facebook.com/v23.0/1/messages",
+    "http://192.0.2.7/", "http://localhost.example.com/",
+  };
+  g_autofree char *ok = g_strconcat (f->base, "/ok", NULL);
+  g_auto(GStrv) desktop_says = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (loopback); i++)
+    {
+      g_auto(GStrv) proxies = g_proxy_resolver_lookup (resolver, loopback[i], NULL, NULL);
+
+      g_test_message ("%s", loopback[i]);
+      g_assert_nonnull (proxies);
+      g_assert_cmpstr (proxies[0], ==, "direct://");
+      g_assert_null (proxies[1]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (remote); i++)
+    {
+      g_auto(GStrv) proxies = g_proxy_resolver_lookup (resolver, remote[i], NULL, NULL);
+      g_auto(GStrv) expected = g_proxy_resolver_lookup (desktop, remote[i], NULL, NULL);
+
+      g_test_message ("%s", remote[i]);
+      g_assert_nonnull (proxies);
+      g_assert_true (g_strv_equal ((const char * const *) proxies,
+                                   (const char * const *) expected));
+    }
+
+  /* The session's resolver, through the asynchronous path libsoup uses. */
+  g_assert_cmpuint (send_one (f->session, ok), ==, 200);
+
+  /* The same request with the desktop's resolver goes to the dead proxy
+   * (when GIO reads http_proxy here: with no proxy module it cannot). */
+  desktop_says = g_proxy_resolver_lookup (desktop, ok, NULL, NULL);
+  if (desktop_says != NULL && g_strcmp0 (desktop_says[0], "direct://") != 0)
+    {
+      g_autoptr(SoupSession) plain = soup_session_new_with_options ("proxy-resolver", desktop,
+                                                                    "timeout", 5, NULL);
+
+      g_assert_cmpuint (send_one (plain, ok), !=, 200);
+    }
+  else
+    g_test_message ("GIO's default resolver ignores http_proxy here; contrast skipped");
+}
+
 #define FIXTURE_TEST(path, func) \
   g_test_add ("/tc/http-call/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -638,9 +735,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* A proxy nothing listens on: every test here talks to 127.0.0.1 and
+   * must not go through it (tc_soup_proxy_resolver_new()). */
+  g_setenv ("http_proxy", "http://127.0.0.1:9/", TRUE);
+  g_setenv ("https_proxy", "http://127.0.0.1:9/", TRUE);
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("NO_PROXY");
+
   g_test_init (&argc, &argv, NULL);
 
   FIXTURE_TEST ("answer", test_answer);
+  FIXTURE_TEST ("proxy", test_proxy);
   g_test_add_func ("/tc/http-call/invalid-uri", test_invalid_uri);
   FIXTURE_TEST ("size-limits", test_size_limits);
   FIXTURE_TEST ("timeout", test_timeout);
