@@ -268,6 +268,8 @@ test_redirect_and_click (Fixture       *f,
   assert_header (&get, "Location", "https://shop.example/%C3%A9t%C3%A9?x=1#top");
   assert_header (&get, "Cache-Control", "no-store");
   assert_header (&get, "Referrer-Policy", "no-referrer");
+  /* One request per connection (tc-soup.h, the listener). */
+  assert_header (&get, "Connection", "close");
 
   /* The click is stored before the answer. */
   s = stats (f);

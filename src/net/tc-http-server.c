@@ -36,6 +36,7 @@
 #include "tc-repository.h"
 #include "tc-settings.h"
 #include "tc-short-links.h"
+#include "tc-soup.h"
 
 #define SHORT_LINK_PREFIX  "/l/"
 #define WEBHOOK_PREFIX     "/webhooks/"
@@ -53,6 +54,8 @@ struct _TcHttpServer
 
   TcRepository *repository;
   SoupServer   *server;
+  /* Our own listener (tc-soup.h: libsoup 3.2's leaks every socket). */
+  TcSoupListener *listener;
   char         *address;
   guint         port;
   char         *public_url;
@@ -260,7 +263,7 @@ discarded_chunk_cb (SoupServerMessage *msg,
   *total += g_bytes_get_size (chunk);
   if (*total > MAX_DISCARDED_BODY)
     {
-      GSocket *socket = soup_server_message_get_socket (msg);
+      GSocket *socket = tc_soup_listener_get_socket (msg);
 
       /* Enough: the rest is not read. The client sees the connection end. */
       g_signal_handlers_disconnect_by_func (msg, discarded_chunk_cb, user_data);
@@ -281,7 +284,7 @@ webhook_chunk_cb (SoupServerMessage *msg,
   *total += g_bytes_get_size (chunk);
   if (*total > MAX_WEBHOOK_BODY)
     {
-      GSocket *socket = soup_server_message_get_socket (msg);
+      GSocket *socket = tc_soup_listener_get_socket (msg);
 
       g_signal_handlers_disconnect_by_func (msg, webhook_chunk_cb, user_data);
       if (socket != NULL)
@@ -300,6 +303,9 @@ early_handler (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   gboolean has_body;
+
+  /* One request per connection (tc_soup_listener_new()): say so. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 
   has_body = encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF ||
              (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
@@ -512,9 +518,8 @@ tc_http_server_listen (TcHttpServer  *self,
 {
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(GInetAddress) inet_address = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-  GSList *listeners;
+  g_autoptr(TcSoupListener) listener = NULL;
+  GInetSocketAddress *bound;
 
   g_return_val_if_fail (TC_IS_HTTP_SERVER (self), FALSE);
   g_return_val_if_fail (port <= 65535, FALSE);
@@ -542,28 +547,19 @@ tc_http_server_listen (TcHttpServer  *self,
   soup_server_add_early_handler (server, NULL, early_handler, NULL, NULL);
   soup_server_add_handler (server, NULL, handler, self, NULL);
 
-  socket_address = g_inet_socket_address_new (inet_address, (guint16) port);
-  if (!soup_server_listen (server, socket_address, 0, error))
+  listener = tc_soup_listener_new (server, inet_address, port, 128, error);
+  if (listener == NULL)
     {
       g_prefix_error (error, "Cannot listen on %s port %u: ", address, port);
       return FALSE;
     }
+  bound = tc_soup_listener_get_address (listener);
 
-  listeners = soup_server_get_listeners (server);
-  g_assert (listeners != NULL);
-  bound = g_socket_get_local_address (listeners->data, error);
-  g_slist_free (listeners);
-  if (bound == NULL)
-    {
-      soup_server_disconnect (server);
-      return FALSE;
-    }
-
+  self->listener = g_steal_pointer (&listener);
   self->server = g_steal_pointer (&server);
   g_free (self->address);
-  self->address = g_inet_address_to_string (
-    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (bound)));
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  self->address = g_inet_address_to_string (g_inet_socket_address_get_address (bound));
+  self->port = g_inet_socket_address_get_port (bound);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
@@ -618,6 +614,7 @@ tc_http_server_stop (TcHttpServer *self)
   if (self->server == NULL)
     return;
 
+  g_clear_pointer (&self->listener, tc_soup_listener_free);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_clear_pointer (&self->address, g_free);

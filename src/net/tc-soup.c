@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include "tc-soup.h"
 
 #define IO_TIMEOUT_SECONDS     30
@@ -187,4 +190,112 @@ tc_soup_session_new (void)
                                         "user-agent", "Textcast/" PACKAGE_VERSION,
                                         "proxy-resolver", resolver,
                                         NULL);
+}
+
+/*
+ * The listener
+ */
+
+#define SOCKET_KEY "tc-soup-listener-socket"
+
+struct _TcSoupListener
+{
+  SoupServer         *server;
+  GSocketService     *service;
+  GInetSocketAddress *bound;
+};
+
+static gboolean
+on_incoming_cb (GSocketService    *service,
+                GSocketConnection *connection,
+                GObject           *source,
+                gpointer           user_data)
+{
+  TcSoupListener *listener = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  g_autoptr(GError) error = NULL;
+
+  if (local == NULL || remote == NULL)
+    return TRUE;
+
+  /* Answers are small and written at once: don't wait for more. */
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  /* The remote address object lives as long as the server's connection:
+   * tc_soup_listener_get_socket() finds the socket through it. */
+  g_object_set_data_full (G_OBJECT (remote), SOCKET_KEY, g_object_ref (socket), g_object_unref);
+  if (!soup_server_accept_iostream (listener->server, G_IO_STREAM (connection), local, remote, &error))
+    g_debug ("A connection could not be taken: %s", error->message);
+
+  return TRUE;
+}
+
+TcSoupListener *
+tc_soup_listener_new (SoupServer    *server,
+                      GInetAddress  *address,
+                      guint          port,
+                      int            backlog,
+                      GError       **error)
+{
+  g_autoptr(GSocketService) service = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  TcSoupListener *listener;
+
+  g_return_val_if_fail (SOUP_IS_SERVER (server), NULL);
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), NULL);
+  g_return_val_if_fail (port <= 65535, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  service = g_socket_service_new ();
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), backlog);
+  socket_address = g_inet_socket_address_new (address, (guint16) port);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), socket_address, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, &bound, error))
+    return NULL;
+
+  listener = g_new0 (TcSoupListener, 1);
+  listener->server = g_object_ref (server);
+  listener->service = g_steal_pointer (&service);
+  listener->bound = G_INET_SOCKET_ADDRESS (g_steal_pointer (&bound));
+  g_signal_connect (listener->service, "incoming", G_CALLBACK (on_incoming_cb), listener);
+  g_socket_service_start (listener->service);
+
+  return listener;
+}
+
+GInetSocketAddress *
+tc_soup_listener_get_address (TcSoupListener *listener)
+{
+  g_return_val_if_fail (listener != NULL, NULL);
+
+  return listener->bound;
+}
+
+void
+tc_soup_listener_free (TcSoupListener *listener)
+{
+  if (listener == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (listener->service, listener);
+  g_socket_service_stop (listener->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (listener->service));
+  g_clear_object (&listener->service);
+  g_clear_object (&listener->bound);
+  g_clear_object (&listener->server);
+  g_free (listener);
+}
+
+GSocket *
+tc_soup_listener_get_socket (SoupServerMessage *message)
+{
+  GSocketAddress *remote;
+
+  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (message), NULL);
+
+  remote = soup_server_message_get_remote_address (message);
+
+  return remote != NULL ? g_object_get_data (G_OBJECT (remote), SOCKET_KEY) : NULL;
 }
