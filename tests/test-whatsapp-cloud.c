@@ -2249,6 +2249,55 @@ test_openapi_requests (Fixture       *f,
   }
 }
 
+
+/* With TEXTCAST_WHATSAPP_MOCK_URL set to a Prism mock of Meta's OpenAPI
+ * description (build-aux/dev contracts starts one:
+ *   prism mock -h 127.0.0.1 -p 4011 whatsapp/meta-business-messaging-api_v23.0.json),
+ * the real send requests go to it and must be accepted: the mock answers
+ * 4xx for a request the description does not allow. Skipped otherwise. */
+static void
+test_mock_server (void)
+{
+  const char *base = g_getenv ("TEXTCAST_WHATSAPP_MOCK_URL");
+  g_autoptr(TcWhatsappProvider) provider = NULL;
+  TcOutboundMessage text = text_message ("Your order #4411 has shipped.");
+  TcOutboundMessage picture = text_message ("New in: the Trail 2");
+  TcOutboundMessage template = text_message (NULL);
+  const TcOutboundMessage *messages_sent[] = { &text, &picture, &template };
+
+  if (base == NULL || base[0] == '\0')
+    {
+      g_test_skip ("TEXTCAST_WHATSAPP_MOCK_URL is not set (a Prism mock of Meta's OpenAPI description)");
+      return;
+    }
+
+  provider = tc_whatsapp_provider_new (NULL, base, "v23.0", PHONE_ID, TOKEN, APP_SECRET, VERIFY_TOKEN);
+  picture.media_url = "https://cdn.example/trail-2.jpg";
+  /* A template whose first button (a phone number) takes no parameter and
+   * whose second, a tracking link, does: button index "1". Not the sample
+   * template above, whose URL button is the first (index "0", the way
+   * Meta's reference numbers buttons from 0 to 9): the description's
+   * pattern for index, "^[2-6, 11-14]$", is a character class that allows
+   * only one of the characters 1–6, comma and space, so it refuses "0". */
+  template.wa_template_json =
+    "{\"name\":\"order_update\",\"language\":{\"policy\":\"deterministic\",\"code\":\"pt_BR\"},"
+    "\"components\":["
+    "{\"type\":\"header\",\"parameters\":[{\"type\":\"image\",\"image\":{\"link\":\"https://cdn.example/box.png\"}}]},"
+    "{\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"Ana\"},{\"type\":\"text\",\"text\":\"4411\"}]},"
+    "{\"type\":\"button\",\"sub_type\":\"url\",\"index\":\"1\",\"parameters\":[{\"type\":\"text\",\"text\":\"4411\"}]}]}";
+
+  for (guint m = 0; m < G_N_ELEMENTS (messages_sent); m++)
+    {
+      g_auto(Outcome) outcome = send (provider, messages_sent[m]);
+
+      if (outcome.failure != NULL)
+        g_error ("message %u refused by the mock: HTTP %u %s (%s)", m, outcome.failure->http_status,
+                 outcome.failure->meaning,
+                 outcome.failure->provider_message != NULL ? outcome.failure->provider_message : "");
+      g_assert_nonnull (outcome.receipt->provider_id);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2291,6 +2340,7 @@ main (int   argc,
   g_test_add_func ("/tc/whatsapp/webhook/signatures", test_webhook_signatures);
   g_test_add_func ("/tc/whatsapp/webhook/malformed", test_webhook_malformed);
   g_test_add_func ("/tc/whatsapp/webhook/verification", test_webhook_verification);
+  g_test_add_func ("/tc/whatsapp/openapi/mock-server", test_mock_server);
 
   return g_test_run ();
 }
