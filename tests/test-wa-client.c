@@ -854,6 +854,39 @@ test_cli (Fixture       *f,
   g_assert_cmpint (no_name.status, ==, 2);
 }
 
+/* With TEXTCAST_WHATSAPP_MOCK_URL set to a Prism mock of Meta's OpenAPI
+ * description (build-aux/dev contracts), submitting a template and asking
+ * for its status must be requests the description allows (the mock
+ * answers 422 otherwise, which the client reports as INVALID). The mock's
+ * made-up answer may name another template: NOT_FOUND is fine there. */
+static void
+test_mock_server (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *base = g_getenv ("TEXTCAST_WHATSAPP_MOCK_URL");
+  g_autoptr(TcWaTemplatesClient) client = NULL;
+  g_autoptr(TcWaTemplate) template = sample_template ();
+  g_autoptr(TcWaTemplateState) submitted = NULL;
+  g_autoptr(TcWaTemplateState) refreshed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (base == NULL || base[0] == '\0')
+    {
+      g_test_skip ("TEXTCAST_WHATSAPP_MOCK_URL is not set (a Prism mock of Meta's OpenAPI description)");
+      return;
+    }
+
+  client = tc_wa_templates_client_new (base, "v23.0", WABA_ID);
+  submitted = submit (f, client, template, &error);
+  if (error != NULL)
+    g_error ("the template was refused by the mock: %s", error->message);
+  g_assert_nonnull (submitted);
+
+  refreshed = refresh (f, client, "spring_sale", "en_US", &error);
+  if (error != NULL && !g_error_matches (error, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_NOT_FOUND))
+    g_error ("the status request was refused by the mock: %s", error->message);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -875,6 +908,7 @@ main (int   argc,
   ADD ("/tc/wa-client/errors", test_errors);
   ADD ("/tc/wa-client/not-configured", test_not_configured);
   ADD ("/tc/wa-client/cli", test_cli);
+  ADD ("/tc/wa-client/openapi/mock-server", test_mock_server);
 
 #undef ADD
 
