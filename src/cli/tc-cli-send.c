@@ -24,18 +24,16 @@
 
 #include "tc-cli-send.h"
 #include "tc-cli.h"
+#include "tc-compose.h"
 #include "tc-contact.h"
 #include "tc-gate-check.h"
 #include "tc-messaging.h"
-#include "tc-mustache.h"
-#include "tc-optout.h"
 #include "tc-outbox.h"
 #include "tc-phone.h"
 #include "tc-repository.h"
 #include "tc-settings.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
-#include "tc-wa-template.h"
 
 static const char usage_text[] =
   "Usage: textcast-cli [--db FILE] COMMAND [OPTION…]\n"
@@ -244,131 +242,6 @@ get_setting (TcRepository *repository,
   return tc_settings_get_finish (repository, result, NULL);
 }
 
-typedef struct
-{
-  char             *body;
-  char             *wa_template;   /* the Cloud API "template" object, JSON */
-  TcGateContent     content;
-  TcGateWaCategory  category;
-  gboolean          approved;
-} Message;
-
-static void
-message_clear (Message *message)
-{
-  g_clear_pointer (&message->body, g_free);
-  g_clear_pointer (&message->wa_template, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Message, message_clear)
-
-/* The text of an SMS template for @contact, with the opt-out instruction a
- * promotional text must carry. */
-static gboolean
-render_sms (TcRepository  *repository,
-            TcTemplate    *template,
-            TcContact     *contact,
-            TcPurpose      purpose,
-            Message       *message,
-            GError       **error)
-{
-  g_autofree char *brand = get_setting (repository, TC_SETTING_BRAND_NAME);
-  g_autoptr(TcMustacheTemplate) compiled = NULL;
-  g_autoptr(JsonNode) vars = NULL;
-  g_autofree char *text = NULL;
-  const char *language = contact != NULL ? tc_contact_get_language (contact) : NULL;
-
-  compiled = tc_mustache_parse (tc_template_get_body (template), -1, error);
-  if (compiled == NULL)
-    return FALSE;
-
-  vars = tc_mustache_vars_new_for_contact (contact, brand, NULL);
-  text = tc_mustache_render (compiled, vars, NULL, TC_MUSTACHE_ESCAPE_NONE, NULL, error);
-  if (text == NULL)
-    return FALSE;
-
-  if (purpose == TC_PURPOSE_PROMOTIONAL && !tc_optout_has_instruction (text))
-    {
-      g_autoptr(TcOptout) optout = tc_optout_new ();
-
-      message->body = tc_optout_apply (optout, text, language);
-    }
-  else
-    message->body = g_steal_pointer (&text);
-
-  message->content = TC_GATE_CONTENT_TEXT;
-  return TRUE;
-}
-
-static TcGateWaCategory
-gate_category (TcWaCategory category)
-{
-  switch (category)
-    {
-    case TC_WA_CATEGORY_MARKETING:
-      return TC_GATE_WA_CATEGORY_MARKETING;
-    case TC_WA_CATEGORY_UTILITY:
-      return TC_GATE_WA_CATEGORY_UTILITY;
-    case TC_WA_CATEGORY_AUTHENTICATION:
-      return TC_GATE_WA_CATEGORY_AUTHENTICATION;
-    default:
-      return TC_GATE_WA_CATEGORY_NONE;
-    }
-}
-
-/* The Cloud API template object of a WhatsApp template for @contact. */
-static gboolean
-render_whatsapp (TcRepository  *repository,
-                 TcTemplate    *template,
-                 TcContact     *contact,
-                 const char    *to,
-                 Message       *message,
-                 GError       **error)
-{
-  g_autofree char *brand = get_setting (repository, TC_SETTING_BRAND_NAME);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(TcWaTemplate) model = NULL;
-  g_autoptr(TcWaSendValues) values = NULL;
-  g_autoptr(JsonNode) vars = NULL;
-  g_autoptr(JsonNode) request = NULL;
-  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
-  JsonObject *object;
-
-  if (!json_parser_load_from_data (parser, tc_template_get_definition (template), -1, error))
-    {
-      g_prefix_error (error, "The WhatsApp template “%s” is damaged: ",
-                      tc_template_get_name (template));
-      return FALSE;
-    }
-
-  model = tc_wa_template_new_from_json (json_parser_get_root (parser), error);
-  if (model == NULL)
-    return FALSE;
-
-  vars = tc_mustache_vars_new_for_contact (contact, brand, NULL);
-  values = tc_wa_template_render_values (model, vars, NULL, missing, error);
-  if (values == NULL)
-    return FALSE;
-
-  request = tc_wa_template_build_send_request (model, to, values, error);
-  if (request == NULL)
-    return FALSE;
-
-  object = json_node_get_object (request);
-  if (!json_object_has_member (object, "template"))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "The WhatsApp template “%s” has no send form", tc_template_get_name (template));
-      return FALSE;
-    }
-
-  message->wa_template = json_to_string (json_object_get_member (object, "template"), FALSE);
-  message->content = TC_GATE_CONTENT_TEMPLATE;
-  message->category = gate_category (tc_wa_template_get_category (model));
-  message->approved = tc_wa_template_get_status (model) == TC_WA_STATUS_APPROVED;
-  return TRUE;
-}
-
 static TcOutboxEntry *
 get_row (TcRepository *repository,
          gint64        id,
@@ -416,7 +289,10 @@ cmd_send (TcCliArgs *opts)
   g_autofree char *e164 = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *idem_key = NULL;
-  g_auto(Message) message = { 0, };
+  g_auto(TcComposed) message = { 0, };
+  g_autoptr(TcComposer) composer = NULL;
+  g_autofree char *brand = NULL;
+  TcComposeOptions options = { 0, };
   TcRepository *repository;
   TcChannel channel;
   TcPurpose purpose;
@@ -467,9 +343,11 @@ cmd_send (TcCliArgs *opts)
       if (template == NULL)
         return tc_cli_fail_with_error (template_name, error);
 
-      if (channel == TC_CHANNEL_SMS
-          ? !render_sms (repository, template, contact, purpose, &message, &error)
-          : !render_whatsapp (repository, template, contact, e164, &message, &error))
+      options.brand = brand = get_setting (repository, TC_SETTING_BRAND_NAME);
+      options.purpose = purpose;
+      composer = tc_composer_new (template, &options, &error);
+      if (composer == NULL ||
+          !tc_composer_compose (composer, contact, e164, NULL, &message, &error))
         return tc_cli_fail_with_error (template_name, error);
     }
   else
@@ -501,6 +379,7 @@ cmd_send (TcCliArgs *opts)
   row.purpose = purpose;
   row.body = message.body;
   row.wa_template = message.wa_template;
+  row.media_url = message.media_url;
   row.sender_id = from;
   row.due_at = g_get_real_time () / G_USEC_PER_SEC;
   switch (decision.decision)

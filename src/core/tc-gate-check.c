@@ -106,34 +106,33 @@ load_contact_facts (struct _TcDb  *db,
   return TRUE;
 }
 
-static gpointer
-check_job (struct _TcDb  *db,
-           gpointer       job_data,
-           GCancellable  *cancellable,
-           GError       **error)
+GHashTable *
+_tc_db_gate_load_settings (struct _TcDb  *db,
+                           GError       **error)
 {
-  CheckJob *job = job_data;
-  g_autoptr(GHashTable) settings = NULL;
-  g_autoptr(TcGatePolicy) policy = NULL;
+  return load_settings (db, error);
+}
+
+gboolean
+_tc_db_gate_check (struct _TcDb        *db,
+                   const TcGatePolicy  *policy,
+                   const TcGateQuery   *query,
+                   TcGateDecision      *decision,
+                   GError             **error)
+{
   g_autoptr(TcPhoneInfo) info = NULL;
   g_autoptr(GError) phone_error = NULL;
   g_autoptr(TcSender) sender = NULL;
   g_autofree char *subdivision = NULL;
   g_auto(GStrv) stored_zones = NULL;
-  g_autofree TcGateDecision *decision = g_new0 (TcGateDecision, 1);
   TcGateRecipient recipient = { 0, };
   TcGateMessage message = { 0, };
   gint64 contact_id = 0;
   gboolean suppressed = FALSE;
+  gint64 now = query->now != 0 ? query->now : g_get_real_time () / G_USEC_PER_SEC;
 
-  settings = load_settings (db, error);
-  if (settings == NULL)
-    return NULL;
-  policy = tc_gate_policy_new_from_settings (settings, error);
-  if (policy == NULL)
-    return NULL;
-
-  info = tc_phone_parse (job->phone, job->default_region, TC_PHONE_PARSE_ALL, &phone_error);
+  info = tc_phone_parse (query->phone, query->default_region != NULL ? query->default_region : "US",
+                         TC_PHONE_PARSE_ALL, &phone_error);
   if (info == NULL)
     {
       /* Not a number at all is a question Textcast cannot answer; a
@@ -141,10 +140,10 @@ check_job (struct _TcDb  *db,
       if (g_error_matches (phone_error, TC_PHONE_ERROR, TC_PHONE_ERROR_NOT_A_NUMBER))
         {
           g_set_error (error, TC_CONSENT_ERROR, TC_CONSENT_ERROR_INVALID_PHONE,
-                       "“%s” is not a phone number: %s", job->phone, phone_error->message);
-          return NULL;
+                       "“%s” is not a phone number: %s", query->phone, phone_error->message);
+          return FALSE;
         }
-      recipient.phone = job->phone;
+      recipient.phone = query->phone;
       recipient.number_valid = FALSE;
     }
   else
@@ -159,7 +158,7 @@ check_job (struct _TcDb  *db,
 
       if (!_tc_db_is_suppressed (db, info->e164, &suppressed, error) ||
           !_tc_db_find_contact_by_phone (db, info->e164, &contact_id, NULL, error))
-        return NULL;
+        return FALSE;
       recipient.erased = suppressed;
     }
 
@@ -169,42 +168,76 @@ check_job (struct _TcDb  *db,
       TcConsentState state;
       guint cap_count = tc_gate_policy_get_cap_count (policy);
 
-      if (!_tc_db_get_consent_state (db, contact_id, job->channel, job->purpose, job->now,
+      if (!_tc_db_get_consent_state (db, contact_id, query->channel, query->purpose, now,
                                      &state, error) ||
-          !load_contact_facts (db, contact_id, job->channel, &stored_zones,
+          !load_contact_facts (db, contact_id, query->channel, &stored_zones,
                                &recipient.last_inbound_at, error))
-        return NULL;
+        return FALSE;
       recipient.consent = state.status;
       if (stored_zones != NULL && stored_zones[0] != NULL)
         recipient.timezones = (const char * const *) stored_zones;
 
       if (cap_count > 0 &&
           !_tc_db_outbox_count_promotional (db, contact_id,
-                                            job->now - tc_gate_policy_get_cap_window (policy),
+                                            now - tc_gate_policy_get_cap_window (policy),
                                             &recipient.recent_promotional, error))
-        return NULL;
+        return FALSE;
     }
 
-  if (job->sender_id != NULL)
+  if (query->sender_id != NULL && query->sender_id[0] != '\0')
     {
-      sender = _tc_db_lookup_sender (db, job->sender_id, error);
+      sender = _tc_db_lookup_sender (db, query->sender_id, error);
       if (sender == NULL)
         {
           if (error != NULL && *error != NULL)
-            return NULL;
-          sender = tc_sender_new_unregistered (job->sender_id, job->channel);
+            return FALSE;
+          sender = tc_sender_new_unregistered (query->sender_id, query->channel);
         }
     }
 
-  message.channel = job->channel;
-  message.purpose = job->purpose;
-  message.content = job->content;
-  message.wa_category = job->wa_category;
-  message.template_approved = job->template_approved;
+  message.channel = query->channel;
+  message.purpose = query->purpose;
+  message.content = query->content;
+  message.wa_category = query->wa_category;
+  message.template_approved = query->template_approved;
   message.sender = sender;
-  message.now = job->now;
+  message.now = now;
 
   tc_gate_decide (policy, &recipient, &message, decision);
+
+  return TRUE;
+}
+
+static gpointer
+check_job (struct _TcDb  *db,
+           gpointer       job_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  CheckJob *job = job_data;
+  g_autoptr(GHashTable) settings = NULL;
+  g_autoptr(TcGatePolicy) policy = NULL;
+  g_autofree TcGateDecision *decision = g_new0 (TcGateDecision, 1);
+  TcGateQuery query = {
+    .phone = job->phone,
+    .default_region = job->default_region,
+    .channel = job->channel,
+    .purpose = job->purpose,
+    .content = job->content,
+    .wa_category = job->wa_category,
+    .template_approved = job->template_approved,
+    .sender_id = job->sender_id,
+    .now = job->now,
+  };
+
+  settings = load_settings (db, error);
+  if (settings == NULL)
+    return NULL;
+  policy = tc_gate_policy_new_from_settings (settings, error);
+  if (policy == NULL)
+    return NULL;
+  if (!_tc_db_gate_check (db, policy, &query, decision, error))
+    return NULL;
 
   return g_steal_pointer (&decision);
 }

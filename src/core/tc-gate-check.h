@@ -40,4 +40,20 @@ gboolean  tc_gate_check_finish (TcRepository        *repository,
                                 TcGateDecision      *decision,
                                 GError             **error);
 
+/*
+ * Worker side (inside a repository job).
+ */
+struct _TcDb;
+
+/* Every setting, key → value (for tc_gate_policy_new_from_settings()). */
+GHashTable *_tc_db_gate_load_settings (struct _TcDb        *db,
+                                       GError             **error);
+/* As tc_gate_check_async() with the policy given (load it once for many
+ * checks). @query->now 0: the current time. */
+gboolean  _tc_db_gate_check    (struct _TcDb        *db,
+                                const TcGatePolicy  *policy,
+                                const TcGateQuery   *query,
+                                TcGateDecision      *decision,
+                                GError             **error);
+
 G_END_DECLS

@@ -299,6 +299,15 @@ load_template (TcDb     *db,
   return template;
 }
 
+TcTemplate *
+_tc_db_template_load (TcDb     *db,
+                      gint64    id,
+                      int       version,
+                      GError  **error)
+{
+  return load_template (db, id, version, error);
+}
+
 static gboolean
 name_taken (TcDb            *db,
             TcTemplateKind   kind,

@@ -135,4 +135,12 @@ GStrv       tc_repository_list_attribute_names_finish (TcRepository    *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
+/* Worker side (inside a repository job): template @id as of @version (0:
+ * the current one), or NULL with TC_DB_ERROR_NOT_FOUND. */
+struct _TcDb;
+TcTemplate *_tc_db_template_load (struct _TcDb  *db,
+                                  gint64         id,
+                                  int            version,
+                                  GError       **error);
+
 G_END_DECLS
