@@ -1320,6 +1320,20 @@ test_stop (Fixture       *f,
   g_assert_cmpint (raw_int (f->repo.path, "SELECT max (attempts) FROM outbox WHERE state = 'queued'"), ==, 0);
 }
 
+/* Stopped at once, while it still lists the rows a crash may have left in
+ * "sending": the stop completes (it used to wait for ever). */
+static void
+test_stop_at_start (Fixture       *f,
+                    gconstpointer  data)
+{
+  fill (f, 3, 5000);
+  tc_engine_start (f->engine);
+  tc_engine_stop_async (f->engine, on_stopped_cb, f);
+  run_until (stopped, f, 5000);
+  g_assert_cmpuint (f->fake->n_sends, ==, 0);
+  g_assert_cmpint (raw_int (f->repo.path, "SELECT count(*) FROM outbox WHERE state = 'queued'"), ==, 3);
+}
+
 static gboolean
 is_paused_long_enough (Fixture *f)
 {
@@ -1681,6 +1695,7 @@ main (int   argc,
   ADD ("opted-out", test_opted_out);
   ADD ("recheck", test_recheck);
   ADD ("stop", test_stop);
+  ADD ("stop-at-start", test_stop_at_start);
   ADD ("pause-resume", test_pause_resume);
   ADD ("account-problem", test_account_problem);
   ADD ("statuses", test_statuses);

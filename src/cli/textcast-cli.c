@@ -31,6 +31,7 @@
 
 #include "tc-cli-consent.h"
 #include "tc-cli-message.h"
+#include "tc-cli-prices.h"
 #include "tc-cli-providers.h"
 #include "tc-cli-send.h"
 #include "tc-cli-settings.h"
@@ -163,6 +164,10 @@ static const char usage_text[] =
   "  providers set|test|list …\n"
   "      Which provider sends each channel (Twilio, the WhatsApp Cloud API or the\n"
   "      built-in simulator), its credentials, and a connection test.\n"
+  "  prices list|set|unset|reset|estimate …\n"
+  "      The price table (USD; SMS per segment, WhatsApp per category): shipped\n"
+  "      estimates and your own prices, and what a message would cost\n"
+  "      (textcast-cli prices --help).\n"
   "  send --channel C --purpose P --to NUMBER (--body TEXT | --template NAME) [--wait]\n"
   "      One message through the send gate into the outbox (and, with --wait, out).\n"
   "  outbox list [--state STATE] [--json] | outbox run [--until-idle]\n"
@@ -1185,7 +1190,8 @@ main (int    argc,
     "--format", "--output", "--listen", "--log", "--max-rate", "--webhook-url", "--inbound-url",
     "--reply-ratio", "--status-delay",
     "--account-sid", "--messaging-service-sid", "--base-url", "--phone-number-id",
-    "--business-account-id", "--api-version", "--to", "--template", "--state", NULL
+    "--business-account-id", "--api-version", "--to", "--template", "--state",
+    "--country", "--category", "--price", "--segments", NULL
   };
   static const struct {
     const char *word;
@@ -1204,6 +1210,7 @@ main (int    argc,
     { "privacy", tc_cli_consent_main },
     { "simulator", tc_cli_simulator_main },
     { "providers", tc_cli_providers_main },
+    { "prices", tc_cli_prices_main },
     { "send", tc_cli_send_main },
     { "outbox", tc_cli_send_main },
   };

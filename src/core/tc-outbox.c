@@ -22,6 +22,7 @@
 
 #include "tc-consent-ledger.h"
 #include "tc-outbox.h"
+#include "tc-prices.h"
 #include "tc-privacy.h"
 #include "tc-repository-private.h"
 #include "tc-sms.h"
@@ -42,6 +43,7 @@ static const char * const state_names[] = {
   [TC_OUTBOX_UNDELIVERED] = "undelivered",
   [TC_OUTBOX_FAILED] = "failed",
   [TC_OUTBOX_UNKNOWN] = "unknown",
+  [TC_OUTBOX_PAUSED] = "paused",
 };
 
 const char *
@@ -184,6 +186,16 @@ tc_outbox_entry_to_json_builder (const TcOutboxEntry *entry,
   json_builder_add_string_value (builder, entry->body);
   json_builder_set_member_name (builder, "segments");
   json_builder_add_int_value (builder, entry->segments);
+  json_builder_set_member_name (builder, "cost");
+  if (entry->priced)
+    json_builder_add_double_value (builder, entry->cost);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "currency");
+  if (entry->priced)
+    json_builder_add_string_value (builder, TC_PRICES_CURRENCY);
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "state");
   json_builder_add_string_value (builder, tc_outbox_state_to_string (entry->state));
   add_text_or_null (builder, "reason", entry->reason);
@@ -483,6 +495,8 @@ _tc_db_outbox_enqueue (struct _TcDb       *db,
 {
   sqlite3_stmt *stmt;
   TcOutboxState state;
+  guint segments;
+  double cost;
   int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
@@ -495,6 +509,16 @@ _tc_db_outbox_enqueue (struct _TcDb       *db,
   if (inserted != NULL)
     *inserted = FALSE;
   state = row->state;
+
+  /* Every row carries its estimated cost: the caller's, or the price
+   * table's (the connection keeps it parsed, so this costs a phone parse
+   * and a lookup). */
+  segments = tc_outbox_row_segments (row);
+  if (row->priced)
+    cost = row->cost;
+  else if (!_tc_db_price_message (db, row->phone, row->channel, row->purpose, row->wa_template,
+                                  row->content_sid, segments, &cost, error))
+    return FALSE;
 
   stmt = _tc_db_prepare (db,
                          "INSERT INTO outbox (idem_key, origin, contact_id, phone, channel, purpose,"
@@ -525,9 +549,8 @@ _tc_db_outbox_enqueue (struct _TcDb       *db,
   bind_text_or_empty (stmt, 15, row->wa_template);
   bind_text_or_empty (stmt, 16, row->content_sid);
   bind_text_or_empty (stmt, 17, row->content_variables);
-  sqlite3_bind_int64 (stmt, 18, tc_outbox_row_segments (row));
-  if (row->priced)
-    sqlite3_bind_double (stmt, 19, row->cost);
+  sqlite3_bind_int64 (stmt, 18, segments);
+  sqlite3_bind_double (stmt, 19, cost);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -1207,23 +1230,31 @@ run_update (TcDb          *db,
   return TRUE;
 }
 
+/* @poll_at: the first status poll (0 = none: a webhook brings statuses,
+ * or the provider only pushes them). */
 static gboolean
 write_sent (TcDb          *db,
             gint64         id,
             const char    *provider_id,
             gint64         now,
+            gint64         poll_at,
             const char    *detail,
             GError       **error)
 {
   sqlite3_stmt *stmt;
 
   stmt = _tc_db_prepare (db, "UPDATE outbox SET state = 'sent', provider_id = ?2, sent_at = ?3,"
-                             " reason = '', error_code = '', updated_at = ?3 WHERE id = ?1", error);
+                             " reason = '', error_code = '', updated_at = ?3, poll_at = ?4, polls = 0"
+                             " WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, provider_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, now);
+  if (poll_at > 0)
+    sqlite3_bind_int64 (stmt, 4, poll_at);
+  else
+    sqlite3_bind_null (stmt, 4);
   if (!run_update (db, stmt, error))
     return FALSE;
 
@@ -1360,7 +1391,8 @@ record_outcome (TcDb             *db,
     {
     case TC_OUTBOX_OUTCOME_SENT:
       outcome->state = TC_OUTBOX_SENT;
-      ok = write_sent (db, outcome->id, outcome->provider_id, now, outcome->provider_id, error);
+      ok = write_sent (db, outcome->id, outcome->provider_id, now, outcome->poll_at,
+                       outcome->provider_id, error);
       break;
 
     case TC_OUTBOX_OUTCOME_FAILED:
@@ -1404,7 +1436,7 @@ record_outcome (TcDb             *db,
             outcome->state = TC_OUTBOX_SENT;
             g_free (outcome->provider_id);
             outcome->provider_id = g_strdup (match);
-            ok = write_sent (db, outcome->id, match, now, detail, error);
+            ok = write_sent (db, outcome->id, match, now, outcome->poll_at, detail, error);
           }
         else if (outcome->requeue_if_none)
           {
@@ -1435,6 +1467,13 @@ out:
   g_free (facts.phone);
   return ok;
 }
+
+/* SQL: whether state @state (an expression) is final for the row's
+ * channel — nothing more will be learnt by polling. WhatsApp may still
+ * report "read" after "delivered"; SMS never does. */
+#define FINAL_STATE_SQL(state) \
+  "(" state " IN ('undelivered', 'failed', 'read')" \
+  " OR (" state " = 'delivered' AND channel <> 'whatsapp'))"
 
 /* Whether a row in @from may move to @to on a provider's status. */
 static gboolean
@@ -1476,6 +1515,7 @@ record_status (TcDb            *db,
 
   stmt = _tc_db_prepare (db, "SELECT id, state FROM outbox WHERE provider_id = ?1 ORDER BY id LIMIT 1",
                          error);
+  /* poll_at (below): a final status ends status polling. */
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, status->provider_id, -1, SQLITE_TRANSIENT);
@@ -1504,7 +1544,8 @@ record_status (TcDb            *db,
                          " error_code = CASE WHEN ?5 IS NOT NULL THEN ?5 ELSE error_code END,"
                          " reason = CASE WHEN ?6 IS NOT NULL THEN ?6 ELSE reason END,"
                          " price = CASE WHEN ?7 IS NOT NULL THEN ?7 ELSE price END,"
-                         " price_currency = CASE WHEN ?8 IS NOT NULL THEN ?8 ELSE price_currency END"
+                         " price_currency = CASE WHEN ?8 IS NOT NULL THEN ?8 ELSE price_currency END,"
+                         " poll_at = CASE WHEN " FINAL_STATE_SQL ("?2") " THEN NULL ELSE poll_at END"
                          " WHERE id = ?1",
                          error);
   if (stmt == NULL)
@@ -1537,6 +1578,102 @@ record_status (TcDb            *db,
   return TRUE;
 }
 
+static gboolean
+record_polled (TcDb                 *db,
+               const TcOutboxPolled *polled,
+               GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _tc_db_prepare (db, "UPDATE outbox SET polls = polls + 1,"
+                             " poll_at = CASE WHEN ?2 > 0 AND NOT " FINAL_STATE_SQL ("state")
+                             "           AND state IN ('sent', 'delivered') THEN ?2 ELSE NULL END"
+                             " WHERE id = ?1 AND poll_at IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, polled->id);
+  sqlite3_bind_int64 (stmt, 2, polled->next_poll_at);
+
+  return run_update (db, stmt, error);
+}
+
+void
+tc_outbox_poll_free (TcOutboxPoll *poll)
+{
+  if (poll == NULL)
+    return;
+
+  g_free (poll->provider_id);
+  g_free (poll);
+}
+
+GPtrArray *
+_tc_db_outbox_list_polls (struct _TcDb  *db,
+                          guint          channels,
+                          gint64         now,
+                          guint          limit,
+                          gint64        *next_poll_at,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) polls = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_outbox_poll_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  *next_poll_at = 0;
+  if (channels == 0)
+    return g_steal_pointer (&polls);
+
+  stmt = _tc_db_prepare (db, "SELECT id, channel, provider_id, polls, sent_at, poll_at FROM outbox"
+                             " WHERE poll_at IS NOT NULL AND poll_at <= ?1"
+                             " AND ((?2 AND channel = ?3) OR (?4 AND channel = ?5))"
+                             " ORDER BY poll_at, id LIMIT ?6", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int (stmt, 2, (channels & (1u << TC_CHANNEL_SMS)) != 0);
+  sqlite3_bind_text (stmt, 3, tc_channel_to_string (TC_CHANNEL_SMS), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, (channels & (1u << TC_CHANNEL_WHATSAPP)) != 0);
+  sqlite3_bind_text (stmt, 5, tc_channel_to_string (TC_CHANNEL_WHATSAPP), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, limit > 0 ? limit : 1000);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TcOutboxPoll *poll = g_new0 (TcOutboxPoll, 1);
+      TcChannel channel = TC_CHANNEL_SMS;
+
+      tc_channel_from_string ((const char *) sqlite3_column_text (stmt, 1), &channel);
+      poll->id = sqlite3_column_int64 (stmt, 0);
+      poll->channel = channel;
+      poll->provider_id = column_dup (stmt, 2);
+      poll->polls = (guint) CLAMP (sqlite3_column_int64 (stmt, 3), 0, G_MAXUINT);
+      poll->sent_at = sqlite3_column_int64 (stmt, 4);
+      poll->poll_at = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (polls, poll);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot read the outbox");
+      return NULL;
+    }
+
+  stmt = _tc_db_prepare (db, "SELECT coalesce (min (poll_at), 0) FROM outbox"
+                             " WHERE poll_at IS NOT NULL AND poll_at > ?1"
+                             " AND ((?2 AND channel = ?3) OR (?4 AND channel = ?5))", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int (stmt, 2, (channels & (1u << TC_CHANNEL_SMS)) != 0);
+  sqlite3_bind_text (stmt, 3, tc_channel_to_string (TC_CHANNEL_SMS), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, (channels & (1u << TC_CHANNEL_WHATSAPP)) != 0);
+  sqlite3_bind_text (stmt, 5, tc_channel_to_string (TC_CHANNEL_WHATSAPP), -1, SQLITE_STATIC);
+  if (!query_count (db, stmt, next_poll_at, error))
+    return NULL;
+
+  return g_steal_pointer (&polls);
+}
+
 gboolean
 _tc_db_outbox_record (struct _TcDb  *db,
                       GPtrArray     *outcomes,
@@ -1544,6 +1681,18 @@ _tc_db_outbox_record (struct _TcDb  *db,
                       gint64         now,
                       gboolean      *ledger_changed,
                       GError       **error)
+{
+  return _tc_db_outbox_record_polled (db, outcomes, statuses, NULL, now, ledger_changed, error);
+}
+
+gboolean
+_tc_db_outbox_record_polled (struct _TcDb  *db,
+                             GPtrArray     *outcomes,
+                             GPtrArray     *statuses,
+                             GArray        *polled,
+                             gint64         now,
+                             gboolean      *ledger_changed,
+                             GError       **error)
 {
   gboolean changed = FALSE;
 
@@ -1557,6 +1706,12 @@ _tc_db_outbox_record (struct _TcDb  *db,
 
   for (guint i = 0; outcomes != NULL && i < outcomes->len; i++)
     if (!record_outcome (db, g_ptr_array_index (outcomes, i), now, &changed, error))
+      goto failed;
+
+  /* The next poll first: the statuses (a poll's own among them) then
+   * clear it where they are final. */
+  for (guint i = 0; polled != NULL && i < polled->len; i++)
+    if (!record_polled (db, &g_array_index (polled, TcOutboxPolled, i), error))
       goto failed;
 
   for (guint i = 0; statuses != NULL && i < statuses->len; i++)

@@ -10,7 +10,8 @@
  * their states.
  *
  * States: queued, deferred, skipped, sending, sent, delivered, read,
- * undelivered, failed, unknown. A row counts as "sent" for the frequency
+ * undelivered, failed, unknown, paused (a campaign's rows while it is
+ * paused: never claimed). A row counts as "sent" for the frequency
  * cap from the moment it is handed to a provider (sent_at set).
  *
  * History (schema 7): every change of a row's state appends one row to
@@ -42,17 +43,18 @@ typedef enum
   TC_OUTBOX_UNDELIVERED,
   TC_OUTBOX_FAILED,
   TC_OUTBOX_UNKNOWN,
+  TC_OUTBOX_PAUSED,     /* held by its campaign's pause: not claimed until resumed */
 } TcOutboxState;
 
 /* Names: "queued", "deferred", "skipped", "sending", "sent", "delivered",
- * "read", "undelivered", "failed", "unknown". */
+ * "read", "undelivered", "failed", "unknown", "paused". */
 const char *tc_outbox_state_to_string   (TcOutboxState  state);
 gboolean    tc_outbox_state_from_string (const char    *str,
                                          TcOutboxState *state);
 
 /* What to queue. Fields after due_at were added by schema 7; a caller that
  * leaves them zero gets a queued row with no sender (the channel's
- * default), no media and no cost. */
+ * default), no media, and the price table's cost (tc-prices.h). */
 typedef struct
 {
   const char *idem_key;     /* unique: e.g. "reply:<inbound id>", "confirm:<event id>" */
@@ -72,7 +74,7 @@ typedef struct
   const char *wa_template;  /* WhatsApp Cloud API "template" object (JSON), or NULL */
   const char *content_sid;  /* Twilio Content SID (WhatsApp template through Twilio), or NULL */
   const char *content_variables; /* its variables (JSON), or NULL */
-  gboolean    priced;       /* cost is known */
+  gboolean    priced;       /* cost given; FALSE: priced from the price table */
   double      cost;         /* estimated cost (price table currency) */
 } TcOutboxRow;
 
@@ -122,7 +124,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcOutboxEntry, tc_outbox_entry_free)
 
 /* {"id":1,"idem_key":"…","origin":"…","contact_id":1|null,"phone":"+1…",
  *  "channel":"sms","purpose":"promotional","sender_id":"…"|null,"body":"…",
- *  "segments":1,"state":"sent","reason":"…"|null,"error_code":"…"|null,
+ *  "segments":1,"cost":0.0083|null,"currency":"USD"|null,"state":"sent",
+ *  "reason":"…"|null,"error_code":"…"|null,
  *  "provider_id":"SM…"|null,"due_at":"ISO8601","sent_at":ISO|null,
  *  "delivered_at":ISO|null,"attempts":1}  (times UTC with a Z) */
 void           tc_outbox_entry_to_json_builder (const TcOutboxEntry *entry,
@@ -301,6 +304,9 @@ typedef struct
    * candidate means the request never reached it — queued again at
    * due_at (the attempt not counted) instead of unknown. */
   gboolean             requeue_if_none;
+  /* SENT / RECONCILE found: when to first ask the provider for the
+   * status (outbox.poll_at; status polling, tc-engine.h); 0 = never. */
+  gint64               poll_at;
   /* Set by _tc_db_outbox_record(): */
   TcOutboxState        state;        /* the state written */
   gboolean             applied;      /* FALSE: the row was not "sending" (left alone) */
@@ -336,6 +342,61 @@ void      tc_outbox_status_free          (TcOutboxStatus      *status);
 gboolean  _tc_db_outbox_record           (struct _TcDb        *db,
                                           GPtrArray           *outcomes,
                                           GPtrArray           *statuses,
+                                          gint64               now,
+                                          gboolean            *ledger_changed,
+                                          GError             **error);
+
+/*
+ * Status polling (schema 8: outbox.poll_at, outbox.polls). A row sent
+ * with an outcome's poll_at gets that time; a status that leaves the row
+ * in a final state — delivered, undelivered or failed for SMS; read,
+ * undelivered or failed for WhatsApp — clears it, whether it came from a
+ * webhook or a poll.
+ */
+
+/* A row due for a status poll. */
+typedef struct
+{
+  gint64     id;
+  TcChannel  channel;
+  char      *provider_id;
+  guint      polls;     /* polls so far */
+  gint64     sent_at;
+  gint64     poll_at;
+} TcOutboxPoll;
+
+void      tc_outbox_poll_free            (TcOutboxPoll        *poll);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcOutboxPoll, tc_outbox_poll_free)
+
+/* What one poll of row @id decided: poll again at @next_poll_at (unix
+ * seconds), or 0 = stop (gave up, or the provider cannot be asked). */
+typedef struct
+{
+  gint64  id;
+  gint64  next_poll_at;
+} TcOutboxPolled;
+
+/* Rows of the channels in @channels (bit 1 << TcChannel) with poll_at <=
+ * @now, earliest first, at most @limit. *@next_poll_at: the earliest
+ * poll_at after @now of those channels, 0 = none. Returns: (element-type
+ * TcOutboxPoll) */
+GPtrArray *_tc_db_outbox_list_polls      (struct _TcDb        *db,
+                                          guint                channels,
+                                          gint64               now,
+                                          guint                limit,
+                                          gint64              *next_poll_at,
+                                          GError             **error);
+
+/* As _tc_db_outbox_record(), with @polled (element-type TcOutboxPolled;
+ * may be NULL) in the same transaction, after the outcomes and before the
+ * statuses: each row's polls + 1 and poll_at = next_poll_at — NULL when
+ * that is 0 or the row's status is final; a final status of the batch
+ * then clears it. A row whose poll_at was cleared meanwhile (a webhook)
+ * is left alone. */
+gboolean  _tc_db_outbox_record_polled    (struct _TcDb        *db,
+                                          GPtrArray           *outcomes,
+                                          GPtrArray           *statuses,
+                                          GArray              *polled,
                                           gint64               now,
                                           gboolean            *ledger_changed,
                                           GError             **error);

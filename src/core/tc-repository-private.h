@@ -28,6 +28,9 @@ G_BEGIN_DECLS
 typedef struct _TcDb TcDb;
 
 sqlite3      *_tc_db_get_handle       (TcDb          *db);
+/* Where tc-prices.c keeps the connection's parsed price table (freed with
+ * the connection by _tc_prices_cache_free()). */
+gpointer     *_tc_db_get_prices_cache (TcDb          *db);
 /* Returns a cached statement for @sql, reset and with bindings cleared.
  * Owned by @db: do not finalize. */
 sqlite3_stmt *_tc_db_prepare          (TcDb          *db,

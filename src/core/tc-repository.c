@@ -16,6 +16,7 @@
 
 #include "tc-consent.h"
 #include "tc-contact.h"
+#include "tc-prices.h"
 #include "tc-repository.h"
 #include "tc-repository-private.h"
 
@@ -64,6 +65,7 @@ struct _TcDb
   gboolean    upsert_updated;
   guint       n_upserts;           /* in the current transaction */
   gboolean    sort_index_dropped;  /* rebuilt by _tc_db_commit() */
+  gpointer    prices_cache;        /* tc-prices.c's parsed price table */
 };
 
 typedef struct
@@ -466,6 +468,14 @@ _tc_db_get_handle (TcDb *db)
   return db->handle;
 }
 
+gpointer *
+_tc_db_get_prices_cache (TcDb *db)
+{
+  g_return_val_if_fail (db != NULL, NULL);
+
+  return &db->prices_cache;
+}
+
 gboolean
 _tc_db_set_error (TcDb        *db,
                   GError     **error,
@@ -682,6 +692,7 @@ db_free (TcDb *db)
   g_hash_table_unref (db->by_address);
   g_hash_table_unref (db->statements);
   g_hash_table_unref (db->tag_ids);
+  g_clear_pointer (&db->prices_cache, _tc_prices_cache_free);
   sqlite3_close (db->handle);
   g_free (db);
 }

@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tc-keywords.h"
+#include "tc-prices.h"
 #include "tc-quiet-hours.h"
 #include "tc-repository-private.h"
 #include "tc-settings.h"
@@ -190,6 +191,10 @@ set_job (TcDb          *db,
     }
   sqlite3_reset (stmt);
 
+  /* Every connection's parsed price table is out of date. */
+  if (g_str_has_prefix (data->key, TC_SETTING_PRICES_PREFIX))
+    _tc_prices_invalidate ();
+
   return GINT_TO_POINTER (1);
 }
 
@@ -201,6 +206,17 @@ static gboolean
 is_boolean (const char *value)
 {
   return strcmp (value, "true") == 0 || strcmp (value, "false") == 0;
+}
+
+static gboolean
+is_event_name (const char *value)
+{
+  if (value[0] == '\0' || strlen (value) > 64)
+    return FALSE;
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_')
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -356,7 +372,8 @@ static gsize
 max_value_bytes (const char *key)
 {
   if (strcmp (key, TC_SETTING_QUIET_HOURS_RULES) == 0 ||
-      strcmp (key, TC_SETTING_KEYWORDS_CUSTOM) == 0)
+      strcmp (key, TC_SETTING_KEYWORDS_CUSTOM) == 0 ||
+      strcmp (key, TC_SETTING_PRICES) == 0)
     return MAX_JSON_VALUE_BYTES;
 
   return MAX_VALUE_BYTES;
@@ -411,6 +428,12 @@ check_value (const char  *key,
     expected = _("a number of messages from 0 (no cap) to 1000");
   else if (strcmp (key, TC_SETTING_CAP_HOURS) == 0 && !is_unsigned (value, 1, 24 * 365))
     expected = _("a number of hours from 1 to 8760");
+  else if (strcmp (key, TC_SETTING_ATTRIBUTION_CLICK_DAYS) == 0 && !is_unsigned (value, 0, 90))
+    expected = _("a number of days from 0 (clicks not counted) to 90");
+  else if (strcmp (key, TC_SETTING_ATTRIBUTION_RECEIVE_HOURS) == 0 && !is_unsigned (value, 0, 24 * 30))
+    expected = _("a number of hours from 0 (receiving alone never counts) to 720");
+  else if (strcmp (key, TC_SETTING_ATTRIBUTION_EVENT) == 0 && !is_event_name (value))
+    expected = _("an event name of lower-case letters, digits and _, such as order_placed");
   else if (strcmp (key, TC_SETTING_PROVIDER_SMS) == 0 &&
            strcmp (value, "simulator") != 0 && strcmp (value, "twilio") != 0)
     expected = _("simulator or twilio");
@@ -453,6 +476,13 @@ check_value (const char  *key,
       g_autoptr(TcQuietHours) rules = tc_quiet_hours_new_from_json (value, error);
 
       if (rules == NULL)
+        return FALSE;
+    }
+  else if (strcmp (key, TC_SETTING_PRICES) == 0)
+    {
+      g_autoptr(TcPrices) prices = tc_prices_new_from_json (value, error);
+
+      if (prices == NULL)
         return FALSE;
     }
   else if (g_str_has_prefix (key, "keywords."))

@@ -61,7 +61,17 @@ G_BEGIN_DECLS
 #define TC_SETTING_QUIET_HOURS_RULES     "quiet_hours.rules"      /* JSON, see tc-quiet-hours.h; unset = built-in */
 #define TC_SETTING_CAP_COUNT             "caps.promotional.count" /* default "1"; "0" = no cap */
 #define TC_SETTING_CAP_HOURS             "caps.promotional.hours" /* default "24" */
+/* Attribution (tc-campaign-report.h): a conversion goes to the last message
+ * clicked within the click window, else the last received within the
+ * receive window. */
+#define TC_SETTING_ATTRIBUTION_CLICK_DAYS "attribution.click_days"   /* default "5" */
+#define TC_SETTING_ATTRIBUTION_RECEIVE_HOURS "attribution.receive_hours" /* default "24" */
+#define TC_SETTING_ATTRIBUTION_EVENT     "attribution.event"      /* the conversion, default "order_placed" */
 #define TC_SETTING_PRIVACY_SALT          "privacy.salt"           /* random, made by the schema; not a secret key */
+/* Prices (the cost issue; see tc-prices.h). */
+#define TC_SETTING_PRICES                "prices.table"           /* JSON array of overrides of the
+                                                                   * shipped prices; unset = defaults */
+#define TC_SETTING_PRICES_PREFIX         "prices."
 /* Keys under this prefix are Textcast's own: tc_settings_get/get_all do
  * not return them and tc_settings_set refuses them. */
 #define TC_SETTING_INTERNAL_PREFIX       "privacy."

@@ -23,10 +23,15 @@ struct _TcApplication
 
   TcContext      *context;
   GSettings      *settings;
+  TcSendService  *send_service;
+  /* Stops of the send service still running (each holds the app). */
+  guint           n_stopping;
 
   /* From the command line. */
   char           *db_path;
   gboolean        sample;
+  /* Quit was chosen while sending was stopping: quit once it has. */
+  gboolean        quit_pending;
 };
 
 G_DEFINE_FINAL_TYPE (TcApplication, tc_application, ADW_TYPE_APPLICATION)
@@ -69,7 +74,100 @@ on_quit_activated_cb (GSimpleAction *action,
       gtk_window_close (GTK_WINDOW (l->data));
   g_list_free (windows);
 
+  /* Messages in flight are recorded before the app goes: the stop holds
+   * the app, and quits it when done. */
+  if (self->n_stopping > 0)
+    {
+      self->quit_pending = TRUE;
+      return;
+    }
+
   g_application_quit (G_APPLICATION (self));
+}
+
+/* How long the app waits for sending to stop before it exits anyway (the
+ * next start reconciles what was in flight). */
+#define STOP_TIMEOUT_S 60
+
+typedef struct
+{
+  TcApplication *self;
+  guint          timeout;
+  gboolean       released;
+} Stop;
+
+static void
+stop_release (Stop *stop)
+{
+  TcApplication *self = stop->self;
+
+  if (stop->released)
+    return;
+
+  stop->released = TRUE;
+  g_clear_handle_id (&stop->timeout, g_source_remove);
+  self->n_stopping--;
+  if (self->n_stopping == 0 && self->quit_pending)
+    {
+      self->quit_pending = FALSE;
+      g_application_quit (G_APPLICATION (self));
+    }
+  g_application_release (G_APPLICATION (self));
+}
+
+static gboolean
+on_stop_timeout_cb (gpointer user_data)
+{
+  Stop *stop = user_data;
+
+  stop->timeout = 0;
+  g_message ("Sending did not stop within %d seconds; closing anyway (the next start "
+             "checks the messages that were on their way)", STOP_TIMEOUT_S);
+  stop_release (stop);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_send_service_stopped_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  Stop *stop = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tc_send_service_stop_finish (TC_SEND_SERVICE (object), result, &error))
+    g_warning ("Sending did not stop cleanly: %s", error->message);
+
+  stop_release (stop);
+  g_free (stop);
+}
+
+static void
+tc_application_window_removed (GtkApplication *app,
+                               GtkWindow      *window)
+{
+  TcApplication *self = TC_APPLICATION (app);
+  gboolean last = TC_IS_WINDOW (window);
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL && last; l = l->next)
+    if (l->data != window && TC_IS_WINDOW (l->data))
+      last = FALSE;
+
+  /* Held before GtkApplication lets go of the window's hold, so the app
+   * does not exit before the stop has finished. */
+  if (last && self->send_service != NULL)
+    {
+      Stop *stop = g_new0 (Stop, 1);
+
+      stop->self = self;
+      stop->timeout = g_timeout_add_seconds (STOP_TIMEOUT_S, on_stop_timeout_cb, stop);
+      g_application_hold (G_APPLICATION (self));
+      self->n_stopping++;
+      tc_send_service_stop_async (self->send_service, on_send_service_stopped_cb, stop);
+    }
+
+  GTK_APPLICATION_CLASS (tc_application_parent_class)->window_removed (app, window);
 }
 
 static void
@@ -131,6 +229,27 @@ tc_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* TEXTCAST_HTTP_PORT replaces the http.port setting (0: any free port),
+ * for tests that run side by side; -1 when not set. */
+static gint
+port_override (void)
+{
+  const char *text = g_getenv ("TEXTCAST_HTTP_PORT");
+  guint64 port;
+
+  if (text == NULL || text[0] == '\0')
+    return -1;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, 65535, &port, NULL))
+    {
+      g_message ("TEXTCAST_HTTP_PORT=%s is not a port (0 to 65535); using the http.port setting",
+                 text);
+      return -1;
+    }
+
+  return (gint) port;
+}
+
 static void
 tc_application_startup (GApplication *app)
 {
@@ -159,6 +278,8 @@ tc_application_startup (GApplication *app)
                SETTINGS_SCHEMA_ID);
 
   self->context = tc_context_new (self->db_path);
+  self->send_service = tc_send_service_new (tc_context_get_repository (self->context),
+                                            port_override ());
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
@@ -202,6 +323,10 @@ tc_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (tc_application_parent_class)->shutdown (app);
 
+  /* Whatever still listens goes before the repository closes. */
+  if (self->send_service != NULL)
+    g_object_run_dispose (G_OBJECT (self->send_service));
+
   /* Lets the repository finish what is queued and stop its threads. */
   if (self->context != NULL)
     tc_repository_close (tc_context_get_repository (self->context));
@@ -212,6 +337,7 @@ tc_application_finalize (GObject *object)
 {
   TcApplication *self = (TcApplication *)object;
 
+  g_clear_object (&self->send_service);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->db_path, g_free);
@@ -224,7 +350,9 @@ tc_application_class_init (TcApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
+  gtk_app_class->window_removed = tc_application_window_removed;
   object_class->finalize = tc_application_finalize;
 
   app_class->handle_local_options = tc_application_handle_local_options;
@@ -277,4 +405,17 @@ tc_application_get_settings (TcApplication *self)
   g_return_val_if_fail (TC_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * tc_application_get_send_service:
+ *
+ * Returns: (transfer none): the workspace's sending
+ */
+TcSendService *
+tc_application_get_send_service (TcApplication *self)
+{
+  g_return_val_if_fail (TC_IS_APPLICATION (self), NULL);
+
+  return self->send_service;
 }

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "tc-send-service.h"
 #include "tc-types.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,11 @@ TcContext     *tc_application_get_context  (TcApplication *self);
 /* The app's settings, or NULL when the schema is not installed (running
  * from a build folder without GSETTINGS_SCHEMA_DIR). */
 GSettings     *tc_application_get_settings (TcApplication *self);
+/* The workspace's sending (the engine, the providers, the HTTP endpoint).
+ * The application owns it, not the window: sending is the workspace's,
+ * and may later go on with no window open. It stops — requests in flight
+ * finish and are recorded — when the last main window closes, and the
+ * application waits for that before it exits. */
+TcSendService *tc_application_get_send_service (TcApplication *self);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "tc-gui-util.h"
 #include "tc-optout.h"
 #include "tc-preferences-window.h"
+#include "tc-prices-page.h"
 #include "tc-providers-page.h"
 #include "tc-repository.h"
 #include "tc-senders-page.h"
@@ -529,6 +530,8 @@ tc_preferences_window_constructed (GObject *object)
       self->providers_page = tc_providers_page_new (self->repository);
       adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                                   ADW_PREFERENCES_PAGE (self->providers_page));
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (tc_prices_page_new (self->repository)));
     }
 
   if (self->repository != NULL)
@@ -661,4 +664,12 @@ tc_preferences_window_new (GtkWindow    *parent,
                        "transient-for", parent,
                        "repository", repository,
                        NULL);
+}
+
+TcProvidersPage *
+tc_preferences_window_get_providers_page (TcPreferencesWindow *self)
+{
+  g_return_val_if_fail (TC_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->providers_page;
 }

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "tc-providers-page.h"
 #include "tc-types.h"
 
 G_BEGIN_DECLS
@@ -28,5 +29,7 @@ G_DECLARE_FINAL_TYPE (TcPreferencesWindow, tc_preferences_window, TC, PREFERENCE
 
 TcPreferencesWindow *tc_preferences_window_new (GtkWindow    *parent,
                                                 TcRepository *repository) G_GNUC_WARN_UNUSED_RESULT;
+/* The Providers page (borrowed; NULL once the window is gone). */
+TcProvidersPage     *tc_preferences_window_get_providers_page (TcPreferencesWindow *self);
 
 G_END_DECLS

@@ -30,6 +30,8 @@ struct _TcProvidersPage
   AdwPreferencesPage   parent_instance;
 
   /* Template widgets */
+  AdwPreferencesGroup *problem_group;
+  GtkLabel            *problem_label;
   AdwComboRow         *sms_row;
   AdwComboRow         *whatsapp_row;
   GtkLabel            *channels_message;
@@ -58,6 +60,13 @@ struct _TcProvidersPage
 };
 
 G_DEFINE_FINAL_TYPE (TcProvidersPage, tc_providers_page, ADW_TYPE_PREFERENCES_PAGE)
+
+enum {
+  SIGNAL_CREDENTIALS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* The settings behind the rows. */
 static const char *
@@ -460,6 +469,7 @@ on_secret_stored_cb (GObject      *object,
                cleared ? _("Removed from the keyring.") : _("Saved in the keyring."),
                LOOK_SUCCESS);
   refresh_credentials (self);
+  g_signal_emit (self, signals[SIGNAL_CREDENTIALS_CHANGED], 0);
 }
 
 static void
@@ -593,8 +603,14 @@ tc_providers_page_class_init (TcProvidersPageClass *klass)
   object_class->dispose = tc_providers_page_dispose;
   object_class->finalize = tc_providers_page_finalize;
 
+  signals[SIGNAL_CREDENTIALS_CHANGED] =
+    g_signal_new ("credentials-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/textcast/Textcast/tc-providers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TcProvidersPage, problem_group);
+  gtk_widget_class_bind_template_child (widget_class, TcProvidersPage, problem_label);
   gtk_widget_class_bind_template_child (widget_class, TcProvidersPage, sms_row);
   gtk_widget_class_bind_template_child (widget_class, TcProvidersPage, whatsapp_row);
   gtk_widget_class_bind_template_child (widget_class, TcProvidersPage, channels_message);
@@ -640,4 +656,14 @@ tc_providers_page_new (TcRepository *repository)
   load (self);
 
   return self;
+}
+
+void
+tc_providers_page_set_problem (TcProvidersPage *self,
+                               const char      *text)
+{
+  g_return_if_fail (TC_IS_PROVIDERS_PAGE (self));
+
+  gtk_label_set_text (self->problem_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_group), text != NULL);
 }

@@ -29,4 +29,11 @@ G_DECLARE_FINAL_TYPE (TcProvidersPage, tc_providers_page, TC, PROVIDERS_PAGE, Ad
 
 TcProvidersPage *tc_providers_page_new (TcRepository *repository) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Shows what keeps messages from being sent at the top of the page (the
+ * window's banner text); NULL hides it. Signal "credentials-changed": a
+ * credential was saved in or removed from the keyring (the providers
+ * need loading again). */
+void             tc_providers_page_set_problem (TcProvidersPage *self,
+                                                const char      *text);
+
 G_END_DECLS

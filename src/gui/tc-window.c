@@ -21,10 +21,9 @@
 #include "tc-preferences-window.h"
 #include "tc-repository.h"
 #include "tc-sample.h"
+#include "tc-send-service.h"
 #include "tc-templates-page.h"
 #include "tc-window.h"
-#include "tc-http-server.h"
-#include "tc-settings.h"
 
 #define SAMPLE_CONTACTS 300
 #define SAMPLE_SEED     20260301u
@@ -45,7 +44,14 @@ struct _TcWindow
   GtkListBoxRow        *contacts_row;
   GtkLabel             *contacts_count_label;
   GtkListBoxRow        *templates_row;
+  GtkRevealer          *sending_revealer;
+  GtkSpinner           *sending_spinner;
+  GtkLabel             *sending_label;
+  GtkWidget            *content_column;
   GtkStack             *content_stack;
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  GtkWidget            *banner_preferences_button;
   TcContactsPage       *contacts_page;
   TcContactPage        *contact_page;
   TcTemplatesPage      *templates_page;
@@ -57,9 +63,11 @@ struct _TcWindow
   /* A CSV file to import once the workspace is open. */
   GFile                *pending_import;
   GtkFileChooserNative *export_chooser;
-  /* Textcast's HTTP endpoint (tracked short links): it listens while a
-   * short-link domain is set, and follows changes to the settings. */
-  TcHttpServer         *http_server;
+  /* The workspace's sending (the application's): its problems make the
+   * banner, its progress the line under the sections. */
+  TcSendService        *send_service;
+  /* Open Preferences, told about the problem too (weak). */
+  TcPreferencesWindow  *preferences;
   /* Appends "expired" to double opt-in requests nobody confirmed in time
    * (their status already reads expired; this puts it in the ledger). */
   guint                 expire_source;
@@ -214,71 +222,139 @@ on_initial_count_cb (GObject      *object,
     show_workspace (self);
 }
 
-static void
-on_http_server_started_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  g_autoptr(TcWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
+/* ------------------------------------------------------------------------
+ * Sending
+ */
 
-  if (tc_http_server_start_finish (TC_HTTP_SERVER (object), result, &error))
+static void
+update_preferences_problem (TcWindow *self)
+{
+  TcProvidersPage *page;
+
+  if (self->preferences == NULL)
+    return;
+
+  page = tc_preferences_window_get_providers_page (self->preferences);
+  if (page != NULL)
+    tc_providers_page_set_problem (page, tc_send_service_get_problem_text (self->send_service));
+}
+
+static void
+update_sending (TcWindow *self)
+{
+  TcSendProblem problem = tc_send_service_get_problem (self->send_service);
+  const char *text = tc_send_service_get_problem_text (self->send_service);
+  guint64 n_done = 0, n_total = 0;
+  gboolean sending;
+
+  if (problem != TC_SEND_PROBLEM_NONE)
     {
-      g_debug ("Tracked links served on %s:%u",
-               tc_http_server_get_address (TC_HTTP_SERVER (object)),
-               tc_http_server_get_port (TC_HTTP_SERVER (object)));
-      return;
+      if (g_strcmp0 (gtk_label_get_text (self->banner_label), text) != 0 ||
+          !gtk_revealer_get_reveal_child (self->banner_revealer))
+        g_debug ("Banner shown: %s", text);
+      gtk_label_set_text (self->banner_label, text);
+    }
+  else if (gtk_revealer_get_reveal_child (self->banner_revealer))
+    g_debug ("Banner hidden");
+  gtk_revealer_set_reveal_child (self->banner_revealer, problem != TC_SEND_PROBLEM_NONE);
+
+  sending = tc_send_service_get_progress (self->send_service, &n_done, &n_total);
+  if (sending)
+    {
+      g_autofree char *done = tc_gui_format_number ((guint) MIN (n_done, G_MAXUINT));
+      g_autofree char *total = tc_gui_format_number ((guint) MIN (MAX (n_total, n_done), G_MAXUINT));
+      g_autofree char *line = NULL;
+
+      /* Translators: "Sending 120 of 500…" */
+      line = g_strdup_printf (_("Sending %s of %s…"), done, total);
+      if (g_strcmp0 (gtk_label_get_text (self->sending_label), line) != 0 ||
+          !gtk_revealer_get_reveal_child (self->sending_revealer))
+        g_debug ("Sending line: %s", line);
+      gtk_label_set_text (self->sending_label, line);
+    }
+  else if (gtk_revealer_get_reveal_child (self->sending_revealer))
+    g_debug ("Sending line: (hidden)");
+  gtk_spinner_set_spinning (self->sending_spinner, sending);
+  gtk_revealer_set_reveal_child (self->sending_revealer, sending);
+
+  update_preferences_problem (self);
+}
+
+/* Where the banner's first button is, in the window's surface: for the
+ * GUI tests, which click it. */
+static void
+on_banner_revealed_cb (TcWindow    *self,
+                       GParamSpec  *pspec,
+                       GtkRevealer *revealer)
+{
+  graphene_point_t center;
+  double x = 0, y = 0;
+
+  if (!gtk_revealer_get_child_revealed (revealer))
+    return;
+
+  gtk_native_get_surface_transform (GTK_NATIVE (self), &x, &y);
+  if (gtk_widget_compute_point (self->banner_preferences_button, GTK_WIDGET (self),
+                                &GRAPHENE_POINT_INIT (gtk_widget_get_width (self->banner_preferences_button) / 2.f,
+                                                      gtk_widget_get_height (self->banner_preferences_button) / 2.f),
+                                &center))
+    g_debug ("Banner button Open Preferences at %d,%d", (int) (center.x + x), (int) (center.y + y));
+}
+
+static void
+on_send_service_changed_cb (TcWindow      *self,
+                            TcSendService *service)
+{
+  update_sending (self);
+}
+
+static void
+on_send_service_recovered_cb (TcWindow      *self,
+                              TcSendService *service)
+{
+  g_debug ("Sending works again");
+  tc_window_add_toast (self, _("The problem is fixed: messages are going out again"));
+}
+
+static void
+on_credentials_changed_cb (TcWindow        *self,
+                           TcProvidersPage *page)
+{
+  /* The providers are built with the credentials: build them again. */
+  tc_send_service_restart (self->send_service);
+}
+
+static void
+open_preferences (TcWindow *self,
+                  gboolean  providers)
+{
+  TcProvidersPage *page;
+
+  if (self->preferences != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->preferences));
+    }
+  else
+    {
+      self->preferences = tc_preferences_window_new (GTK_WINDOW (self), get_repository (self));
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+      page = tc_preferences_window_get_providers_page (self->preferences);
+      if (page != NULL)
+        g_signal_connect_object (page, "credentials-changed",
+                                 G_CALLBACK (on_credentials_changed_cb), self, G_CONNECT_SWAPPED);
+      update_preferences_problem (self);
+      gtk_window_present (GTK_WINDOW (self->preferences));
     }
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* Say what it means for the user and what to do; the details go to the
-   * log for whoever helps them. */
-  g_message ("Could not start the HTTP endpoint: %s", error->message);
-  tc_window_add_toast (self, _("Clicks are not being counted: Textcast could not open its link "
-                               "address. Choose another port in Preferences → Links."));
-}
-
-static void
-on_short_link_domain_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(TcWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *domain = NULL;
-
-  domain = tc_settings_get_finish (TC_REPOSITORY (object), result, &error);
-  if (error != NULL || g_cancellable_is_cancelled (self->cancellable) ||
-      self->http_server == NULL)
-    return;
-
-  /* Restart from scratch: the port or address may have changed. */
-  tc_http_server_stop (self->http_server);
-  if (domain == NULL || domain[0] == '\0')
-    return;
-
-  tc_http_server_start_async (self->http_server, -1, self->cancellable,
-                              on_http_server_started_cb, g_object_ref (self));
-}
-
-static void
-update_http_server (TcWindow *self)
-{
-  tc_settings_get_async (get_repository (self), TC_SETTING_SHORT_LINK_DOMAIN,
-                         self->cancellable, on_short_link_domain_cb, g_object_ref (self));
-}
-
-static void
-on_settings_changed_cb (TcWindow     *self,
-                        const char   *key,
-                        TcRepository *repository)
-{
-  if (g_strcmp0 (key, TC_SETTING_SHORT_LINK_DOMAIN) == 0 ||
-      g_strcmp0 (key, TC_SETTING_HTTP_PORT) == 0 ||
-      g_strcmp0 (key, TC_SETTING_HTTP_ADDRESS) == 0)
-    update_http_server (self);
+  page = tc_preferences_window_get_providers_page (self->preferences);
+  /* The port is on the first page, Messages; the rest on Providers. */
+  if (providers && page != NULL &&
+      tc_send_service_get_problem (self->send_service) != TC_SEND_PROBLEM_ENDPOINT)
+    {
+      adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self->preferences),
+                                               ADW_PREFERENCES_PAGE (page));
+      g_debug ("Preferences shown on the Providers page");
+    }
 }
 
 #define EXPIRE_INTERVAL_SECONDS (15 * 60)
@@ -332,10 +408,9 @@ on_repository_opened_cb (GObject      *object,
     return;
 
   self->opened = TRUE;
-  self->http_server = tc_http_server_new (get_repository (self));
-  g_signal_connect_object (get_repository (self), "settings-changed",
-                           G_CALLBACK (on_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  update_http_server (self);
+  /* Sending starts with the workspace; its endpoint also serves the
+   * tracked links. */
+  tc_send_service_start (self->send_service);
   expire_consents_cb (self);
   self->expire_source = g_timeout_add_seconds (EXPIRE_INTERVAL_SECONDS, expire_consents_cb, self);
   tc_contacts_page_set_repository (self->contacts_page, get_repository (self));
@@ -415,7 +490,7 @@ on_sidebar_row_activated_cb (GtkListBox    *list,
   else if (row == self->templates_row)
     gtk_stack_set_visible_child_name (self->content_stack, "templates");
 
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  adw_leaflet_set_visible_child (self->leaflet, self->content_column);
 }
 
 static void
@@ -647,7 +722,7 @@ search_action (GtkWidget  *widget,
   TcWindow *self = TC_WINDOW (widget);
 
   gtk_stack_set_visible_child_name (self->content_stack, "contacts");
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  adw_leaflet_set_visible_child (self->leaflet, self->content_column);
   tc_contacts_page_focus_search (self->contacts_page);
 }
 
@@ -675,7 +750,7 @@ section_action (GtkWidget  *widget,
     return;
 
   gtk_list_box_select_row (self->sidebar_list, templates ? self->templates_row : self->contacts_row);
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  adw_leaflet_set_visible_child (self->leaflet, self->content_column);
   if (templates)
     {
       gtk_stack_set_visible_child_name (self->content_stack, "templates");
@@ -694,11 +769,28 @@ preferences_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  TcWindow *self = TC_WINDOW (widget);
-  TcPreferencesWindow *preferences;
+  open_preferences (TC_WINDOW (widget), FALSE);
+}
 
-  preferences = tc_preferences_window_new (GTK_WINDOW (self), get_repository (self));
-  gtk_window_present (GTK_WINDOW (preferences));
+/* The banner's buttons. */
+static void
+provider_preferences_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  g_debug ("Opening Preferences for the sending problem");
+  open_preferences (TC_WINDOW (widget), TRUE);
+}
+
+static void
+retry_sending_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TcWindow *self = TC_WINDOW (widget);
+
+  g_debug ("Trying to send again");
+  tc_send_service_retry (self->send_service);
 }
 
 static void
@@ -770,6 +862,12 @@ setup (TcWindow      *self,
        TcApplication *app)
 {
   self->context = g_object_ref (tc_application_get_context (app));
+  self->send_service = g_object_ref (tc_application_get_send_service (app));
+  g_signal_connect_object (self->send_service, "changed",
+                           G_CALLBACK (on_send_service_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->send_service, "recovered",
+                           G_CALLBACK (on_send_service_recovered_cb), self, G_CONNECT_SWAPPED);
+  update_sending (self);
   g_set_object (&self->settings, tc_application_get_settings (app));
 
 #if DEVELOPMENT_BUILD
@@ -793,9 +891,10 @@ tc_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_WINDOW);
 
-  if (self->http_server != NULL)
-    tc_http_server_stop (self->http_server);
-  g_clear_object (&self->http_server);
+  if (self->preferences != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+  self->preferences = NULL;
+  g_clear_object (&self->send_service);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->pending_import);
@@ -841,7 +940,14 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_count_label);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_row);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_label);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, content_column);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, banner_preferences_button);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contact_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_page);
@@ -858,6 +964,9 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.section-templates", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.provider-preferences", NULL,
+                                   provider_preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-sending", NULL, retry_sending_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
                                        "win.show-contacts", NULL);
@@ -877,7 +986,9 @@ tc_window_init (TcWindow *self)
   gtk_list_box_select_row (self->sidebar_list, self->contacts_row);
   /* Folded, the window opens on the section rather than on the list of
    * sections; its header has a button back to them. */
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+  adw_leaflet_set_visible_child (self->leaflet, self->content_column);
+  g_signal_connect_object (self->banner_revealer, "notify::child-revealed",
+                           G_CALLBACK (on_banner_revealed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->contacts_page, "notify::total",
                            G_CALLBACK (on_contacts_page_total_changed_cb),
                            self, G_CONNECT_SWAPPED);

@@ -30,6 +30,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "tc-engine.h"
 #include "tc-enums.h"
 #include "tc-inbound.h"
@@ -51,6 +53,11 @@
 #define ORPHAN_MAX                   10000
 #define ORPHAN_MAX_AGE_US            (60 * G_USEC_PER_SEC)
 #define N_CHANNELS                   2
+#define DEFAULT_STATUS_POLL_GIVE_UP_S (48 * 60 * 60)
+#define DEFAULT_INBOUND_POLL_MS      15000
+#define POLL_LIST_PAGE               256
+#define POLL_MIN_GAP_US              (10 * 1000)
+#define INBOUND_FIRST_LOOKBACK_S     (24 * 60 * 60)
 
 typedef enum
 {
@@ -73,6 +80,8 @@ typedef struct
   GQueue      recovery_queue;   /* TcOutboxEntry waiting for a lookup */
   guint       recovery_lookups; /* lookups running */
   guint       recovery_unwritten; /* outcomes not yet committed */
+
+  gboolean    inbound_listing;  /* an inbound poll is running */
 } Channel;
 
 typedef struct
@@ -149,6 +158,22 @@ struct _TcEngine
   guint64       n_sent;
   guint64       n_failed;
   guint64       n_waiting;
+
+  /* Status polling (rows with poll_at) and inbound polling. */
+  double        status_poll_scale;
+  guint         status_poll_give_up_s;
+  guint         inbound_poll_interval_ms;
+  GCancellable *poll_cancellable;
+  gboolean      poll_listing;   /* a list job is running */
+  gboolean      poll_full;      /* the last list was full: list again at once */
+  GQueue        poll_queue;     /* TcOutboxPoll waiting for a provider slot */
+  guint         polls_in_flight;
+  guint         polls_open;     /* listed and not yet committed (queue, flight, pending) */
+  GArray       *pending_polled; /* TcOutboxPolled to write */
+  gint64        poll_next_at;   /* earliest known poll_at (unix s); 0 = none known */
+  GSource      *poll_source;
+  GSource      *inbound_source;
+  guint         n_polls;
 };
 
 enum
@@ -161,6 +186,10 @@ enum
   PROP_PROVIDER_CONCURRENCY,
   PROP_BACKOFF_BASE_MS,
   PROP_POLL_INTERVAL_MS,
+  PROP_STATUS_POLL_SCALE,
+  PROP_STATUS_POLL_GIVE_UP_S,
+  PROP_INBOUND_POLL_INTERVAL_MS,
+  PROP_N_POLLS,
   N_PROPS
 };
 
@@ -187,6 +216,12 @@ static void recovery_step   (TcEngine *self,
                              TcChannel channel);
 static void wake_in         (TcEngine *self,
                              gint64    delay_us);
+static void dispatch_polls  (TcEngine *self);
+static void poll_note       (TcEngine *self,
+                             gint64    poll_at);
+static void poll_cycle_end  (TcEngine *self);
+static void schedule_inbound (TcEngine *self,
+                              guint     delay_ms);
 
 static gint64
 now_seconds (void)
@@ -213,6 +248,30 @@ tc_engine_backoff_ms (guint   attempt,
     result = (guint64) MIN (retry_after, 24 * 60 * 60) * 1000;
 
   return result;
+}
+
+/* Seconds from one status poll to the next: the first after the send,
+ * then after each poll. */
+static const guint status_poll_schedule[] = {
+  5, 15, 30, 60, 2 * 60, 5 * 60, 15 * 60, 60 * 60, 6 * 60 * 60,
+};
+
+gint64
+tc_engine_status_poll_next (gint64  sent_at,
+                            guint   polls,
+                            gint64  now,
+                            double  scale,
+                            gint64  give_up_s)
+{
+  guint step = MIN (polls, G_N_ELEMENTS (status_poll_schedule) - 1);
+  gint64 deadline = sent_at + MAX (give_up_s, 0);
+  gint64 next;
+
+  if (now >= deadline)
+    return 0;
+
+  next = now + (gint64) (status_poll_schedule[step] * MAX (scale, 0.0));
+  return MIN (next, deadline);
 }
 
 /* ------------------------------------------------------------------------
@@ -362,6 +421,7 @@ typedef struct
   GPtrArray *outcomes;   /* TcOutboxOutcome */
   GPtrArray *statuses;   /* TcOutboxStatus, not owned (owned or orphans) */
   GPtrArray *owned;      /* TcOutboxStatus owned by this batch */
+  GArray    *polled;     /* TcOutboxPolled */
   guint      recovery[N_CHANNELS]; /* outcomes of recovery in this batch */
   gboolean   ledger_changed;
 } Batch;
@@ -372,6 +432,7 @@ batch_free (Batch *batch)
   g_clear_pointer (&batch->outcomes, g_ptr_array_unref);
   g_clear_pointer (&batch->statuses, g_ptr_array_unref);
   g_clear_pointer (&batch->owned, g_ptr_array_unref);
+  g_clear_pointer (&batch->polled, g_array_unref);
   g_free (batch);
 }
 
@@ -383,8 +444,8 @@ record_job (TcDb          *db,
 {
   Batch *batch = job_data;
 
-  if (!_tc_db_outbox_record (db, batch->outcomes, batch->statuses, now_seconds (),
-                             &batch->ledger_changed, error))
+  if (!_tc_db_outbox_record_polled (db, batch->outcomes, batch->statuses, batch->polled,
+                                    now_seconds (), &batch->ledger_changed, error))
     return NULL;
 
   return GINT_TO_POINTER (1);
@@ -432,6 +493,7 @@ on_record_done_cb (GObject      *object,
         g_ptr_array_add (self->pending, g_ptr_array_steal_index (batch->outcomes, i--));
       for (guint i = 0; i < batch->owned->len; i++)
         g_ptr_array_add (self->pending_statuses, g_ptr_array_steal_index (batch->owned, i--));
+      g_array_append_vals (self->pending_polled, batch->polled->data, batch->polled->len);
       for (guint c = 0; c < N_CHANNELS; c++)
         self->pending_recovery[c] += batch->recovery[c];
       if (self->flush_source == NULL)
@@ -446,7 +508,11 @@ on_record_done_cb (GObject      *object,
       if (!outcome->applied)
         continue;
       if (outcome->state == TC_OUTBOX_SENT)
-        self->n_sent++;
+        {
+          self->n_sent++;
+          if (outcome->poll_at > 0)
+            poll_note (self, outcome->poll_at);
+        }
       else if (outcome->state == TC_OUTBOX_FAILED || outcome->state == TC_OUTBOX_UNKNOWN)
         self->n_failed++;
       row_changed (self, outcome->id, outcome->state);
@@ -493,9 +559,18 @@ on_record_done_cb (GObject      *object,
         recovery_step (self, (TcChannel) c);
     }
 
+  if (batch->polled->len > 0)
+    {
+      self->polls_open -= MIN (self->polls_open, batch->polled->len);
+      for (guint i = 0; i < batch->polled->len; i++)
+        if (g_array_index (batch->polled, TcOutboxPolled, i).next_poll_at > 0)
+          poll_note (self, g_array_index (batch->polled, TcOutboxPolled, i).next_poll_at);
+      poll_cycle_end (self);
+    }
+
   progress (self);
 
-  if (self->pending->len > 0 || self->pending_statuses->len > 0)
+  if (self->pending->len > 0 || self->pending_statuses->len > 0 || self->pending_polled->len > 0)
     flush (self);
   check_done (self);
   schedule_pump (self);
@@ -511,7 +586,8 @@ flush (TcEngine *self)
 
   destroy_source (&self->flush_source);
 
-  if (self->flushing || (self->pending->len == 0 && self->pending_statuses->len == 0))
+  if (self->flushing || (self->pending->len == 0 && self->pending_statuses->len == 0 &&
+                         self->pending_polled->len == 0))
     return;
 
   batch = g_new0 (Batch, 1);
@@ -519,6 +595,8 @@ flush (TcEngine *self)
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_outbox_outcome_free);
   batch->owned = g_steal_pointer (&self->pending_statuses);
   self->pending_statuses = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_outbox_status_free);
+  batch->polled = g_steal_pointer (&self->pending_polled);
+  self->pending_polled = g_array_new (FALSE, FALSE, sizeof (TcOutboxPolled));
   batch->statuses = g_ptr_array_new ();
   for (guint c = 0; c < N_CHANNELS; c++)
     {
@@ -558,6 +636,38 @@ push_outcome (TcEngine        *self,
     flush (self);
   else if (self->flush_source == NULL && !self->flushing)
     self->flush_source = add_timeout (self, FLUSH_INTERVAL_MS, on_flush_timeout_cb, "[tc-engine] flush");
+}
+
+/* ------------------------------------------------------------------------
+ * Status polling: what a channel does
+ */
+
+/* The provider of @c can be asked for statuses (rows already carrying a
+ * poll_at are polled whatever the callback is now: the provider posts to
+ * the URL each message was sent with, and they had none). */
+static gboolean
+channel_can_poll_status (TcEngine  *self,
+                         TcChannel  c)
+{
+  Channel *channel = &self->channels[c];
+
+  return channel->provider != NULL &&
+         (tc_provider_get_polling (channel->provider) & TC_PROVIDER_POLLING_STATUS) != 0;
+}
+
+/* When a row of @c sent now is first polled: only when no status
+ * callback goes with the message. 0 = never. */
+static gint64
+first_poll_at (TcEngine  *self,
+               TcChannel  c)
+{
+  gint64 now = now_seconds ();
+
+  if (!channel_can_poll_status (self, c) || self->channels[c].status_callback != NULL)
+    return 0;
+
+  return tc_engine_status_poll_next (now, 0, now, self->status_poll_scale,
+                                     self->status_poll_give_up_s);
 }
 
 /* ------------------------------------------------------------------------
@@ -634,6 +744,7 @@ on_lookup_cb (GObject      *object,
        * going out (an ambiguous answer now) is never sent twice. */
       outcome->requeue_if_none = flight->recovery;
       outcome->due_at = g_get_real_time () / G_USEC_PER_SEC;
+      outcome->poll_at = first_poll_at (self, flight->entry->channel);
       outcome->candidates = g_strv_builder_end (builder);
       g_strv_builder_unref (builder);
       outcome->reason = g_strdup_printf ("The request may have reached %s, but it has no message to this "
@@ -725,6 +836,7 @@ on_send_cb (GObject      *object,
     {
       outcome = tc_outbox_outcome_new (entry->id, TC_OUTBOX_OUTCOME_SENT);
       outcome->provider_id = g_strdup (receipt->provider_id);
+      outcome->poll_at = first_poll_at (self, entry->channel);
     }
   else if (failure->klass == TC_SEND_FAILURE_AMBIGUOUS)
     {
@@ -851,6 +963,542 @@ dispatch (TcEngine *self)
 
       link = next;
     }
+
+  /* Polls take what sends leave. */
+  dispatch_polls (self);
+}
+
+/* ------------------------------------------------------------------------
+ * Status polling
+ *
+ * A cycle: list the rows due (poll_at <= now) of the channels whose
+ * provider can be asked, ask for each within the provider's slots and at
+ * most a quarter of the window, write every answer with the next poll_at
+ * in the regular batches, and when all are written, list again — at once
+ * if the list was full, else at the earliest poll_at known.
+ */
+
+/* A provider's status as a TcOutboxStatus, or NULL when it says nothing
+ * a row does not already (queued, no id). */
+static TcOutboxStatus *
+status_from_update (const TcStatusUpdate *update)
+{
+  TcOutboxStatus *status;
+  TcOutboxState state;
+
+  switch (update->state)
+    {
+    case TC_DELIVERY_SENT:        state = TC_OUTBOX_SENT; break;
+    case TC_DELIVERY_DELIVERED:   state = TC_OUTBOX_DELIVERED; break;
+    case TC_DELIVERY_READ:        state = TC_OUTBOX_READ; break;
+    case TC_DELIVERY_UNDELIVERED: state = TC_OUTBOX_UNDELIVERED; break;
+    case TC_DELIVERY_FAILED:      state = TC_OUTBOX_FAILED; break;
+    case TC_DELIVERY_QUEUED:
+    default:
+      return NULL;
+    }
+  if (update->provider_id == NULL || update->provider_id[0] == '\0')
+    return NULL;
+
+  status = g_new0 (TcOutboxStatus, 1);
+  status->provider_id = g_strdup (update->provider_id);
+  status->state = state;
+  status->at = update->at;
+  status->error_code = g_strdup (update->error_code);
+  status->reason = g_strdup (update->error_meaning);
+  status->price = update->price;
+  status->price_currency = g_strdup (update->price_currency);
+
+  return status;
+}
+
+static void
+schedule_flush (TcEngine *self)
+{
+  if (self->pending->len + self->pending_statuses->len + self->pending_polled->len >= FLUSH_BATCH)
+    flush (self);
+  else if (self->flush_source == NULL && !self->flushing)
+    self->flush_source =
+      add_timeout (self, FLUSH_INTERVAL_MS, on_flush_timeout_cb, "[tc-engine] flush");
+}
+
+static gboolean
+polling_allowed (TcEngine *self)
+{
+  return self->started && !self->paused && !self->stopping;
+}
+
+static guint
+poll_channels (TcEngine *self)
+{
+  guint mask = 0;
+
+  /* A channel stopped by an account problem waits for resume. */
+  for (guint c = 0; c < N_CHANNELS; c++)
+    if (channel_can_poll_status (self, (TcChannel) c) && !self->channels[c].stopped)
+      mask |= 1u << c;
+
+  return mask;
+}
+
+static guint
+poll_cap (TcEngine *self)
+{
+  return MAX (1, MIN (self->window, self->provider_concurrency) / 4);
+}
+
+static gint64
+poll_min_gap_us (TcEngine *self)
+{
+  return MAX ((gint64) (G_USEC_PER_SEC * self->status_poll_scale), POLL_MIN_GAP_US);
+}
+
+typedef struct
+{
+  guint      channels;
+  guint      limit;
+  gint64     next_poll_at;
+} PollListJob;
+
+static gpointer
+list_polls_job (TcDb          *db,
+                gpointer       job_data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  PollListJob *job = job_data;
+
+  return _tc_db_outbox_list_polls (db, job->channels, now_seconds (), job->limit,
+                                   &job->next_poll_at, error);
+}
+
+static void poll_list (TcEngine *self);
+
+static gboolean
+on_poll_timeout_cb (gpointer user_data)
+{
+  TcEngine *self = user_data;
+
+  g_clear_pointer (&self->poll_source, g_source_unref);
+  poll_list (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Lists due rows in @delay_us, unless a cycle runs (its end decides) or
+ * the timer is set sooner. */
+static void
+poll_wake_in (TcEngine *self,
+              gint64    delay_us)
+{
+  gint64 ready = g_get_monotonic_time () + MAX (delay_us, 0);
+
+  if (!polling_allowed (self) || self->poll_listing || self->polls_open > 0)
+    return;
+  if (self->poll_source != NULL && g_source_get_ready_time (self->poll_source) <= ready &&
+      g_source_get_ready_time (self->poll_source) >= 0)
+    return;
+
+  destroy_source (&self->poll_source);
+  self->poll_source = add_timeout (self, (guint) CLAMP ((delay_us + 999) / 1000, 0, G_MAXINT / 2),
+                                   on_poll_timeout_cb, "[tc-engine] status polls");
+}
+
+/* A row will be due at @poll_at (unix seconds). */
+static void
+poll_note (TcEngine *self,
+           gint64    poll_at)
+{
+  if (self->poll_next_at == 0 || poll_at < self->poll_next_at)
+    self->poll_next_at = poll_at;
+  if (!self->poll_listing && self->polls_open == 0)
+    poll_wake_in (self,
+                  MAX (poll_at * G_USEC_PER_SEC - g_get_real_time (), poll_min_gap_us (self)));
+}
+
+static void
+poll_cycle_end (TcEngine *self)
+{
+  if (self->poll_listing || self->polls_open > 0)
+    return;
+
+  if (self->poll_full)
+    poll_wake_in (self, 0);
+  else if (self->poll_next_at > 0)
+    poll_wake_in (self, MAX (self->poll_next_at * G_USEC_PER_SEC - g_get_real_time (),
+                             poll_min_gap_us (self)));
+  check_done (self);
+}
+
+static void
+on_list_polls_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TcEngine *self = g_task_get_source_object (task);
+  PollListJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  self->poll_listing = FALSE;
+  rows = _tc_repository_run_finish (TC_REPOSITORY (object), result, &error);
+  if (rows == NULL)
+    {
+      g_warning ("Cannot read which messages' statuses to ask for, trying again in a minute: %s",
+                 error->message);
+      self->poll_full = FALSE;
+      if (self->poll_next_at == 0 || self->poll_next_at > now_seconds () + 60)
+        self->poll_next_at = now_seconds () + 60;
+      poll_cycle_end (self);
+      return;
+    }
+
+  if (job->next_poll_at > 0 && (self->poll_next_at == 0 || job->next_poll_at < self->poll_next_at))
+    self->poll_next_at = job->next_poll_at;
+  self->poll_full = rows->len >= job->limit;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_queue_push_tail (&self->poll_queue, g_ptr_array_steal_index (rows, i--));
+      self->polls_open++;
+    }
+
+  if (self->stopping)
+    {
+      g_queue_clear_full (&self->poll_queue, (GDestroyNotify) tc_outbox_poll_free);
+      self->polls_open = 0;
+    }
+  dispatch_polls (self);
+  poll_cycle_end (self);
+}
+
+static void
+poll_list (TcEngine *self)
+{
+  PollListJob *job;
+  GTask *task;
+  guint channels = poll_channels (self);
+
+  destroy_source (&self->poll_source);
+  if (!polling_allowed (self) || self->poll_listing || self->polls_open > 0 || channels == 0)
+    return;
+
+  job = g_new0 (PollListJob, 1);
+  job->channels = channels;
+  job->limit = POLL_LIST_PAGE;
+  self->poll_listing = TRUE;
+  self->poll_next_at = 0;
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (task, job, g_free);
+  _tc_repository_run_async_full (self->repository, TC_DB_JOB_READ, list_polls_job, job, NULL,
+                                 (GDestroyNotify) g_ptr_array_unref, FALSE, NULL,
+                                 on_list_polls_cb, task);
+}
+
+typedef struct
+{
+  TcEngine     *self;      /* a reference */
+  TcOutboxPoll *row;
+  TcProvider   *provider;  /* a reference */
+} PollFlight;
+
+static void
+poll_flight_free (PollFlight *flight)
+{
+  g_clear_object (&flight->self);
+  g_clear_pointer (&flight->row, tc_outbox_poll_free);
+  g_clear_object (&flight->provider);
+  g_free (flight);
+}
+
+static void
+on_poll_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PollFlight *flight = user_data;
+  g_autoptr(TcEngine) self = g_object_ref (flight->self);
+  g_autoptr(GError) error = NULL;
+  TcStatusUpdate *update = NULL;
+  TcOutboxPolled polled = { flight->row->id, 0 };
+
+  update = tc_provider_fetch_status_finish (TC_PROVIDER (object), result, &error);
+
+  self->polls_in_flight--;
+  slot_for (self, flight->provider)->in_flight--;
+
+  if (update == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Stopping: the row keeps its poll_at and is asked for after a
+       * restart. */
+      self->polls_open--;
+      poll_flight_free (flight);
+      poll_cycle_end (self);
+      dispatch (self);
+      check_done (self);
+      return;
+    }
+
+  if (update != NULL)
+    {
+      TcOutboxStatus *status = status_from_update (update);
+
+      if (status != NULL)
+        g_ptr_array_add (self->pending_statuses, status);
+      tc_status_update_free (update);
+    }
+  else
+    g_debug ("Status poll of outbox row %" G_GINT64_FORMAT " (%s): %s", flight->row->id,
+             flight->row->provider_id, error->message);
+
+  /* A provider that cannot be asked: nothing will change that by asking
+   * again. Any other failure (network, not found yet, rate limited) is
+   * tried again on the schedule. */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    polled.next_poll_at = tc_engine_status_poll_next (flight->row->sent_at, flight->row->polls + 1,
+                                                      now_seconds (), self->status_poll_scale,
+                                                      self->status_poll_give_up_s);
+  g_array_append_val (self->pending_polled, polled);
+  self->n_polls++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POLLS]);
+
+  poll_flight_free (flight);
+  schedule_flush (self);
+  dispatch (self);
+  check_done (self);
+}
+
+/* Asks for the statuses of listed rows while the slots allow: sends come
+ * first, and polls never hold more than a quarter of the window. */
+static void
+dispatch_polls (TcEngine *self)
+{
+  while (!g_queue_is_empty (&self->poll_queue))
+    {
+      TcOutboxPoll *row = g_queue_peek_head (&self->poll_queue);
+      Channel *channel = &self->channels[row->channel];
+      PollFlight *flight;
+      Slot *slot;
+
+      if (self->stopping || channel->stopped || !channel_can_poll_status (self, row->channel))
+        {
+          /* Its provider went away (or has an account problem) meanwhile:
+           * it keeps its poll_at. */
+          tc_outbox_poll_free (g_queue_pop_head (&self->poll_queue));
+          self->polls_open--;
+          continue;
+        }
+
+      slot = slot_for (self, channel->provider);
+      if (self->polls_in_flight >= poll_cap (self) ||
+          slot->in_flight >= self->provider_concurrency ||
+          self->in_flight + self->lookups + self->polls_in_flight >= self->window)
+        break;
+
+      flight = g_new0 (PollFlight, 1);
+      flight->self = g_object_ref (self);
+      flight->row = g_queue_pop_head (&self->poll_queue);
+      flight->provider = g_object_ref (channel->provider);
+      self->polls_in_flight++;
+      slot->in_flight++;
+      tc_provider_fetch_status_async (flight->provider, flight->row->provider_id,
+                                      self->poll_cancellable, on_poll_cb, flight);
+    }
+
+  if (self->polls_open == 0)
+    poll_cycle_end (self);
+}
+
+/* ------------------------------------------------------------------------
+ * Inbound polling: what came in, asked for every inbound-poll-interval-ms
+ * on channels whose provider can list it and that have no callback URL
+ * (then no webhook reaches us either). The cursor is the newest message
+ * stored for the channel (inbound_messages); a message listed twice is
+ * recognised by its provider id and changes nothing.
+ */
+
+static gboolean
+channel_polls_inbound (TcEngine  *self,
+                       TcChannel  c)
+{
+  Channel *channel = &self->channels[c];
+
+  return channel->provider != NULL && channel->status_callback == NULL && !channel->stopped &&
+         (tc_provider_get_polling (channel->provider) & TC_PROVIDER_POLLING_INBOUND) != 0;
+}
+
+typedef struct
+{
+  TcChannel   channel;
+  gint64      cursor;
+  TcProvider *provider;  /* a reference */
+  char       *to;
+} InboundPoll;
+
+static void
+inbound_poll_free (InboundPoll *poll)
+{
+  g_clear_object (&poll->provider);
+  g_free (poll->to);
+  g_free (poll);
+}
+
+static gpointer
+inbound_cursor_job (TcDb          *db,
+                    gpointer       job_data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  InboundPoll *poll = job_data;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt =
+    _tc_db_prepare (db, "SELECT max (received_at) FROM inbound_messages WHERE channel = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, tc_channel_to_string (poll->channel), -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    poll->cursor = sqlite3_column_int64 (stmt, 0);
+  else
+    poll->cursor = now_seconds () - INBOUND_FIRST_LOOKBACK_S;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot read the newest message received");
+      return NULL;
+    }
+
+  return GINT_TO_POINTER (1);
+}
+
+static void
+on_inbound_listed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TcEngine *self = g_task_get_source_object (task);
+  InboundPoll *poll = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+
+  self->channels[poll->channel].inbound_listing = FALSE;
+  messages = tc_provider_list_inbound_finish (TC_PROVIDER (object), result, &error);
+  if (messages == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Cannot list the %s messages that came in: %s",
+                 tc_channel_to_string (poll->channel), error->message);
+    }
+  else
+    {
+      for (guint i = 0; i < messages->len; i++)
+        if (((TcInboundMessage *) g_ptr_array_index (messages, i))->channel != poll->channel)
+          g_ptr_array_remove_index (messages, i--);
+      if (messages->len > 0)
+        tc_engine_apply_inbound (self, messages);
+    }
+
+  check_done (self);
+}
+
+static void
+on_inbound_cursor_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TcEngine *self = g_task_get_source_object (task);
+  InboundPoll *poll = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (_tc_repository_run_finish (TC_REPOSITORY (object), result, &error) == NULL || self->stopping)
+    {
+      if (error != NULL)
+        g_warning ("Cannot poll for messages that came in: %s", error->message);
+      self->channels[poll->channel].inbound_listing = FALSE;
+      check_done (self);
+      return;
+    }
+
+  tc_provider_list_inbound_async (poll->provider, poll->channel, poll->to, poll->cursor,
+                                  self->poll_cancellable, on_inbound_listed_cb,
+                                  g_object_ref (task));
+}
+
+static void
+inbound_poll (TcEngine  *self,
+              TcChannel  c)
+{
+  Channel *channel = &self->channels[c];
+  InboundPoll *poll;
+  GTask *task;
+
+  if (channel->inbound_listing)
+    return;
+
+  poll = g_new0 (InboundPoll, 1);
+  poll->channel = c;
+  poll->provider = g_object_ref (channel->provider);
+  poll->to = g_strdup (channel->default_sender);
+  channel->inbound_listing = TRUE;
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (task, poll, (GDestroyNotify) inbound_poll_free);
+  _tc_repository_run_async_full (self->repository, TC_DB_JOB_READ, inbound_cursor_job, poll, NULL,
+                                 NULL, FALSE, NULL, on_inbound_cursor_cb, task);
+}
+
+static gboolean
+on_inbound_timeout_cb (gpointer user_data)
+{
+  TcEngine *self = user_data;
+
+  g_clear_pointer (&self->inbound_source, g_source_unref);
+  if (!polling_allowed (self))
+    return G_SOURCE_REMOVE;
+
+  /* While earlier messages are still being handled, their cursor is not
+   * written yet: wait for them. */
+  if (!self->inbound_busy && g_queue_is_empty (&self->inbound))
+    for (guint c = 0; c < N_CHANNELS; c++)
+      if (channel_polls_inbound (self, (TcChannel) c))
+        inbound_poll (self, (TcChannel) c);
+
+  schedule_inbound (self, self->inbound_poll_interval_ms);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_inbound (TcEngine *self,
+                  guint     delay_ms)
+{
+  gboolean any = FALSE;
+
+  for (guint c = 0; c < N_CHANNELS; c++)
+    any |= channel_polls_inbound (self, (TcChannel) c);
+  if (!any || !polling_allowed (self) || self->inbound_source != NULL)
+    return;
+
+  self->inbound_source =
+    add_timeout (self, delay_ms, on_inbound_timeout_cb, "[tc-engine] inbound polls");
+}
+
+/* Starts (or restarts after a change) both kinds of polling: rows due
+ * now are listed at once; what came in is first asked for one interval
+ * from now (sending goes first). */
+static void
+start_polling (TcEngine *self)
+{
+  if (!polling_allowed (self))
+    return;
+
+  poll_wake_in (self, 0);
+  if (self->inbound_source == NULL)
+    schedule_inbound (self, self->inbound_poll_interval_ms);
 }
 
 /* ------------------------------------------------------------------------
@@ -908,6 +1556,8 @@ on_list_sending_cb (GObject      *object,
     channel->recovery_listed = TRUE;
 
   recovery_step (self, job->channel);
+  /* A stop asked for while this page was being listed waits for it. */
+  check_done (self);
 }
 
 /* Moves the recovery of @channel on: lists the next page of "sending"
@@ -1315,7 +1965,8 @@ pump (TcEngine *self)
   ClaimJob *job;
   GTask *task;
   gint64 now_us = g_get_real_time ();
-  guint busy = self->in_flight + self->lookups + g_queue_get_length (&self->ready);
+  guint busy = self->in_flight + self->lookups + self->polls_in_flight +
+               g_queue_get_length (&self->ready);
   gint64 mono = g_get_monotonic_time ();
 
   destroy_source (&self->pump_source);
@@ -1425,10 +2076,14 @@ check_done (TcEngine *self)
   if (!g_queue_is_empty (&self->ready))
     dispatch (self);   /* requeues them */
 
+  for (guint c = 0; c < N_CHANNELS; c++)
+    recovering |= self->channels[c].inbound_listing;
+
   if (recovering || self->in_flight > 0 || self->lookups > 0 || self->claiming ||
-      g_hash_table_size (self->resolving) > 0 || self->inbound_busy || !g_queue_is_empty (&self->inbound))
+      g_hash_table_size (self->resolving) > 0 || self->inbound_busy ||
+      !g_queue_is_empty (&self->inbound) || self->poll_listing || self->polls_in_flight > 0)
     return;
-  if (self->pending->len > 0 || self->pending_statuses->len > 0)
+  if (self->pending->len > 0 || self->pending_statuses->len > 0 || self->pending_polled->len > 0)
     {
       flush (self);
       return;
@@ -1492,6 +2147,7 @@ tc_engine_set_provider (TcEngine   *self,
       recovery_step (self, channel);
     }
   dispatch (self);
+  start_polling (self);
 }
 
 void
@@ -1517,7 +2173,8 @@ tc_engine_set_status_callback (TcEngine   *self,
   g_return_if_fail ((guint) channel < N_CHANNELS);
 
   g_free (self->channels[channel].status_callback);
-  self->channels[channel].status_callback = g_strdup (url);
+  self->channels[channel].status_callback = g_strdup (url != NULL && url[0] != '\0' ? url : NULL);
+  start_polling (self);
 }
 
 void
@@ -1536,10 +2193,13 @@ tc_engine_start (TcEngine *self)
   self->started = TRUE;
   self->paused = FALSE;
   self->idle_emitted = FALSE;
+  g_clear_object (&self->poll_cancellable);
+  self->poll_cancellable = g_cancellable_new ();
   for (guint c = 0; c < N_CHANNELS; c++)
     start_recovery (self, (TcChannel) c);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   schedule_pump (self);
+  start_polling (self);
 }
 
 void
@@ -1553,6 +2213,8 @@ tc_engine_pause (TcEngine *self)
   self->paused = TRUE;
   destroy_source (&self->pump_source);
   destroy_source (&self->wake_source);
+  destroy_source (&self->poll_source);
+  destroy_source (&self->inbound_source);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
@@ -1571,6 +2233,7 @@ tc_engine_resume (TcEngine *self)
     }
   self->idle_emitted = FALSE;
   schedule_pump (self);
+  start_polling (self);
 }
 
 void
@@ -1612,6 +2275,12 @@ tc_engine_stop_async (TcEngine            *self,
   self->stop_task = task;
   destroy_source (&self->pump_source);
   destroy_source (&self->wake_source);
+  destroy_source (&self->poll_source);
+  destroy_source (&self->inbound_source);
+  /* Polls answer nothing that cannot wait: rows keep their poll_at. */
+  g_cancellable_cancel (self->poll_cancellable);
+  self->polls_open -= MIN (self->polls_open, g_queue_get_length (&self->poll_queue));
+  g_queue_clear_full (&self->poll_queue, (GDestroyNotify) tc_outbox_poll_free);
   dispatch (self);
   check_done (self);
 }
@@ -1637,33 +2306,10 @@ tc_engine_apply_statuses (TcEngine  *self,
 
   for (guint i = 0; i < statuses->len; i++)
     {
-      const TcStatusUpdate *update = g_ptr_array_index (statuses, i);
-      TcOutboxStatus *status;
-      TcOutboxState state;
+      TcOutboxStatus *status = status_from_update (g_ptr_array_index (statuses, i));
 
-      switch (update->state)
-        {
-        case TC_DELIVERY_SENT:        state = TC_OUTBOX_SENT; break;
-        case TC_DELIVERY_DELIVERED:   state = TC_OUTBOX_DELIVERED; break;
-        case TC_DELIVERY_READ:        state = TC_OUTBOX_READ; break;
-        case TC_DELIVERY_UNDELIVERED: state = TC_OUTBOX_UNDELIVERED; break;
-        case TC_DELIVERY_FAILED:      state = TC_OUTBOX_FAILED; break;
-        case TC_DELIVERY_QUEUED:
-        default:
-          continue;   /* says nothing the row does not */
-        }
-      if (update->provider_id == NULL || update->provider_id[0] == '\0')
-        continue;
-
-      status = g_new0 (TcOutboxStatus, 1);
-      status->provider_id = g_strdup (update->provider_id);
-      status->state = state;
-      status->at = update->at;
-      status->error_code = g_strdup (update->error_code);
-      status->reason = g_strdup (update->error_meaning);
-      status->price = update->price;
-      status->price_currency = g_strdup (update->price_currency);
-      g_ptr_array_add (self->pending_statuses, status);
+      if (status != NULL)
+        g_ptr_array_add (self->pending_statuses, status);
     }
 
   if (self->pending_statuses->len >= FLUSH_BATCH)
@@ -1785,6 +2431,10 @@ tc_engine_dispose (GObject *object)
   destroy_source (&self->wake_source);
   destroy_source (&self->flush_source);
   destroy_source (&self->progress_source);
+  destroy_source (&self->poll_source);
+  destroy_source (&self->inbound_source);
+  g_cancellable_cancel (self->poll_cancellable);
+  g_queue_clear_full (&self->poll_queue, (GDestroyNotify) tc_outbox_poll_free);
 
   for (guint c = 0; c < N_CHANNELS; c++)
     {
@@ -1818,6 +2468,8 @@ tc_engine_finalize (GObject *object)
   g_clear_pointer (&self->active, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->pending_statuses, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_polled, g_array_unref);
+  g_clear_object (&self->poll_cancellable);
   g_clear_pointer (&self->orphans, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
 
@@ -1855,6 +2507,18 @@ tc_engine_get_property (GObject    *object,
     case PROP_POLL_INTERVAL_MS:
       g_value_set_uint (value, self->poll_interval_ms);
       break;
+    case PROP_STATUS_POLL_SCALE:
+      g_value_set_double (value, self->status_poll_scale);
+      break;
+    case PROP_STATUS_POLL_GIVE_UP_S:
+      g_value_set_uint (value, self->status_poll_give_up_s);
+      break;
+    case PROP_INBOUND_POLL_INTERVAL_MS:
+      g_value_set_uint (value, self->inbound_poll_interval_ms);
+      break;
+    case PROP_N_POLLS:
+      g_value_set_uint (value, self->n_polls);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1886,6 +2550,20 @@ tc_engine_set_property (GObject      *object,
       break;
     case PROP_POLL_INTERVAL_MS:
       self->poll_interval_ms = g_value_get_uint (value);
+      break;
+    case PROP_STATUS_POLL_SCALE:
+      self->status_poll_scale = g_value_get_double (value);
+      break;
+    case PROP_STATUS_POLL_GIVE_UP_S:
+      self->status_poll_give_up_s = g_value_get_uint (value);
+      break;
+    case PROP_INBOUND_POLL_INTERVAL_MS:
+      self->inbound_poll_interval_ms = g_value_get_uint (value);
+      if (self->inbound_source != NULL)
+        {
+          destroy_source (&self->inbound_source);
+          schedule_inbound (self, self->inbound_poll_interval_ms);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1927,6 +2605,22 @@ tc_engine_class_init (TcEngineClass *klass)
     g_param_spec_uint ("poll-interval-ms", NULL, NULL, 10, 3600000, DEFAULT_POLL_INTERVAL_MS,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
                        G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS_POLL_SCALE] =
+    g_param_spec_double ("status-poll-scale", NULL, NULL, 0.0, 1000.0, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS_POLL_GIVE_UP_S] =
+    g_param_spec_uint ("status-poll-give-up-s", NULL, NULL, 0, 30 * 24 * 60 * 60,
+                       DEFAULT_STATUS_POLL_GIVE_UP_S,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+  properties[PROP_INBOUND_POLL_INTERVAL_MS] =
+    g_param_spec_uint ("inbound-poll-interval-ms", NULL, NULL, 10, 3600000, DEFAULT_INBOUND_POLL_MS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_POLLS] =
+    g_param_spec_uint ("n-polls", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PROGRESS] =
@@ -1954,6 +2648,9 @@ tc_engine_init (TcEngine *self)
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_outbox_outcome_free);
   self->pending_statuses = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_outbox_status_free);
   self->orphans = g_ptr_array_new_with_free_func ((GDestroyNotify) orphan_free);
+  self->pending_polled = g_array_new (FALSE, FALSE, sizeof (TcOutboxPolled));
+  self->poll_cancellable = g_cancellable_new ();
+  g_queue_init (&self->poll_queue);
   for (guint c = 0; c < N_CHANNELS; c++)
     g_queue_init (&self->channels[c].recovery_queue);
   g_queue_init (&self->ready);

@@ -37,6 +37,27 @@
  * type's defaults; mps 0 = no limit) and the sender's daily cap; a limit
  * of concurrent requests per provider account (default 32).
  *
+ * Status polling: a channel with no status callback URL
+ * (tc_engine_set_status_callback (…, NULL)) whose provider can be asked
+ * (tc_provider_get_polling(): Twilio yes, Meta's Cloud API no — it only
+ * pushes) gets no webhooks, so the engine asks. A row recorded as sent
+ * gets outbox.poll_at = now + 5 s in the same transaction; each poll's
+ * answer is applied like a webhook's status (only forward) and moves
+ * poll_at along 5 s, 15 s, 30 s, 1 min, 2 min, 5 min, 15 min, 1 h, then
+ * every 6 h, until the status is final (delivered / undelivered / failed
+ * for SMS; read / undelivered / failed for WhatsApp) — poll_at NULL — or
+ * 48 h after sent_at (poll_at NULL, the row stays "sent"). A final status
+ * from a webhook clears poll_at too. Polls are listed in batches from a
+ * timer, go through the same window and provider slots as sends (at most
+ * a quarter of either), and continue after a restart (poll_at is stored).
+ *
+ * Inbound polling: on such a channel, when its provider can list what
+ * came in (Twilio), the engine asks every inbound-poll-interval-ms for
+ * messages to the channel's default sender since the newest one stored
+ * for the channel (inbound_messages), and hands them to
+ * tc_engine_apply_inbound(); a message listed twice is recognised by its
+ * provider id and changes nothing.
+ *
  * Everything runs on the main loop (libsoup is asynchronous); database
  * work goes to the repository's threads. The GUI thread never waits.
  */
@@ -66,6 +87,13 @@ G_DECLARE_FINAL_TYPE (TcEngine, tc_engine, TC, ENGINE, GObject)
  *       (tests make it short)
  *   "poll-interval-ms" (guint, default 1000): how often an idle engine
  *       looks for rows queued by others (tc_engine_kick() wakes it at once)
+ *   "status-poll-scale" (double, default 1.0): multiplies the status
+ *       polling schedule (tests make it short)
+ *   "status-poll-give-up-s" (guint, default 172800 = 48 h): status polling
+ *       stops this long after a row was sent
+ *   "inbound-poll-interval-ms" (guint, default 15000): how often inbound
+ *       messages are listed on a channel without a callback URL
+ *   "n-polls" (guint, read-only): status polls answered since creation
  * Signals:
  *   "progress" (guint64 n_sent, guint64 n_failed, guint64 n_waiting):
  *       at most ten times a second while rows move; n_waiting counts due
@@ -89,7 +117,8 @@ void        tc_engine_set_provider    (TcEngine      *self,
 void        tc_engine_set_default_sender (TcEngine  *self,
                                           TcChannel  channel,
                                           const char *sender_id);
-/* The status callback URL to give providers (NULL: statuses by polling). */
+/* The status callback URL to give providers (NULL or "": statuses and
+ * inbound messages by polling, when the provider can be asked). */
 void        tc_engine_set_status_callback (TcEngine  *self,
                                            TcChannel  channel,
                                            const char *url);
@@ -136,5 +165,15 @@ guint64     tc_engine_backoff_ms      (guint          attempt,
                                        guint          base_ms,
                                        gint64         retry_after,
                                        double         random);
+
+/* When to poll a row sent at @sent_at next, after @polls polls (0: the
+ * first poll, asked at the send), at @now: now + the schedule's step ×
+ * @scale, never later than @sent_at + @give_up_s; 0 = stop (now is at or
+ * past that). Unix seconds. */
+gint64      tc_engine_status_poll_next (gint64         sent_at,
+                                        guint          polls,
+                                        gint64         now,
+                                        double         scale,
+                                        gint64         give_up_s);
 
 G_END_DECLS

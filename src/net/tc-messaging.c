@@ -95,7 +95,18 @@ local_webhook_url (TcMessaging *self,
                           tc_http_server_get_port (self->http_server), name);
 }
 
-/* Where providers should post statuses for @channel, or NULL. */
+/* TEXTCAST_SIMULATOR_POLLING=1: the simulator is not told where to post
+ * Twilio statuses and replies, and the engine polls for them. */
+static gboolean
+simulator_polling (void)
+{
+  const char *value = g_getenv (TC_MESSAGING_SIMULATOR_POLLING_ENV);
+
+  return value != NULL && strcmp (value, "1") == 0;
+}
+
+/* Where providers should post statuses for @channel, or NULL (then the
+ * engine polls, where the provider can be asked). */
 static char *
 status_callback_url (TcMessaging *self,
                      TcChannel    channel)
@@ -107,6 +118,8 @@ status_callback_url (TcMessaging *self,
   /* Meta posts to the webhook set in the app dashboard, never to a URL
    * given per message. */
   if (kind == TC_PROVIDER_KIND_WHATSAPP)
+    return NULL;
+  if (kind == TC_PROVIDER_KIND_SIMULATOR && simulator_polling ())
     return NULL;
 
   if (settings->public_url != NULL && settings->public_url[0] != '\0')
@@ -208,6 +221,12 @@ on_http_server_started_cb (GObject      *object,
   config.whatsapp_app_secret = TC_PROVIDERS_SIMULATOR_APP_SECRET;
   config.whatsapp_webhook_url = whatsapp_url;
   config.twilio_inbound_url = twilio_inbound_url;
+  /* Meta has nothing to poll: WhatsApp Cloud statuses are still posted. */
+  if (simulator_polling ())
+    {
+      config.twilio_inbound_url = NULL;
+      config.keep_replies = TRUE;
+    }
 
   tc_providers_load_async (self->repository, self->session, &config,
                            g_task_get_cancellable (task), on_providers_loaded_cb,

@@ -19,7 +19,15 @@
  * reconciles rows a crash left in "sending" before sending anything).
  * Status callbacks: with a public URL set (http.public_url), providers are
  * given <public url>/webhooks/<name>; in simulator mode the endpoint's own
- * 127.0.0.1 address; otherwise none.
+ * 127.0.0.1 address; otherwise none — and then the engine polls instead
+ * (tc-engine.h, "Status polling"): Twilio statuses by message SID and the
+ * messages that came in, by listing. Meta's Cloud API cannot be polled; it
+ * needs the public URL set as the app's webhook.
+ *
+ * TEXTCAST_SIMULATOR_POLLING=1 runs the simulator as Twilio behaves with
+ * no public URL: no status callbacks and no inbound posts for Twilio
+ * messages (the simulator keeps its replies for listing), so statuses and
+ * replies reach the outbox only by polling. Meant for tests and demos.
  */
 
 #pragma once
@@ -31,6 +39,8 @@
 #include "tc-providers.h"
 
 G_BEGIN_DECLS
+
+#define TC_MESSAGING_SIMULATOR_POLLING_ENV "TEXTCAST_SIMULATOR_POLLING"
 
 #define TC_TYPE_MESSAGING (tc_messaging_get_type ())
 

@@ -238,6 +238,66 @@ tc_provider_lookup_finish (TcProvider    *self,
   return TC_PROVIDER_GET_IFACE (self)->lookup_finish (self, result, error);
 }
 
+TcProviderPolling
+tc_provider_get_polling (TcProvider *self)
+{
+  TcProviderInterface *iface;
+
+  g_return_val_if_fail (TC_IS_PROVIDER (self), TC_PROVIDER_POLLING_NONE);
+
+  iface = TC_PROVIDER_GET_IFACE (self);
+  if (iface->get_polling == NULL)
+    return TC_PROVIDER_POLLING_NONE;
+
+  return iface->get_polling (self);
+}
+
+void
+tc_provider_list_inbound_async (TcProvider          *self,
+                                TcChannel            channel,
+                                const char          *to,
+                                gint64               since,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  TcProviderInterface *iface;
+
+  g_return_if_fail (TC_IS_PROVIDER (self));
+
+  iface = TC_PROVIDER_GET_IFACE (self);
+  if (iface->list_inbound_async == NULL || iface->list_inbound_finish == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, tc_provider_list_inbound_async);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "%s cannot list the messages that came in; "
+                               "give it a public webhook URL instead",
+                               tc_provider_get_name (self));
+      return;
+    }
+
+  iface->list_inbound_async (self, channel, to, since, cancellable, callback, user_data);
+}
+
+GPtrArray *
+tc_provider_list_inbound_finish (TcProvider    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  TcProviderInterface *iface;
+
+  g_return_val_if_fail (TC_IS_PROVIDER (self), NULL);
+
+  iface = TC_PROVIDER_GET_IFACE (self);
+  if (g_task_is_valid (result, self) &&
+      g_task_get_source_tag (G_TASK (result)) == tc_provider_list_inbound_async)
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return iface->list_inbound_finish (self, result, error);
+}
+
 gboolean
 tc_provider_parse_webhook (TcProvider              *self,
                            const TcWebhookRequest  *request,

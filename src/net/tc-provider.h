@@ -9,7 +9,8 @@
  * provider's message id or a classified failure; it parses the webhooks
  * its service posts back (statuses and inbound messages), verifying their
  * signatures over the raw bytes; and it can look messages up, for status
- * polling and for reconciling an ambiguous send.
+ * polling and for reconciling an ambiguous send, and (Twilio) list the
+ * messages that came in, for inbound polling when no webhook reaches us.
  *
  * Failures come in three classes, and the send engine treats them very
  * differently:
@@ -172,6 +173,16 @@ typedef enum
 
 GQuark tc_webhook_error_quark (void);
 
+/* What a provider can be asked for instead of pushing it (status
+ * polling, tc-engine.h): the status of one message by id, and the
+ * messages that came in. */
+typedef enum
+{
+  TC_PROVIDER_POLLING_NONE    = 0,
+  TC_PROVIDER_POLLING_STATUS  = 1 << 0,  /* fetch_status_async answers */
+  TC_PROVIDER_POLLING_INBOUND = 1 << 1,  /* list_inbound_async answers */
+} TcProviderPolling;
+
 #define TC_TYPE_PROVIDER (tc_provider_get_type ())
 
 G_DECLARE_INTERFACE (TcProvider, tc_provider, TC, PROVIDER, GObject)
@@ -227,6 +238,26 @@ struct _TcProviderInterface
                                      GPtrArray               *inbound,
                                      char                   **challenge,
                                      GError                 **error);
+
+  /* Optional (NULL: TC_PROVIDER_POLLING_NONE): what the provider can be
+   * polled for. A provider that only pushes (Meta) says NONE. */
+  TcProviderPolling (*get_polling)  (TcProvider              *self);
+
+  /* Optional (NULL: G_IO_ERROR_NOT_SUPPORTED): messages of @channel that
+   * came in to @to (our number or sender; a sender the provider cannot
+   * filter by, such as a Twilio Messaging Service, lists them all) at or
+   * after @since (unix seconds), oldest first. Returns: (element-type
+   * TcInboundMessage) */
+  void            (*list_inbound_async)  (TcProvider         *self,
+                                          TcChannel           channel,
+                                          const char         *to,
+                                          gint64              since,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+  GPtrArray      *(*list_inbound_finish) (TcProvider         *self,
+                                          GAsyncResult       *result,
+                                          GError            **error);
 };
 
 const char     *tc_provider_get_name          (TcProvider              *self);
@@ -264,6 +295,20 @@ gboolean        tc_provider_parse_webhook     (TcProvider              *self,
                                                GPtrArray               *inbound,
                                                char                   **challenge,
                                                GError                 **error);
+
+TcProviderPolling tc_provider_get_polling    (TcProvider              *self);
+/* Fails with G_IO_ERROR_NOT_SUPPORTED when the provider cannot list what
+ * came in (see TcProviderInterface.list_inbound_async). */
+void            tc_provider_list_inbound_async  (TcProvider            *self,
+                                                 TcChannel              channel,
+                                                 const char            *to,
+                                                 gint64                 since,
+                                                 GCancellable          *cancellable,
+                                                 GAsyncReadyCallback    callback,
+                                                 gpointer               user_data);
+GPtrArray      *tc_provider_list_inbound_finish (TcProvider            *self,
+                                                 GAsyncResult          *result,
+                                                 GError               **error);
 
 /* Compares two strings in time independent of where they differ (for
  * signatures). FALSE when the lengths differ. */

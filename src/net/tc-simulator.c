@@ -110,10 +110,11 @@ typedef enum
   STATE_READ,
   STATE_UNDELIVERED,
   STATE_FAILED,
+  STATE_RECEIVED,     /* a reply kept for listing (keep_replies) */
 } State;
 
 static const char * const state_names[] = {
-  "accepted", "queued", "sent", "delivered", "read", "undelivered", "failed",
+  "accepted", "queued", "sent", "delivered", "read", "undelivered", "failed", "received",
 };
 
 typedef enum
@@ -148,6 +149,7 @@ typedef struct
   guint        will_reply : 1;
   guint        is_template : 1;
   guint        retained : 1;
+  guint        inbound : 1;    /* Twilio: a reply kept for listing */
   guint8       reply_index;
   guint16      num_media;
   guint16      num_segments;
@@ -182,6 +184,7 @@ struct _TcSimulator
   char         *whatsapp_app_secret;
   char         *whatsapp_webhook_url;
   char         *twilio_inbound_url;
+  gboolean      keep_replies;
   char         *log_path;
 
   SoupServer   *server;
@@ -198,6 +201,7 @@ struct _TcSimulator
   guint64       nonce;
   guint64       next_id;
   guint64       n_accepted;
+  guint64       n_replies;
 
   double        tokens;
   gint64        tokens_at;
@@ -701,7 +705,8 @@ step_needs_post (TcSimulator *self,
                  Step         step)
 {
   if (step == STEP_REPLY)
-    return TRUE;
+    return m->kind == KIND_TWILIO ? self->twilio_inbound_url != NULL
+                                  : self->whatsapp_webhook_url != NULL;
   if (m->kind == KIND_TWILIO)
     return m->callback != NULL;
 
@@ -1011,6 +1016,53 @@ twilio_status_post (TcSimulator *self,
   post_twilio_form (self, m, step, m->callback->first, params);
 }
 
+/* Twilio's own opt-out handling: STOP blocks this sender for this
+ * recipient from now on. */
+static void
+note_reply_opt_out (TcSimulator *self,
+                    Message     *m,
+                    const char  *text)
+{
+  if (g_ascii_strcasecmp (text, "STOP") == 0 && g_hash_table_size (self->opted_out) < MAX_OPTED_OUT)
+    g_hash_table_add (self->opted_out,
+                      g_strconcat (m->account->first, "\n",
+                                   m->service != NULL ? m->service : m->from, "\n", m->to, NULL));
+}
+
+static void retain (TcSimulator *self,
+                    Message     *m);
+
+/* No inbound URL (keep_replies): the reply is kept as an inbound message
+ * resource, listed by GET …/Messages.json as Twilio lists messages that
+ * came in to a number with no webhook. */
+static void
+twilio_reply_keep (TcSimulator *self,
+                   Message     *m)
+{
+  g_autofree char *hex = next_hex_id (self, 'R');
+  const char *text = reply_texts[m->reply_index];
+  Message *reply = g_new0 (Message, 1);
+
+  reply->refs = 1;
+  reply->kind = KIND_TWILIO;
+  reply->inbound = TRUE;
+  reply->whatsapp = m->whatsapp;
+  reply->state = STATE_RECEIVED;
+  reply->created = reply->sent = reply->updated = g_get_real_time () / G_USEC_PER_SEC;
+  reply->account = shared_get (self, "A", m->account->first, m->account->second);
+  reply->id = g_strconcat ("SM", hex, NULL);
+  reply->to = add_prefix (m, twilio_sender_number (m));
+  reply->from = g_strdup (m->to);
+  reply->service = g_strdup (m->service);
+  reply->body = g_strdup (text);
+  reply->num_segments = 1;
+
+  note_reply_opt_out (self, m, text);
+  self->n_replies++;
+  retain (self, reply);
+  message_unref (self, reply);
+}
+
 static void
 twilio_reply_post (TcSimulator *self,
                    Message     *m)
@@ -1039,12 +1091,8 @@ twilio_reply_post (TcSimulator *self,
       put (params, "ProfileName", g_strdup ("Simulated contact"));
     }
 
-  /* Twilio's own opt-out handling: STOP blocks this sender for this
-   * recipient from now on. */
-  if (g_ascii_strcasecmp (text, "STOP") == 0 && g_hash_table_size (self->opted_out) < MAX_OPTED_OUT)
-    g_hash_table_add (self->opted_out,
-                      g_strconcat (m->account->first, "\n",
-                                   m->service != NULL ? m->service : m->from, "\n", m->to, NULL));
+  note_reply_opt_out (self, m, text);
+  self->n_replies++;
 
   post_twilio_form (self, m, STEP_REPLY, self->twilio_inbound_url, params);
 }
@@ -1140,6 +1188,7 @@ meta_reply_post (TcSimulator *self,
   append_member (json, "body", reply_texts[m->reply_index]);
   g_string_append (json, "}}]}}]}]}");
 
+  self->n_replies++;
   meta_post (self, m, STEP_REPLY, json);
 }
 
@@ -1172,7 +1221,11 @@ send_step (TcSimulator *self,
     m->updated = now;
 
   if (!step_needs_post (self, m, step))
-    advance (self, m, step);
+    {
+      if (step == STEP_REPLY && m->kind == KIND_TWILIO)
+        twilio_reply_keep (self, m);
+      advance (self, m, step);
+    }
   else if (step == STEP_REPLY)
     {
       if (m->kind == KIND_TWILIO)
@@ -1231,7 +1284,8 @@ accept_message (TcSimulator *self,
     }
 
   m->will_read = m->outcome == OUTCOME_DELIVERED && can_read && read < self->read_ratio;
-  m->will_reply = m->outcome == OUTCOME_DELIVERED && inbound_url != NULL && reply < self->reply_ratio;
+  m->will_reply = m->outcome == OUTCOME_DELIVERED && reply < self->reply_ratio &&
+                  (inbound_url != NULL || (m->kind == KIND_TWILIO && self->keep_replies));
   m->reply_index = (guint8) reply_index;
 
   self->n_accepted++;
@@ -1286,7 +1340,7 @@ append_twilio_resource (GString *json,
   append_member (json, "date_created", created);
   append_member (json, "date_sent", sent);
   append_member (json, "date_updated", updated);
-  append_member (json, "direction", "outbound-api");
+  append_member (json, "direction", m->inbound ? "inbound" : "outbound-api");
   if ((m->state == STATE_UNDELIVERED || m->state == STATE_FAILED) && m->error_code != NULL)
     {
       append_member_raw (json, "error_code", m->error_code);
@@ -2387,6 +2441,7 @@ tc_simulator_new (const TcSimulatorConfig *config)
                                         ? config->whatsapp_app_secret : DEFAULT_SECRET);
   self->whatsapp_webhook_url = dup_nonempty (config->whatsapp_webhook_url);
   self->twilio_inbound_url = dup_nonempty (config->twilio_inbound_url);
+  self->keep_replies = config->keep_replies && self->twilio_inbound_url == NULL;
   self->log_path = dup_nonempty (config->log_path);
   self->rand = g_rand_new_with_seed (config->seed);
   self->tokens = MAX (1.0, config->max_rate);
@@ -2513,6 +2568,14 @@ tc_simulator_get_n_accepted (TcSimulator *self)
   g_return_val_if_fail (TC_IS_SIMULATOR (self), 0);
 
   return self->n_accepted;
+}
+
+guint64
+tc_simulator_get_n_replies (TcSimulator *self)
+{
+  g_return_val_if_fail (TC_IS_SIMULATOR (self), 0);
+
+  return self->n_replies;
 }
 
 void

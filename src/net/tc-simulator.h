@@ -24,6 +24,15 @@
  * URL. Everything random comes from one seeded GRand: the same seed and
  * the same requests give the same outcomes.
  *
+ * Polling, as Twilio does it: a message created without a StatusCallback
+ * gets no status callbacks, but still walks queued → sent → final on the
+ * same clock, and GET …/Messages/{Sid}.json answers its status at that
+ * moment. With keep_replies and no twilio_inbound_url, the replies it
+ * makes to Twilio messages are kept instead of posted, and GET
+ * …/Messages.json lists them (direction "inbound", status "received",
+ * To our number, From the contact) — as Twilio lists what came in to a
+ * number with no webhook.
+ *
  * Bounds, so that memory stays flat however many messages go through:
  * request bodies of at most 64 KiB (Twilio) and 1 MiB (Meta), else 413;
  * one request per connection ("Connection: close"); at most 16 callbacks
@@ -62,6 +71,8 @@ typedef struct
   const char *whatsapp_app_secret;/* signs Meta webhooks; NULL = "simulator" */
   const char *whatsapp_webhook_url; /* where Meta statuses and inbound go; NULL = none */
   const char *twilio_inbound_url; /* where Twilio inbound messages go; NULL = none */
+  gboolean    keep_replies;       /* no twilio_inbound_url: keep Twilio replies for
+                                   * listing (inbound polling) instead of making none */
   const char *log_path;           /* JSON lines; NULL = no log */
 } TcSimulatorConfig;
 
@@ -79,6 +90,8 @@ const char   *tc_simulator_get_base_url (TcSimulator  *self);
 guint         tc_simulator_get_port    (TcSimulator   *self);
 /* Messages accepted so far. */
 guint64       tc_simulator_get_n_accepted (TcSimulator *self);
+/* Replies made so far (posted, or kept for listing). */
+guint64       tc_simulator_get_n_replies (TcSimulator *self);
 /* Stops listening and cancels pending callbacks. */
 void          tc_simulator_stop        (TcSimulator   *self);
 

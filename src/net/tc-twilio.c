@@ -59,6 +59,8 @@
 #define API_VERSION        "2010-04-01"
 #define LOOKUP_PAGE_SIZE   50
 #define LOOKUP_MAX_PAGES   5
+#define INBOUND_PAGE_SIZE  100
+#define INBOUND_MAX_PAGES  20
 #define MAX_RETRY_AFTER    (24 * 60 * 60)
 #define WHATSAPP_PREFIX    "whatsapp:"
 
@@ -92,6 +94,7 @@ typedef enum
   OPERATION_SEND,
   OPERATION_FETCH,
   OPERATION_LOOKUP,
+  OPERATION_INBOUND,
 } Operation;
 
 typedef struct
@@ -103,11 +106,12 @@ typedef struct
   /* OPERATION_SEND */
   TcSendFailure *failure;
 
-  /* OPERATION_LOOKUP */
+  /* OPERATION_LOOKUP and OPERATION_INBOUND */
   char          *to;
   gint64         since;
-  GPtrArray     *results;
+  GPtrArray     *results;   /* TcStatusUpdate / TcInboundMessage */
   guint          pages;
+  TcChannel      channel;   /* OPERATION_INBOUND */
 } Request;
 
 static void
@@ -954,6 +958,125 @@ lookup_answered (GTask *task)
   g_task_return_pointer (task, g_ptr_array_ref (req->results), (GDestroyNotify) g_ptr_array_unref);
 }
 
+static char *strip_whatsapp (const char *address,
+                             gboolean   *whatsapp);
+
+static gint
+compare_oldest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  const TcInboundMessage *ma = *(TcInboundMessage * const *) a;
+  const TcInboundMessage *mb = *(TcInboundMessage * const *) b;
+
+  return (ma->at > mb->at) - (ma->at < mb->at);
+}
+
+/* One message resource of a list as an inbound message of @channel at or
+ * after @since; NULL for anything else. *@older says it came in before. */
+static TcInboundMessage *
+parse_inbound_resource (JsonObject *object,
+                        TcChannel   channel,
+                        gint64      since,
+                        gboolean   *older)
+{
+  const char *sid = tc_http_member_string (object, "sid");
+  const char *direction = tc_http_member_string (object, "direction");
+  const char *from = tc_http_member_string (object, "from");
+  const char *body = tc_http_member_string (object, "body");
+  gboolean whatsapp = FALSE;
+  TcInboundMessage *message;
+  gint64 at;
+
+  if (g_strcmp0 (direction, "inbound") != 0 || sid == NULL || sid[0] == '\0' ||
+      from == NULL || from[0] == '\0')
+    return NULL;
+
+  /* Twilio filters by day only: the time is checked here. */
+  at = parse_rfc2822 (tc_http_member_string (object, "date_sent"));
+  if (at == 0)
+    at = parse_rfc2822 (tc_http_member_string (object, "date_created"));
+  if (at < since)
+    {
+      *older = TRUE;
+      return NULL;
+    }
+
+  message = g_new0 (TcInboundMessage, 1);
+  message->from = strip_whatsapp (from, &whatsapp);
+  message->channel = whatsapp ? TC_CHANNEL_WHATSAPP : TC_CHANNEL_SMS;
+  if (message->channel != channel)
+    {
+      tc_inbound_message_free (message);
+      return NULL;
+    }
+  message->provider_id = g_strdup (sid);
+  message->to = strip_whatsapp (tc_http_member_string (object, "to"), &whatsapp);
+  message->body = g_strdup (body != NULL ? body : "");
+  /* A list does not carry the media's address (a subresource): the text
+   * is what consent handling reads. */
+  message->at = at;
+
+  return message;
+}
+
+static void
+inbound_answered (GTask *task)
+{
+  TcTwilioProvider *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  guint http_status = tc_http_call_get_status (req->call);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object = body_object (req, parser);
+  JsonNode *list;
+  JsonArray *array;
+  g_autofree char *own_list = NULL;
+  const char *next;
+  gboolean older_seen = FALSE;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (http_status))
+    {
+      g_task_return_error (task, http_error (http_status, object));
+      return;
+    }
+  list = object != NULL ? json_object_get_member (object, "messages") : NULL;
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_task_return_new_error (task, TC_TWILIO_ERROR, TC_TWILIO_ERROR_BAD_RESPONSE,
+                               "Twilio's list of messages has no “messages” array");
+      return;
+    }
+
+  array = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      TcInboundMessage *message;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      message = parse_inbound_resource (json_node_get_object (node), req->channel, req->since,
+                                        &older_seen);
+      if (message != NULL)
+        g_ptr_array_add (req->results, message);
+    }
+
+  /* Newest first: a page with an older message is the last one needed.
+   * Only a next page of this same list is followed. */
+  next = tc_http_member_string (object, "next_page_uri");
+  own_list = g_strdup_printf ("/" API_VERSION "/Accounts/%s/Messages.json?", self->account_sid);
+  if (!older_seen && next != NULL && g_str_has_prefix (next, own_list) &&
+      ++req->pages < INBOUND_MAX_PAGES)
+    {
+      g_autofree char *uri = g_strconcat (self->base_url, next, NULL);
+
+      start_request (self, g_object_ref (task), SOUP_METHOD_GET, uri, NULL);
+      return;
+    }
+
+  g_ptr_array_sort (req->results, compare_oldest_first);
+  g_task_return_pointer (task, g_ptr_array_ref (req->results), (GDestroyNotify) g_ptr_array_unref);
+}
+
 /* Every request ends here: @transport_error says the exchange did not
  * complete (no answer, or its body could not be read). */
 static void
@@ -987,12 +1110,15 @@ request_done (GTask  *task,
 
     case OPERATION_FETCH:
     case OPERATION_LOOKUP:
+    case OPERATION_INBOUND:
       if (transport_error != NULL)
         g_task_return_error (task, query_transport_error (self, req, transport_error));
       else if (req->operation == OPERATION_FETCH)
         fetch_answered (task);
-      else
+      else if (req->operation == OPERATION_LOOKUP)
         lookup_answered (task);
+      else
+        inbound_answered (task);
       break;
 
     default:
@@ -1264,6 +1390,83 @@ tc_twilio_provider_lookup_finish (TcProvider    *provider,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tc_twilio_provider_lookup_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+tc_twilio_provider_list_inbound_async (TcProvider          *provider,
+                                       TcChannel            channel,
+                                       const char          *to,
+                                       gint64               since,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  TcTwilioProvider *self = TC_TWILIO_PROVIDER (provider);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GString) tail = g_string_new ("Messages.json?");
+  g_autofree char *date = NULL;
+  g_autofree char *uri = NULL;
+  Request *req;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_twilio_provider_list_inbound_async);
+  req = request_new (OPERATION_INBOUND);
+  req->channel = channel;
+  req->since = MAX (since, 0);
+  req->results = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_inbound_message_free);
+  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+
+  if (!is_base_url (self->base_url))
+    {
+      g_task_return_new_error (task, TC_TWILIO_ERROR, TC_TWILIO_ERROR_INVALID,
+                               "the Twilio base URL “%s” is not an http or https address; "
+                               "correct it in Preferences → Providers", self->base_url);
+      return;
+    }
+  if (!is_sid (self->account_sid))
+    {
+      g_task_return_new_error (task, TC_TWILIO_ERROR, TC_TWILIO_ERROR_INVALID,
+                               "the Twilio Account SID is missing or not an Account SID; "
+                               "set it in Preferences → Providers");
+      return;
+    }
+
+  /* To our number (as "whatsapp:+…" for WhatsApp); a Messaging Service
+   * has no single number, so everything is listed and only inbound
+   * messages kept. Twilio's DateSent filter is by whole (UTC) days. */
+  if (to != NULL && to[0] != '\0' && !is_messaging_service_sid (to))
+    {
+      g_autofree char *address =
+        channel == TC_CHANNEL_WHATSAPP ? whatsapp_address (to) : g_strdup (to);
+      g_autofree char *escaped = g_uri_escape_string (address, NULL, FALSE);
+
+      g_string_append_printf (tail, "To=%s&", escaped);
+    }
+  day = g_date_time_new_from_unix_utc (req->since);
+  date = day != NULL ? g_date_time_format (day, "%Y-%m-%d") : g_strdup ("1970-01-01");
+  g_string_append_printf (tail, "DateSent%%3E=%s&PageSize=%d", date, INBOUND_PAGE_SIZE);
+
+  uri = account_uri (self, tail->str);
+  start_request (self, g_steal_pointer (&task), SOUP_METHOD_GET, uri, NULL);
+}
+
+static GPtrArray *
+tc_twilio_provider_list_inbound_finish (TcProvider    *provider,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
+  g_return_val_if_fail (
+    g_task_get_source_tag (G_TASK (result)) == tc_twilio_provider_list_inbound_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static TcProviderPolling
+tc_twilio_provider_get_polling (TcProvider *provider)
+{
+  return TC_PROVIDER_POLLING_STATUS | TC_PROVIDER_POLLING_INBOUND;
 }
 
 /* ------------------------------------------------------------------------
@@ -1834,6 +2037,9 @@ tc_twilio_provider_iface_init (TcProviderInterface *iface)
   iface->fetch_status_finish = tc_twilio_provider_fetch_status_finish;
   iface->lookup_async = tc_twilio_provider_lookup_async;
   iface->lookup_finish = tc_twilio_provider_lookup_finish;
+  iface->get_polling = tc_twilio_provider_get_polling;
+  iface->list_inbound_async = tc_twilio_provider_list_inbound_async;
+  iface->list_inbound_finish = tc_twilio_provider_list_inbound_finish;
   iface->parse_webhook = tc_twilio_provider_parse_webhook;
 }
 

@@ -14,6 +14,11 @@
  *   lookup   GET …/Messages.json?To=…&DateSent>=YYYY-MM-DD (then filtered
  *            to the exact time). Twilio stores WhatsApp recipients as
  *            "whatsapp:+…": pass @to that way to look WhatsApp messages up.
+ *   inbound  GET …/Messages.json?To={our number}&DateSent>=YYYY-MM-DD,
+ *            following next_page_uri (at most 20 pages of 100), keeping
+ *            direction "inbound" at or after the time asked for (Twilio
+ *            filters by day); with a Messaging Service (no single number)
+ *            without To. For inbound polling when no webhook reaches us.
  *   webhooks status callbacks and inbound messages (form fields),
  *            X-Twilio-Signature: HMAC-SHA1 (auth token) over the URL
  *            followed by the sorted POST parameters' names and values,

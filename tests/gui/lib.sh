@@ -68,6 +68,9 @@ export TZ=UTC
 export LC_ALL=C.UTF-8
 # Any critical warning aborts the app, and so fails the test.
 export G_DEBUG=fatal-criticals
+# The app's HTTP endpoint (sending, webhooks, tracked links) listens on
+# any free port, so tests running side by side never fight over 8642.
+export TEXTCAST_HTTP_PORT=${TEXTCAST_HTTP_PORT:-0}
 
 step () {
   echo "# $*"
@@ -116,6 +119,23 @@ shot () {
 focus () {
   xdotool windowfocus --sync "$1" >/dev/null 2>&1 || xdotool windowfocus "$1" || fail "cannot focus window $1"
   sleep 0.2
+}
+
+# wait_log TEXT [SECONDS]: waits until textcast's output has a line with
+# TEXT (its g_debug lines, with G_MESSAGES_DEBUG set by the test).
+wait_log () {
+  local text=$1 seconds=${2:-15}
+  for _ in $(seq $((seconds * 10))); do
+    grep -qF -- "$text" "$LOG" 2>/dev/null && return 0
+    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$text” in its output"
+    sleep 0.1
+  done
+  fail "textcast never said “$text” in ${seconds}s"
+}
+
+# outbox_count STATE: how many outbox rows are in STATE.
+outbox_count () {
+  sqlite3 "file:$DB?mode=ro" "SELECT count(*) FROM outbox WHERE state = '$1'" 2>/dev/null
 }
 
 count_contacts () {

@@ -23,6 +23,9 @@ GUI_REQUIRED="TEXTCAST TEXTCAST_CLI GSETTINGS_SCHEMA_DIR SCREENSHOT_DIR"
 
 STATE="$TMP/state"
 export TEXTCAST_TEST_STATE_FILE="$STATE"
+# The endpoint listens on a free port (TEXTCAST_HTTP_PORT=0, lib.sh); the
+# send service says which.
+export G_MESSAGES_DEBUG=tc-send-service
 
 # expect_state LINE: waits until the counter line (the state file) is
 # exactly LINE.
@@ -107,14 +110,16 @@ xdotool type --delay 20 "https://go.shop.example/"
 expect_setting links.short_domain "go.shop.example"
 shot 02-preferences
 
-step "with a short-link domain the window serves tracked links on 127.0.0.1:8642"
+step "the window serves tracked links on its HTTP endpoint"
+wait_log "Sending; the HTTP endpoint listens on 127.0.0.1:" 20
+HTTP_PORT=$(grep -o "the HTTP endpoint listens on 127.0.0.1:[0-9]*" "$LOG" | tail -n 1 | sed 's/.*://')
 # An unknown code answers 404 from Textcast's endpoint; nothing listening
 # would refuse the connection.
-python3 - <<'PY' || fail "the HTTP endpoint did not start on 127.0.0.1:8642"
-import time, urllib.error, urllib.request
+python3 - "$HTTP_PORT" <<'PY' || fail "the HTTP endpoint did not answer on 127.0.0.1:$HTTP_PORT"
+import sys, time, urllib.error, urllib.request
 for _ in range(50):
     try:
-        urllib.request.urlopen("http://127.0.0.1:8642/l/AAAAAAAA", timeout=2)
+        urllib.request.urlopen("http://127.0.0.1:%s/l/AAAAAAAA" % sys.argv[1], timeout=2)
     except urllib.error.HTTPError as e:
         if e.code == 404:
             print("# endpoint up: 404 for an unknown code")
@@ -124,7 +129,7 @@ for _ in range(50):
         time.sleep(0.1)
         continue
     raise SystemExit("an unknown code did not give 404")
-raise SystemExit("nothing listens on 127.0.0.1:8642")
+raise SystemExit("nothing listens on 127.0.0.1:%s" % sys.argv[1])
 PY
 
 step "a domain that is not a host name is not saved"

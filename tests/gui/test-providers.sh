@@ -89,9 +89,11 @@ step "a workspace with the simulator, Twilio's base URL at the fake"
   fail "settings set twilio.base_url failed"
 
 step "start textcast, Ctrl+comma, Alt+V: Preferences → Providers"
-"$TEXTCAST" --db "$DB" >"$LOG" 2>&1 &
+G_MESSAGES_DEBUG=tc-send-service "$TEXTCAST" --db "$DB" >"$LOG" 2>&1 &
 APP_PID=$!
 MAIN=$(wait_window "Textcast" 30) || exit 1
+# Started (sending too: the simulator) before any key is pressed.
+wait_log "Sending; the HTTP endpoint listens on 127.0.0.1:" 30
 sleep 1
 focus "$MAIN"
 xdotool key --clearmodifiers ctrl+comma
