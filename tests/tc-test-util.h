@@ -39,9 +39,15 @@ void tc_test_repo_set_up        (TcTestRepo   *f,
  * removes the folder. */
 void tc_test_repo_tear_down     (TcTestRepo   *f);
 
-/* SQL that takes a schema 8 database back to schema 7 (status polling,
+/* SQL that takes a schema 9 database back to schema 8 (campaigns). */
+#define TC_TEST_UNDO_SCHEMA_9 \
+  "DROP TABLE campaign_recipients; DROP TABLE campaigns; DROP INDEX outbox_origin;" \
+  "DELETE FROM sqlite_sequence WHERE name = 'campaigns';"
+
+/* SQL that takes a schema 9 database back to schema 7 (status polling,
  * events, segments). */
 #define TC_TEST_UNDO_SCHEMA_8 \
+  TC_TEST_UNDO_SCHEMA_9 \
   "DROP TABLE events; DROP TABLE segments; DROP INDEX outbox_poll;" \
   "ALTER TABLE outbox DROP COLUMN poll_at; ALTER TABLE outbox DROP COLUMN polls;"
 

@@ -195,6 +195,18 @@ seed_job (TcDb          *db,
                     a, b))
     goto fail;
 
+  /* An order each (events, schema 8). */
+  if (!exec_printf (db, error,
+                    "INSERT INTO events (id, event_key, contact_id, name, occurred_at,"
+                    "  recorded_at, source, value, currency, properties)"
+                    " VALUES (1, 'shop-1001', %1$" G_GINT64_FORMAT ", 'order_placed',"
+                    "  1763450000, 1763450000, 'shop', 49.5, 'USD',"
+                    "  '{\"value\":49.5,\"currency\":\"USD\",\"sku\":\"ZEB-SHOE\"}'),"
+                    " (2, 'shop-1002', %2$" G_GINT64_FORMAT ", 'order_placed',"
+                    "  1763450000, 1763450000, 'shop', 10, 'USD', '{\"sku\":\"OLIVE-HAT\"}');",
+                    a, b))
+    goto fail;
+
   if (!_tc_db_commit (db, error))
     goto fail;
 
@@ -579,6 +591,18 @@ test_export_json (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (clicks), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (clicks, 0),
                                                   "user_agent"), ==, USER_AGENT);
+
+  /* Events: the person's order, not the other person's. */
+  events = json_object_get_array_member (root, "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, 1);
+  item = json_array_get_object_element (events, 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "name"), ==, "order_placed");
+  g_assert_cmpstr (json_object_get_string_member (item, "key"), ==, "shop-1001");
+  g_assert_cmpfloat (json_object_get_double_member (item, "value"), ==, 49.5);
+  g_assert_cmpstr (json_object_get_string_member (item, "currency"), ==, "USD");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item,
+                                                                                 "properties"),
+                                                  "sku"), ==, "ZEB-SHOE");
 }
 
 /* Export: CSV -------------------------------------------------------------- */
@@ -680,7 +704,7 @@ test_export_csv (Fixture       *f,
   g_autoptr(GPtrArray) rows = parse_csv (csv);
   g_autoptr(GHashTable) sections = g_hash_table_new (g_str_hash, g_str_equal);
   const char * const expected_sections[] = {
-    "contact", "tag", "attribute", "consent", "inbound", "outbound", "link", "click",
+    "contact", "tag", "attribute", "consent", "inbound", "outbound", "link", "click", "event",
   };
   guint n_tags = 0;
 
@@ -715,6 +739,9 @@ test_export_csv (Fixture       *f,
   assert_row (rows, "consent", "status.sms.transactional", "expired", NULL);
   assert_row (rows, "consent", "status.whatsapp.transactional", "none", "");
   assert_row (rows, "consent", "event.1.wording", "Yes, text me deals", "2025-11-13T02:13:20Z");
+  assert_row (rows, "event", "1.name", "order_placed", NULL);
+  assert_row (rows, "event", "1.properties",
+              "{\"value\":49.5,\"currency\":\"USD\",\"sku\":\"ZEB-SHOE\"}", NULL);
   assert_row (rows, "consent", "event.2.kind", "opted_out", "2025-11-18T21:06:40Z");
   assert_row (rows, "consent", "event.3.expires_at", "2025-11-22T00:53:20Z", NULL);
   /* A line break inside a value too. */
@@ -828,6 +855,9 @@ assert_person_gone (Fixture *f,
                                    " OR reason LIKE '%%" PHONE "%%'", id), ==, 0);
   g_assert_cmpint (query_intf (db, "SELECT count(*) FROM short_links"
                                    " WHERE contact_id = %" G_GINT64_FORMAT, id), ==, 0);
+  g_assert_cmpint (query_intf (db, "SELECT count(*) FROM events"
+                                   " WHERE contact_id = %" G_GINT64_FORMAT
+                                   " OR event_key = 'shop-1001'", id), ==, 0);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM link_clicks"
                                   " WHERE user_agent = '" USER_AGENT "'"), ==, 0);
 
@@ -885,6 +915,8 @@ assert_other_untouched (Fixture *f,
                                    G_GINT64_FORMAT, id), ==, 1);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM link_clicks"
                                   " WHERE user_agent = 'OtherAgent/1.0'"), ==, 1);
+  g_assert_cmpint (query_intf (db, "SELECT count(*) FROM events WHERE contact_id = %"
+                                   G_GINT64_FORMAT " AND event_key = 'shop-1002'", id), ==, 1);
 }
 
 static void
@@ -895,7 +927,7 @@ assert_bytes_gone (const char *path)
    * is gone, see assert_person_gone.) */
   const char * const needles[] = {
     PHONE, PHONE + 1, "Zebulon", "Quixotic", "zebulon@example.com", "Yes, text me deals",
-    "second line", "iPhone OS",
+    "second line", "iPhone OS", "ZEB-SHOE",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (needles); i++)

@@ -215,6 +215,22 @@ run_engine (TcRepository *repository,
   return EXIT_SUCCESS;
 }
 
+int
+tc_cli_run_engine_until_idle (TcRepository *repository,
+                              gint          port,
+                              gboolean     *interrupted)
+{
+  Runner runner = { 0, };
+  int status;
+
+  runner.until_idle = TRUE;
+  status = run_engine (repository, &runner, port, 0);
+  if (interrupted != NULL)
+    *interrupted = runner.interrupted;
+
+  return status;
+}
+
 /* ------------------------------------------------------------------------
  * send
  */

@@ -29,10 +29,13 @@
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
+#include "tc-cli-campaign.h"
 #include "tc-cli-consent.h"
+#include "tc-cli-events.h"
 #include "tc-cli-message.h"
 #include "tc-cli-prices.h"
 #include "tc-cli-providers.h"
+#include "tc-cli-segments.h"
 #include "tc-cli-send.h"
 #include "tc-cli-settings.h"
 #include "tc-cli-simulator.h"
@@ -161,6 +164,12 @@ static const char usage_text[] =
   "      The sending numbers and WhatsApp ids, their use and throughput.\n"
   "  privacy export|erase --phone NUMBER …\n"
   "      Everything held about a person (JSON or CSV), or erase them for good.\n"
+  "  segments add|update|list|show|count|preview|remove …\n"
+  "      Saved audience rules (fields, tags, consent, engagement, events) and how\n"
+  "      many contacts match (textcast-cli segments --help).\n"
+  "  events send --name NAME --phone NUMBER [--value V] … | events list [--phone N]\n"
+  "      Record what a contact did (order_placed, …), or list what was recorded\n"
+  "      (textcast-cli events --help).\n"
   "  providers set|test|list …\n"
   "      Which provider sends each channel (Twilio, the WhatsApp Cloud API or the\n"
   "      built-in simulator), its credentials, and a connection test.\n"
@@ -168,6 +177,9 @@ static const char usage_text[] =
   "      The price table (USD; SMS per segment, WhatsApp per category): shipped\n"
   "      estimates and your own prices, and what a message would cost\n"
   "      (textcast-cli prices --help).\n"
+  "  campaign create|list|show|send|pause|resume|cancel|delete …\n"
+  "      Campaigns to an audience, with A/B variants, a holdout and a schedule in\n"
+  "      each recipient's own time (textcast-cli campaign --help).\n"
   "  send --channel C --purpose P --to NUMBER (--body TEXT | --template NAME) [--wait]\n"
   "      One message through the send gate into the outbox (and, with --wait, out).\n"
   "  outbox list [--state STATE] [--json] | outbox run [--until-idle]\n"
@@ -1191,7 +1203,8 @@ main (int    argc,
     "--reply-ratio", "--status-delay",
     "--account-sid", "--messaging-service-sid", "--base-url", "--phone-number-id",
     "--business-account-id", "--api-version", "--to", "--template", "--state",
-    "--country", "--category", "--price", "--segments", NULL
+    "--country", "--category", "--price", "--segments", "--rule", "--new-name", "--value",
+    "--currency", "--property", NULL
   };
   static const struct {
     const char *word;
@@ -1211,6 +1224,9 @@ main (int    argc,
     { "simulator", tc_cli_simulator_main },
     { "providers", tc_cli_providers_main },
     { "prices", tc_cli_prices_main },
+    { "segments", tc_cli_segments_main },
+    { "events", tc_cli_events_main },
+    { "campaign", tc_cli_campaign_main },
     { "send", tc_cli_send_main },
     { "outbox", tc_cli_send_main },
   };

@@ -10,7 +10,7 @@
  * and attributes, the consent events and the state they led to, inbound
  * messages, outbox rows (by contact or by number: a contact deleted by
  * hand leaves rows with the number), the contact's short links and their
- * clicks. It is built once as JSON; the CSV is written from that JSON,
+ * clicks, and its events (orders and the like). It is built once as JSON; the CSV is written from that JSON,
  * so both formats always hold the same facts.
  *
  * Erasure runs in one transaction on the writer, with secure_delete on so
@@ -34,6 +34,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tc-consent-ledger.h"
+#include "tc-events.h"
 #include "tc-phone.h"
 #include "tc-privacy.h"
 #include "tc-repository-private.h"
@@ -815,6 +816,20 @@ gather (TcDb         *db,
   if (!add_links (db, builder, contact_id, error))
     return NULL;
 
+  /* What the contact did (orders, carts, …), oldest first. */
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  if (contact_id > 0)
+    {
+      g_autoptr(GPtrArray) events = _tc_db_events_for_contact (db, contact_id, error);
+
+      if (events == NULL)
+        return NULL;
+      for (guint i = 0; i < events->len; i++)
+        tc_event_build_json (g_ptr_array_index (events, i), builder);
+    }
+  json_builder_end_array (builder);
+
   json_builder_end_object (builder);
 
   if (contact_id == 0 && n_inbound == 0 && n_outbound == 0)
@@ -995,6 +1010,7 @@ to_csv (JsonNode *root_node)
   JsonObject *attributes = json_object_get_object_member (root, "attributes");
   JsonArray *tags = json_object_get_array_member (root, "tags");
   JsonArray *links = json_object_get_array_member (root, "links");
+  JsonArray *events = json_object_get_array_member (root, "events");
   g_autoptr(GList) names = NULL;
   GString *out = g_string_new (NULL);
 
@@ -1060,6 +1076,19 @@ to_csv (JsonNode *root_node)
 
           csv_item (out, "click", prefix, click, "id", "clicked_at", NULL);
         }
+    }
+
+  /* Events: "<id>.<member>", and the properties as one JSON text. */
+  for (guint i = 0; events != NULL && i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      g_autofree char *id = node_to_text (json_object_get_member (event, "id"));
+      g_autofree char *field = g_strconcat (id, ".properties", NULL);
+      g_autofree char *properties = json_to_string (json_object_get_member (event, "properties"),
+                                                    FALSE);
+
+      csv_item (out, "event", NULL, event, "id", "occurred_at", "properties");
+      csv_row (out, "event", field, properties, member_string (event, "occurred_at"));
     }
 
   return g_string_free (out, FALSE);

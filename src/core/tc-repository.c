@@ -1163,6 +1163,69 @@ static const char schema_8[] =
   "  updated_at  INTEGER NOT NULL"
   ");";
 
+/* Version 9: campaigns (tc-campaign.h).
+ * - campaigns: what to send to whom and when — channel (sms, whatsapp, or
+ *   whatsapp+sms: WhatsApp with SMS for those it cannot reach), purpose,
+ *   the audience (JSON: every contact, or saved segments with exclusions),
+ *   the A/B variants (JSON: label, template, split; the template version
+ *   is pinned when sending starts), the holdout share, the schedule (now,
+ *   at a moment, or at a time of day in each recipient's zone), senders,
+ *   throttle and daily cap, the state, and how far sending got ("phase").
+ *   AUTOINCREMENT: a deleted draft's id is never given again, so
+ *   "campaign:12" means one campaign for the life of the workspace.
+ * - campaign_recipients: the audience as it was when sending started (a
+ *   snapshot: people who join a segment later do not get the campaign),
+ *   with each person's random rank (a keyed hash: the A/B split is exact
+ *   and the same person always lands in the same variant), their variant
+ *   ("A"…"D", "holdout") and their outbox row once queued (0: nothing to
+ *   queue — held out, or deleted since). Its primary key
+ *   makes "never twice to anyone" a constraint; erasing a contact takes
+ *   their row with it.
+ * - campaign_recipients_pending: those still to queue, in rank order.
+ * - outbox_origin: a campaign's rows ("campaign:12:A") by origin and state,
+ *   for pausing and cancelling, covering what its report reads, so that a
+ *   report over a million rows is one pass over the index. */
+static const char schema_9[] =
+  "CREATE TABLE campaigns ("
+  "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  name                TEXT NOT NULL,"
+  "  channel             TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp', 'whatsapp+sms')),"
+  "  purpose             TEXT NOT NULL CHECK (purpose IN ('promotional', 'transactional')),"
+  "  audience            TEXT NOT NULL CHECK (json_valid (audience)),"
+  "  variants            TEXT NOT NULL CHECK (json_valid (variants)),"
+  "  holdout_percent     REAL NOT NULL DEFAULT 0,"
+  "  schedule            TEXT NOT NULL DEFAULT 'now' CHECK (schedule IN ('now', 'at', 'local_time')),"
+  "  send_at             INTEGER,"
+  "  local_time          TEXT NOT NULL DEFAULT '',"
+  "  sms_sender          TEXT NOT NULL DEFAULT '',"
+  "  whatsapp_sender     TEXT NOT NULL DEFAULT '',"
+  "  throttle_per_minute INTEGER NOT NULL DEFAULT 0,"
+  "  daily_cap           INTEGER NOT NULL DEFAULT 0,"
+  "  state               TEXT NOT NULL DEFAULT 'draft',"
+  "  phase               TEXT NOT NULL DEFAULT '',"
+  "  audience_size       INTEGER NOT NULL DEFAULT 0,"
+  "  n_intended          INTEGER NOT NULL DEFAULT 0,"
+  "  group_counts        TEXT NOT NULL DEFAULT '{}',"
+  "  n_queued            INTEGER NOT NULL DEFAULT 0,"
+  "  created_at          INTEGER NOT NULL,"
+  "  updated_at          INTEGER NOT NULL,"
+  "  started_at          INTEGER,"
+  "  finished_at         INTEGER"
+  ");"
+  "CREATE TABLE campaign_recipients ("
+  "  campaign_id  INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  contact_id   INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  rank         INTEGER NOT NULL,"
+  "  variant      TEXT NOT NULL DEFAULT '',"
+  "  outbox_id    INTEGER,"
+  "  PRIMARY KEY (campaign_id, contact_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX campaign_recipients_pending ON campaign_recipients (campaign_id, rank)"
+  "  WHERE outbox_id IS NULL;"
+  "CREATE INDEX campaign_recipients_contact ON campaign_recipients (contact_id);"
+  "CREATE INDEX outbox_origin ON outbox"
+  "  (origin, state, reason, error_code, sent_at, delivered_at, read_at, price, cost);";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
@@ -1172,6 +1235,7 @@ static const char * const migrations[] = {
   schema_6,
   schema_7,
   schema_8,
+  schema_9,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TC_REPOSITORY_SCHEMA_VERSION);

@@ -31,6 +31,7 @@
 
 #include <libsoup/soup.h>
 
+#include "tc-events-endpoint.h"
 #include "tc-http-server.h"
 #include "tc-provider.h"
 #include "tc-repository.h"
@@ -327,13 +328,21 @@ early_handler (SoupServer        *server,
         }
     }
 
+  /* POST /events reads its body, up to its own bound (tc-events-endpoint.c). */
+  if (tc_events_endpoint_owns_path (path) && encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+      tc_events_endpoint_accepts_body (soup_message_headers_get_content_length (headers)))
+    return;
+
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_signal_connect_data (msg, "got-chunk", G_CALLBACK (discarded_chunk_cb),
                          g_new0 (gsize, 1), (GClosureNotify) (void (*) (void)) g_free, 0);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Connection", "close");
-  respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                "Request body not accepted.\n");
+  if (tc_events_endpoint_owns_path (path))
+    tc_events_endpoint_refuse_body (msg);
+  else
+    respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                  "Request body not accepted.\n");
 }
 
 /* The URL the provider signed: the public one when set, with the path and
@@ -450,6 +459,12 @@ handler (SoupServer        *server,
 {
   TcHttpServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
+
+  if (tc_events_endpoint_owns_path (path))
+    {
+      tc_events_endpoint_handle (self->repository, msg);
+      return;
+    }
 
   if (path != NULL && g_str_has_prefix (path, WEBHOOK_PREFIX))
     {
