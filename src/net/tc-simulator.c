@@ -44,8 +44,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -188,7 +186,8 @@ struct _TcSimulator
   char         *log_path;
 
   SoupServer   *server;
-  GSocketService *service;
+  /* Our own listener (tc-soup.h: libsoup 3.2's keeps every socket). */
+  TcSoupListener *listener;
   SoupSession  *session;
   GCancellable *cancellable;
   GMainContext *context;
@@ -541,7 +540,7 @@ respond_json (SoupServerMessage *msg,
 {
   gsize len = json->len;
 
-  /* One request per connection (see on_incoming_cb()), said so that
+  /* One request per connection (tc_soup_listener_new()), said so that
    * clients do not try to reuse it. It costs the providers nothing: they
    * send each create request on a new connection anyway. It also keeps
    * clear of libsoup 3.2's SoupServer never closing a kept-alive
@@ -2149,7 +2148,6 @@ handle_meta (TcSimulator       *self,
  */
 
 #define BODY_KEY "tc-simulator-body"
-#define SOCKET_KEY "tc-simulator-socket"
 #define TOO_LARGE_KEY "tc-simulator-too-large"
 
 static gsize
@@ -2206,8 +2204,7 @@ on_request_got_chunk_cb (SoupServerMessage *msg,
       /* Enough: the rest is not read, and the client sees the end. */
       if (counter->total > 2 * counter->limit)
         {
-          GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-          GSocket *socket = remote != NULL ? g_object_get_data (G_OBJECT (remote), SOCKET_KEY) : NULL;
+          GSocket *socket = tc_soup_listener_get_socket (msg);
 
           g_signal_handlers_disconnect_by_func (msg, on_request_got_chunk_cb, user_data);
           if (socket != NULL)
@@ -2277,38 +2274,6 @@ handler (SoupServer        *server,
     handle_twilio (self, msg, path, query, body);
   else
     handle_meta (self, msg, path, body);
-}
-
-/* Connections are accepted here and handed to the SoupServer, which has
- * no listener of its own: libsoup 3.2's listener leaks a reference to
- * every socket it accepts (soup-listener.c, listen_watch(): the GSocket
- * from g_socket_accept() is never unreffed; about 350 bytes a connection,
- * so a million messages would cost 350 MB). Without a listener the
- * SoupServer also closes every connection after its answer (request_finished()
- * keeps a connection only while it has listeners), which the
- * "Connection: close" of every answer announces. */
-static gboolean
-on_incoming_cb (GSocketService    *service,
-                GSocketConnection *connection,
-                GObject           *source,
-                gpointer           user_data)
-{
-  TcSimulator *self = user_data;
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  GSocket *socket = g_socket_connection_get_socket (connection);
-  g_autoptr(GError) error = NULL;
-
-  if (self->server == NULL || local == NULL || remote == NULL)
-    return TRUE;
-
-  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-  /* For cutting a request whose body is too large short. */
-  g_object_set_data_full (G_OBJECT (remote), SOCKET_KEY, g_object_ref (socket), g_object_unref);
-  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
-    g_debug ("A connection could not be taken: %s", error->message);
-
-  return TRUE;
 }
 
 /* ------------------------------------------------------------------------
@@ -2457,10 +2422,9 @@ tc_simulator_listen (TcSimulator  *self,
                      GError      **error)
 {
   g_autoptr(GInetAddress) inet_address = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(SoupServer) server = NULL;
-  g_autoptr(GSocketService) service = NULL;
+  g_autoptr(TcSoupListener) listener = NULL;
+  GInetSocketAddress *bound;
   g_autofree char *host = NULL;
   FILE *log = NULL;
 
@@ -2507,27 +2471,24 @@ tc_simulator_listen (TcSimulator  *self,
   soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
   soup_server_add_handler (server, NULL, handler, self, NULL);
 
-  service = g_socket_service_new ();
   /* Bursts of new connections (one per message) must not overflow the
-   * queue of connections waiting to be accepted. */
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 1024);
-  socket_address = g_inet_socket_address_new (inet_address, (guint16) port);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), socket_address, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_TCP, NULL, &bound, error))
+   * queue of connections waiting to be accepted. Every answer says
+   * "Connection: close": the server keeps no connection (tc-soup.h). */
+  listener = tc_soup_listener_new (server, inet_address, port, 1024, error);
+  if (listener == NULL)
     {
       g_prefix_error (error, "Cannot listen on %s port %u: ", address, port);
       if (log != NULL)
         fclose (log);
       return FALSE;
     }
-  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming_cb), self);
-  g_socket_service_start (service);
+  bound = tc_soup_listener_get_address (listener);
 
   self->server = g_steal_pointer (&server);
-  self->service = g_steal_pointer (&service);
+  self->listener = g_steal_pointer (&listener);
   self->log = log;
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (bound)));
+  self->port = g_inet_socket_address_get_port (bound);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (bound));
   g_free (self->base_url);
   if (strchr (host, ':') != NULL)
     self->base_url = g_strdup_printf ("http://[%s]:%u", host, self->port);
@@ -2583,13 +2544,7 @@ tc_simulator_stop (TcSimulator *self)
 {
   g_return_if_fail (TC_IS_SIMULATOR (self));
 
-  if (self->service != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->service, self);
-      g_socket_service_stop (self->service);
-      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
-      g_clear_object (&self->service);
-    }
+  g_clear_pointer (&self->listener, tc_soup_listener_free);
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);
