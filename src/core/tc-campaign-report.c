@@ -22,6 +22,7 @@
 #include "tc-campaign-private.h"
 #include "tc-campaign-report.h"
 #include "tc-consent-ledger.h"
+#include "tc-json-private.h"
 #include "tc-repository-private.h"
 #include "tc-settings.h"
 
@@ -834,23 +835,6 @@ add_ratio (JsonBuilder *builder,
 }
 
 static void
-add_counts (JsonBuilder *builder,
-            const char  *name,
-            GHashTable  *counts)
-{
-  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) strcmp);
-
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_object (builder);
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      json_builder_set_member_name (builder, l->data);
-      json_builder_add_int_value (builder, (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (counts, l->data)));
-    }
-  json_builder_end_object (builder);
-}
-
-static void
 build_figures (const TcCampaignFigures *figures,
                JsonBuilder             *builder)
 {
@@ -859,8 +843,8 @@ build_figures (const TcCampaignFigures *figures,
   add_uint (builder, "sent", figures->sent);
   add_uint (builder, "delivered", figures->delivered);
   add_uint (builder, "failed", figures->failed);
-  add_counts (builder, "bounced", figures->bounced);
-  add_counts (builder, "skipped", figures->skipped);
+  _tc_json_add_counts (builder, "bounced", figures->bounced);
+  _tc_json_add_counts (builder, "skipped", figures->skipped);
   add_uint (builder, "deferred", figures->deferred);
   add_uint (builder, "waiting", figures->waiting);
   add_uint (builder, "read", figures->read);

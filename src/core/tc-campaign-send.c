@@ -24,6 +24,7 @@
 #include "tc-consent-ledger.h"
 #include "tc-contact.h"
 #include "tc-gate-check.h"
+#include "tc-json-private.h"
 #include "tc-links.h"
 #include "tc-outbox.h"
 #include "tc-prices.h"
@@ -1681,23 +1682,6 @@ tc_campaign_preflight_finish (TcRepository  *repository,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-add_counts_object (JsonBuilder *builder,
-                   const char  *name,
-                   GHashTable  *counts)
-{
-  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) strcmp);
-
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_object (builder);
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      json_builder_set_member_name (builder, l->data);
-      json_builder_add_int_value (builder, (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (counts, l->data)));
-    }
-  json_builder_end_object (builder);
-}
-
 void
 tc_campaign_preflight_build_json (const TcCampaignPreflight *preflight,
                                   JsonBuilder               *builder)
@@ -1720,9 +1704,9 @@ tc_campaign_preflight_build_json (const TcCampaignPreflight *preflight,
   json_builder_add_boolean_value (builder, preflight->estimated);
   json_builder_set_member_name (builder, "send");
   json_builder_add_int_value (builder, (gint64) preflight->send);
-  add_counts_object (builder, "skipped", preflight->skipped);
-  add_counts_object (builder, "deferred", preflight->deferred);
-  add_counts_object (builder, "segments", preflight->segments);
+  _tc_json_add_counts (builder, "skipped", preflight->skipped);
+  _tc_json_add_counts (builder, "deferred", preflight->deferred);
+  _tc_json_add_counts (builder, "segments", preflight->segments);
 
   json_builder_set_member_name (builder, "cost");
   json_builder_begin_object (builder);

@@ -15,6 +15,7 @@
 
 #include "tc-campaign-private.h"
 #include "tc-consent-ledger.h"
+#include "tc-json-private.h"
 #include "tc-repository-private.h"
 
 G_DEFINE_QUARK (tc-campaign-error-quark, tc_campaign_error)
@@ -766,34 +767,6 @@ tc_campaign_validate (TcCampaign  *self,
 }
 
 static void
-add_time_member (JsonBuilder *builder,
-                 const char  *name,
-                 gint64       unix_seconds)
-{
-  json_builder_set_member_name (builder, name);
-  if (unix_seconds > 0)
-    {
-      g_autofree char *text = tc_format_iso8601_utc (unix_seconds);
-
-      json_builder_add_string_value (builder, text);
-    }
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL && value[0] != '\0')
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_names (JsonBuilder        *builder,
            const char         *member,
            const char * const *names)
@@ -837,7 +810,7 @@ build_variants (TcCampaign  *self,
       json_builder_add_string_value (builder, variant->label);
       json_builder_set_member_name (builder, "template");
       json_builder_add_string_value (builder, variant->template_name);
-      add_string_or_null (builder, "fallback_template", variant->fallback_template);
+      _tc_json_add_text_or_null (builder, "fallback_template", variant->fallback_template);
       json_builder_set_member_name (builder, "percent");
       json_builder_add_double_value (builder, variant->percent);
       if (stored)
@@ -911,12 +884,12 @@ tc_campaign_build_json (TcCampaign  *self,
   json_builder_add_double_value (builder, self->holdout_percent);
   json_builder_set_member_name (builder, "schedule");
   json_builder_add_string_value (builder, schedule_names[self->schedule]);
-  add_time_member (builder, "send_at", self->send_at);
-  add_string_or_null (builder, "local_time", self->local_time);
+  _tc_json_add_time_or_null (builder, "send_at", self->send_at);
+  _tc_json_add_text_or_null (builder, "local_time", self->local_time);
   json_builder_set_member_name (builder, "senders");
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "sms", self->senders[TC_CHANNEL_SMS]);
-  add_string_or_null (builder, "whatsapp", self->senders[TC_CHANNEL_WHATSAPP]);
+  _tc_json_add_text_or_null (builder, "sms", self->senders[TC_CHANNEL_SMS]);
+  _tc_json_add_text_or_null (builder, "whatsapp", self->senders[TC_CHANNEL_WHATSAPP]);
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "throttle_per_minute");
   json_builder_add_int_value (builder, self->per_minute);
@@ -928,9 +901,9 @@ tc_campaign_build_json (TcCampaign  *self,
   json_builder_add_int_value (builder, self->n_intended);
   json_builder_set_member_name (builder, "queued");
   json_builder_add_int_value (builder, self->n_queued);
-  add_time_member (builder, "created_at", self->created_at);
-  add_time_member (builder, "started_at", self->started_at);
-  add_time_member (builder, "finished_at", self->finished_at);
+  _tc_json_add_time_or_null (builder, "created_at", self->created_at);
+  _tc_json_add_time_or_null (builder, "started_at", self->started_at);
+  _tc_json_add_time_or_null (builder, "finished_at", self->finished_at);
   json_builder_end_object (builder);
 }
 

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "tc-consent-ledger.h"
+#include "tc-json-private.h"
 #include "tc-outbox.h"
 #include "tc-prices.h"
 #include "tc-privacy.h"
@@ -128,34 +129,6 @@ tc_outbox_entry_free (TcOutboxEntry *entry)
   g_free (entry);
 }
 
-static void
-add_text_or_null (JsonBuilder *builder,
-                  const char  *name,
-                  const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL && value[0] != '\0')
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_time_or_null (JsonBuilder *builder,
-                  const char  *name,
-                  gint64       unix_seconds)
-{
-  json_builder_set_member_name (builder, name);
-  if (unix_seconds > 0)
-    {
-      g_autofree char *text = tc_format_iso8601_utc (unix_seconds);
-
-      json_builder_add_string_value (builder, text);
-    }
-  else
-    json_builder_add_null_value (builder);
-}
-
 void
 tc_outbox_entry_to_json_builder (const TcOutboxEntry *entry,
                                  JsonBuilder         *builder)
@@ -181,7 +154,7 @@ tc_outbox_entry_to_json_builder (const TcOutboxEntry *entry,
   json_builder_add_string_value (builder, tc_channel_to_string (entry->channel));
   json_builder_set_member_name (builder, "purpose");
   json_builder_add_string_value (builder, tc_purpose_to_string (entry->purpose));
-  add_text_or_null (builder, "sender_id", entry->sender_id);
+  _tc_json_add_text_or_null (builder, "sender_id", entry->sender_id);
   json_builder_set_member_name (builder, "body");
   json_builder_add_string_value (builder, entry->body);
   json_builder_set_member_name (builder, "segments");
@@ -198,12 +171,12 @@ tc_outbox_entry_to_json_builder (const TcOutboxEntry *entry,
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "state");
   json_builder_add_string_value (builder, tc_outbox_state_to_string (entry->state));
-  add_text_or_null (builder, "reason", entry->reason);
-  add_text_or_null (builder, "error_code", entry->error_code);
-  add_text_or_null (builder, "provider_id", entry->provider_id);
-  add_time_or_null (builder, "due_at", entry->due_at);
-  add_time_or_null (builder, "sent_at", entry->sent_at);
-  add_time_or_null (builder, "delivered_at", entry->delivered_at);
+  _tc_json_add_text_or_null (builder, "reason", entry->reason);
+  _tc_json_add_text_or_null (builder, "error_code", entry->error_code);
+  _tc_json_add_text_or_null (builder, "provider_id", entry->provider_id);
+  _tc_json_add_time_or_null (builder, "due_at", entry->due_at);
+  _tc_json_add_time_or_null (builder, "sent_at", entry->sent_at);
+  _tc_json_add_time_or_null (builder, "delivered_at", entry->delivered_at);
   json_builder_set_member_name (builder, "attempts");
   json_builder_add_int_value (builder, entry->attempts);
   json_builder_end_object (builder);
