@@ -16,55 +16,23 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-typedef struct
-{
-  char *dir;
-  char *db;
-} Fixture;
+#include "tc-cli-test-util.h"
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+typedef TcCliWorkspace Fixture;
+typedef TcCliRun Run;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("tc-cli-prices-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db = g_build_filename (f->dir, "t.db", NULL);
+  tc_cli_workspace_set_up (f, "tc-cli-prices-XXXXXX");
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
-  g_free (f->db);
-  g_free (f->dir);
+  tc_cli_workspace_tear_down (f);
 }
 
 static void
@@ -72,29 +40,7 @@ run_argv (Fixture            *f,
           Run                *run,
           const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("TEXTCAST_CLI");
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, f->db);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, "", NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  g_assert_null (strstr (run->err, "Sanitizer"));
+  tc_cli_run_argv (f->db, NULL, run, args);
 }
 
 #define RUN(f, run, ...) \
@@ -159,15 +105,15 @@ test_list_set_unset (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) set = { 0, };
-  g_auto(Run) set_wa = { 0, };
-  g_auto(Run) list = { 0, };
-  g_auto(Run) one = { 0, };
-  g_auto(Run) text = { 0, };
-  g_auto(Run) unset = { 0, };
-  g_auto(Run) again = { 0, };
-  g_auto(Run) reset = { 0, };
-  g_auto(Run) after = { 0, };
+  g_auto(TcCliRun) set = { 0, };
+  g_auto(TcCliRun) set_wa = { 0, };
+  g_auto(TcCliRun) list = { 0, };
+  g_auto(TcCliRun) one = { 0, };
+  g_auto(TcCliRun) text = { 0, };
+  g_auto(TcCliRun) unset = { 0, };
+  g_auto(TcCliRun) again = { 0, };
+  g_auto(TcCliRun) reset = { 0, };
+  g_auto(TcCliRun) after = { 0, };
   JsonObject *object;
   JsonObject *entry;
   JsonArray *entries;
@@ -279,7 +225,7 @@ test_estimate (Fixture       *f,
     { "+919876543210", "whatsapp", "authentication", "123456", NULL, "IN", "IN", 1, 0.0014 },
     { "+919876543210", "whatsapp", "service", "Thanks", NULL, "IN", "IN", 1, 0.0 },
   };
-  g_auto(Run) create = { 0, };
+  g_auto(TcCliRun) create = { 0, };
 
   for (guint i = 0; i < 135; i++)
     g_string_append (ucs2, "ą");
@@ -293,7 +239,7 @@ test_estimate (Fixture       *f,
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_auto(Run) run = { 0, };
+      g_auto(TcCliRun) run = { 0, };
       JsonObject *object;
 
       g_test_message ("case %u", i);
@@ -387,9 +333,9 @@ test_bad_input (Fixture       *f,
     { { "prices", "estimate", "--channel", "sms", "--segments", "1", NULL }, 2,
       { "needs --to", NULL } },
   };
-  g_auto(Run) create = { 0, };
-  g_auto(Run) missing = { 0, };
-  g_auto(Run) settings = { 0, };
+  g_auto(TcCliRun) create = { 0, };
+  g_auto(TcCliRun) missing = { 0, };
+  g_auto(TcCliRun) settings = { 0, };
 
   /* Reading a workspace that does not exist is an error, not a new one. */
   RUN (f, &missing, "prices", "list");
@@ -401,7 +347,7 @@ test_bad_input (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0, };
+      g_auto(TcCliRun) run = { 0, };
 
       g_test_message ("case %u: %s", i, cases[i].args[1] ? cases[i].args[1] : "");
       run_argv (f, &run, cases[i].args);
@@ -427,11 +373,11 @@ test_outbox_cost (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) sample = { 0, };
-  g_auto(Run) simulator = { 0, };
-  g_auto(Run) first = { 0, };
-  g_auto(Run) set = { 0, };
-  g_auto(Run) second = { 0, };
+  g_auto(TcCliRun) sample = { 0, };
+  g_auto(TcCliRun) simulator = { 0, };
+  g_auto(TcCliRun) first = { 0, };
+  g_auto(TcCliRun) set = { 0, };
+  g_auto(TcCliRun) second = { 0, };
   g_autofree char *long_text = g_strnfill (200, 'x');
   JsonObject *row;
 
@@ -462,8 +408,8 @@ static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
-  g_auto(Run) help = { 0, };
-  g_auto(Run) top = { 0, };
+  g_auto(TcCliRun) help = { 0, };
+  g_auto(TcCliRun) top = { 0, };
 
   RUN (f, &help, "prices", "--help");
   assert_ok (&help);

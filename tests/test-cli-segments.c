@@ -20,6 +20,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "tc-cli-test-util.h"
+
 /* Five people: Ann (US, vip, news, gold, SMS opt-in), Bo (CA, vip,
  * silver), Cy (GB, vip, SMS opt-in), Di (US, news, gold, SMS opt-in),
  * Ed (FR). */
@@ -34,27 +36,8 @@ static const char contacts_csv[] =
 #define US_VIPS_RULE \
   "{\"all\":[{\"field\":\"country\",\"op\":\"in\",\"value\":[\"US\",\"CA\"]},{\"tag\":\"vip\"}]}"
 
-typedef struct
-{
-  char *dir;
-  char *db;
-} Fixture;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+typedef TcCliWorkspace Fixture;
+typedef TcCliRun Run;
 
 static void
 run_argv (Fixture            *f,
@@ -62,29 +45,7 @@ run_argv (Fixture            *f,
           Run                *run,
           const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("TEXTCAST_CLI");
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, f->db);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &run->out,
-                                 &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  tc_cli_run_argv (f->db, input, run, args);
 }
 
 #define RUN(f, run, ...) \
@@ -142,11 +103,9 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *csv = NULL;
-  g_auto(Run) import = { 0 };
+  g_auto(TcCliRun) import = { 0 };
 
-  f->dir = g_dir_make_tmp ("tc-cli-segments-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db = g_build_filename (f->dir, "t.db", NULL);
+  tc_cli_workspace_set_up (f, "tc-cli-segments-XXXXXX");
 
   csv = g_build_filename (f->dir, "contacts.csv", NULL);
   g_file_set_contents (csv, contacts_csv, -1, &error);
@@ -159,18 +118,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
-  g_free (f->db);
-  g_free (f->dir);
+  tc_cli_workspace_tear_down (f);
 }
 
 /* add, count by name (any case) and count of a rule not saved. */
@@ -178,13 +126,13 @@ static void
 test_add_count (Fixture       *f,
                 gconstpointer  data)
 {
-  g_auto(Run) add = { 0 };
-  g_auto(Run) count = { 0 };
-  g_auto(Run) count_case = { 0 };
-  g_auto(Run) count_text = { 0 };
-  g_auto(Run) count_rule = { 0 };
-  g_auto(Run) count_stdin = { 0 };
-  g_auto(Run) add_text = { 0 };
+  g_auto(TcCliRun) add = { 0 };
+  g_auto(TcCliRun) count = { 0 };
+  g_auto(TcCliRun) count_case = { 0 };
+  g_auto(TcCliRun) count_text = { 0 };
+  g_auto(TcCliRun) count_rule = { 0 };
+  g_auto(TcCliRun) count_stdin = { 0 };
+  g_auto(TcCliRun) add_text = { 0 };
   g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
 
@@ -224,15 +172,15 @@ static void
 test_show_list_preview_remove (Fixture       *f,
                                gconstpointer  data)
 {
-  g_auto(Run) add = { 0 };
-  g_auto(Run) add2 = { 0 };
-  g_auto(Run) show = { 0 };
-  g_auto(Run) list = { 0 };
-  g_auto(Run) preview = { 0 };
-  g_auto(Run) preview_rule = { 0 };
-  g_auto(Run) update = { 0 };
-  g_auto(Run) remove = { 0 };
-  g_auto(Run) list_after = { 0 };
+  g_auto(TcCliRun) add = { 0 };
+  g_auto(TcCliRun) add2 = { 0 };
+  g_auto(TcCliRun) show = { 0 };
+  g_auto(TcCliRun) list = { 0 };
+  g_auto(TcCliRun) preview = { 0 };
+  g_auto(TcCliRun) preview_rule = { 0 };
+  g_auto(TcCliRun) update = { 0 };
+  g_auto(TcCliRun) remove = { 0 };
+  g_auto(TcCliRun) list_after = { 0 };
   g_autoptr(JsonNode) show_node = NULL;
   g_autoptr(JsonNode) list_node = NULL;
   g_autoptr(JsonNode) preview_node = NULL;
@@ -349,14 +297,14 @@ test_bad_input (Fixture       *f,
     { { "segments", "frobnicate" }, 2, "textcast-cli: unknown command 'segments frobnicate'" },
     { { "segments" }, 2, "textcast-cli: 'segments' needs a command" },
   };
-  g_auto(Run) add = { 0 };
+  g_auto(TcCliRun) add = { 0 };
 
   RUN (f, &add, "segments", "add", "--name", "US VIPs", "--rule", US_VIPS_RULE);
   assert_ok (&add);
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(TcCliRun) run = { 0 };
 
       run_argv (f, NULL, &run, cases[i].args);
       g_test_message ("%s %s → %d %s", cases[i].args[0], cases[i].args[1], run.status, run.err);
@@ -370,10 +318,10 @@ test_at (Fixture       *f,
          gconstpointer  data)
 {
   static const char rule[] = "{\"engagement\":\"replied\",\"within_days\":7}";
-  g_auto(Run) inbound = { 0 };
-  g_auto(Run) soon = { 0 };
-  g_auto(Run) later = { 0 };
-  g_auto(Run) before = { 0 };
+  g_auto(TcCliRun) inbound = { 0 };
+  g_auto(TcCliRun) soon = { 0 };
+  g_auto(TcCliRun) later = { 0 };
+  g_auto(TcCliRun) before = { 0 };
 
   RUN (f, &inbound, "inbound", "--channel", "sms", "--from", "+12125550104", "--body",
        "Where is my order?", "--at", "2026-01-10T12:00:00Z");
@@ -392,12 +340,12 @@ static void
 test_events (Fixture       *f,
              gconstpointer  data)
 {
-  g_auto(Run) send = { 0 };
-  g_auto(Run) repeat = { 0 };
-  g_auto(Run) stranger = { 0 };
-  g_auto(Run) list = { 0 };
-  g_auto(Run) list_mine = { 0 };
-  g_auto(Run) count = { 0 };
+  g_auto(TcCliRun) send = { 0 };
+  g_auto(TcCliRun) repeat = { 0 };
+  g_auto(TcCliRun) stranger = { 0 };
+  g_auto(TcCliRun) list = { 0 };
+  g_auto(TcCliRun) list_mine = { 0 };
+  g_auto(TcCliRun) count = { 0 };
   g_autoptr(JsonNode) send_node = NULL;
   g_autoptr(JsonNode) repeat_node = NULL;
   g_autoptr(JsonNode) stranger_node = NULL;
@@ -497,11 +445,11 @@ test_events_bad_input (Fixture       *f,
     { { "events", "list", "--value", "1" }, 2, "textcast-cli: " },
     { { "events", "frob" }, 2, "textcast-cli: unknown command 'events frob'" },
   };
-  g_auto(Run) list = { 0 };
+  g_auto(TcCliRun) list = { 0 };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(TcCliRun) run = { 0 };
 
       run_argv (f, NULL, &run, cases[i].args);
       g_test_message ("%s %s → %d %s", cases[i].args[0], cases[i].args[1], run.status, run.err);
@@ -517,8 +465,8 @@ static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
-  g_auto(Run) help = { 0 };
-  g_auto(Run) main_help = { 0 };
+  g_auto(TcCliRun) help = { 0 };
+  g_auto(TcCliRun) main_help = { 0 };
 
   RUN (f, &help, "segments", "--help");
   assert_ok (&help);

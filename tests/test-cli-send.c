@@ -14,117 +14,36 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
+#include "tc-cli-test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *db;
-} Fixture;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+typedef TcCliWorkspace Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("tc-cli-send-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db = g_build_filename (f->dir, "t.db", NULL);
+  tc_cli_workspace_set_up (f, "tc-cli-send-XXXXXX");
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *path = g_strconcat (f->db, suffixes[i], NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
-  g_free (f->db);
-  g_free (f->dir);
-}
-
-/* textcast-cli --db f->db ARGS… */
-static void
-run_cli (Fixture *f,
-         Run     *run,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_get_environ ();
-  const char *arg;
-  va_list args;
-  int wait_status = 0;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TEXTCAST_CLI"));
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, f->db);
-  va_start (args, run);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  /* No keyring: the simulator needs none. */
-  env = g_environ_unsetenv (env, "DBUS_SESSION_BUS_ADDRESS");
-
-  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  run->status = g_spawn_check_wait_status (wait_status, NULL) ? 0 : WEXITSTATUS (wait_status);
-
-  /* A sanitizer report fails the test even when the command succeeded. */
-  g_assert_null (strstr (run->err, "Sanitizer"));
-}
-
-static JsonObject *
-parse_object (const char *text,
-              JsonParser *parser)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_node_get_object (json_parser_get_root (parser));
+  tc_cli_workspace_tear_down (f);
 }
 
 static void
 set_up_workspace (Fixture *f)
 {
-  g_auto(Run) sample = { 0, };
-  g_auto(Run) simulator = { 0, };
-  g_auto(Run) consent = { 0, };
+  g_auto(TcCliRun) sample = { 0, };
+  g_auto(TcCliRun) simulator = { 0, };
+  g_auto(TcCliRun) consent = { 0, };
 
-  run_cli (f, &sample, "sample", "--count", "10", NULL);
+  tc_cli_run (f->db, NULL, &sample, "sample", "--count", "10", NULL);
   g_assert_cmpint (sample.status, ==, 0);
-  run_cli (f, &simulator, "providers", "set", "simulator", NULL);
+  tc_cli_run (f->db, NULL, &simulator, "providers", "set", "simulator", NULL);
   g_assert_cmpint (simulator.status, ==, 0);
-  run_cli (f, &consent, "consent", "add", "--phone", "+12125550100", "--channel", "sms",
+  tc_cli_run (f->db, NULL, &consent, "consent", "add", "--phone", "+12125550100", "--channel", "sms",
            "--purpose", "transactional", "--source", "checkout", "--wording",
            "Text me updates about my order", NULL);
   g_assert_cmpint (consent.status, ==, 0);
@@ -135,18 +54,18 @@ test_send_skipped (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0, };
-  g_auto(Run) list = { 0, };
+  g_auto(TcCliRun) run = { 0, };
+  g_auto(TcCliRun) list = { 0, };
   JsonObject *row;
   JsonArray *rows;
 
   set_up_workspace (f);
 
   /* Consent for order updates is not consent for a sale. */
-  run_cli (f, &run, "send", "--channel", "sms", "--purpose", "promotional", "--to",
+  tc_cli_run (f->db, NULL, &run, "send", "--channel", "sms", "--purpose", "promotional", "--to",
            "(212) 555-0100", "--body", "20% off today", "--json", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  row = parse_object (run.out, parser);
+  row = tc_cli_parse_object (parser, run.out);
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "skipped");
   g_assert_cmpstr (json_object_get_string_member (row, "reason"), ==, "no_consent");
   g_assert_cmpstr (json_object_get_string_member (row, "phone"), ==, "+12125550100");
@@ -158,7 +77,7 @@ test_send_skipped (Fixture       *f,
   g_assert_true (json_object_get_null_member (row, "provider_id"));
   g_assert_true (json_object_get_null_member (row, "sent_at"));
 
-  run_cli (f, &list, "outbox", "list", "--state", "skipped", "--json", NULL);
+  tc_cli_run (f->db, NULL, &list, "outbox", "list", "--state", "skipped", "--json", NULL);
   g_assert_cmpint (list.status, ==, 0);
   g_assert_true (json_parser_load_from_data (parser, list.out, -1, NULL));
   rows = json_node_get_array (json_parser_get_root (parser));
@@ -170,11 +89,11 @@ test_send_wait_and_stop_reply (Fixture       *f,
                                gconstpointer  data)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) sent = { 0, };
-  g_auto(Run) stop = { 0, };
-  g_auto(Run) run = { 0, };
-  g_auto(Run) list = { 0, };
-  g_auto(Run) after = { 0, };
+  g_auto(TcCliRun) sent = { 0, };
+  g_auto(TcCliRun) stop = { 0, };
+  g_auto(TcCliRun) run = { 0, };
+  g_auto(TcCliRun) list = { 0, };
+  g_auto(TcCliRun) after = { 0, };
   JsonObject *row;
   JsonArray *rows;
   guint n_replies = 0;
@@ -182,22 +101,22 @@ test_send_wait_and_stop_reply (Fixture       *f,
   set_up_workspace (f);
 
   /* Through the gate, the engine and the simulator: the provider's id. */
-  run_cli (f, &sent, "send", "--channel", "sms", "--purpose", "transactional", "--to",
+  tc_cli_run (f->db, NULL, &sent, "send", "--channel", "sms", "--purpose", "transactional", "--to",
            "+12125550100", "--body", "Your order has shipped", "--wait", "--json", NULL);
   g_assert_cmpint (sent.status, ==, 0);
-  row = parse_object (sent.out, parser);
+  row = tc_cli_parse_object (parser, sent.out);
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "sent");
   g_assert_true (g_str_has_prefix (json_object_get_string_member (row, "provider_id"), "SM"));
   g_assert_cmpint (json_object_get_int_member (row, "attempts"), ==, 1);
 
   /* STOP queues one confirmation; the engine sends it. */
-  run_cli (f, &stop, "inbound", "--channel", "sms", "--from", "+12125550100", "--body", "STOP",
+  tc_cli_run (f->db, NULL, &stop, "inbound", "--channel", "sms", "--from", "+12125550100", "--body", "STOP",
            "--json", NULL);
   g_assert_cmpint (stop.status, ==, 0);
-  run_cli (f, &run, "outbox", "run", "--until-idle", "--port", "0", NULL);
+  tc_cli_run (f->db, NULL, &run, "outbox", "run", "--until-idle", "--port", "0", NULL);
   g_assert_cmpint (run.status, ==, 0);
 
-  run_cli (f, &list, "outbox", "list", "--json", NULL);
+  tc_cli_run (f->db, NULL, &list, "outbox", "list", "--json", NULL);
   g_assert_cmpint (list.status, ==, 0);
   g_assert_true (json_parser_load_from_data (parser, list.out, -1, NULL));
   rows = json_node_get_array (json_parser_get_root (parser));
@@ -214,10 +133,10 @@ test_send_wait_and_stop_reply (Fixture       *f,
   g_assert_cmpuint (n_replies, ==, 1);
 
   /* After STOP, even an order update is refused. */
-  run_cli (f, &after, "send", "--channel", "sms", "--purpose", "transactional", "--to",
+  tc_cli_run (f->db, NULL, &after, "send", "--channel", "sms", "--purpose", "transactional", "--to",
            "+12125550100", "--body", "Your order was delivered", "--json", NULL);
   g_assert_cmpint (after.status, ==, 0);
-  row = parse_object (after.out, parser);
+  row = tc_cli_parse_object (parser, after.out);
   g_assert_cmpstr (json_object_get_string_member (row, "state"), ==, "skipped");
   g_assert_cmpstr (json_object_get_string_member (row, "reason"), ==, "opted_out");
 }
@@ -245,32 +164,19 @@ test_usage (Fixture       *f,
     { { "outbox", "fly", NULL }, 2, "'fly'" },
     { { "outbox", "run", "--port", "70000", NULL }, 2, "'70000'" },
   };
-  g_auto(Run) sample = { 0, };
+  g_auto(TcCliRun) sample = { 0, };
 
-  run_cli (f, &sample, "sample", "--count", "1", NULL);
+  tc_cli_run (f->db, NULL, &sample, "sample", "--count", "1", NULL);
   g_assert_cmpint (sample.status, ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-      g_autoptr(GError) error = NULL;
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-      int wait_status = 0;
+      g_auto(TcCliRun) run = { 0, };
 
-      g_ptr_array_add (argv, (gpointer) g_getenv ("TEXTCAST_CLI"));
-      g_ptr_array_add (argv, (gpointer) "--db");
-      g_ptr_array_add (argv, f->db);
-      for (guint a = 0; cases[i].args[a] != NULL; a++)
-        g_ptr_array_add (argv, (gpointer) cases[i].args[a]);
-      g_ptr_array_add (argv, NULL);
-
-      g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                    &out, &err, &wait_status, &error);
-      g_assert_no_error (error);
-      g_test_message ("case %u: %s", i, err);
-      g_assert_cmpint (WEXITSTATUS (wait_status), ==, cases[i].status);
-      g_assert_nonnull (strstr (err, cases[i].message));
+      tc_cli_run_argv (f->db, NULL, &run, cases[i].args);
+      g_test_message ("case %u: %s", i, run.err);
+      g_assert_cmpint (run.status, ==, cases[i].status);
+      g_assert_nonnull (strstr (run.err, cases[i].message));
     }
 }
 
