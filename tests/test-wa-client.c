@@ -51,6 +51,10 @@ typedef struct
   char       *reply_body;
   gsize       reply_repeat;   /* > 0: the body is reply_body this many times */
   gboolean    reply_chunked;
+  /* When set, the bodies of the next answers, one per request, in order
+   * (then reply_body). */
+  GPtrArray  *pages;
+  guint       page;
 } Fixture;
 
 static void
@@ -90,8 +94,11 @@ server_cb (SoupServer        *server,
     GString *text = g_string_new (NULL);
     gsize len;
 
-    for (gsize i = 0; i < MAX (f->reply_repeat, 1); i++)
-      g_string_append (text, f->reply_body);
+    if (f->pages != NULL && f->page < f->pages->len)
+      g_string_append (text, g_ptr_array_index (f->pages, f->page++));
+    else
+      for (gsize i = 0; i < MAX (f->reply_repeat, 1); i++)
+        g_string_append (text, f->reply_body);
     len = text->len;
     soup_message_body_append (response_body, SOUP_MEMORY_TAKE, g_string_free (text, FALSE), len);
   }
@@ -262,6 +269,7 @@ test_submit_request (Fixture       *f,
   g_assert_cmpstr (state->language, ==, "en_US");
   g_assert_cmpstr (state->status, ==, "PENDING");
   g_assert_cmpstr (state->reason, ==, "");
+  g_assert_cmpstr (state->category, ==, "MARKETING");
 }
 
 static void
@@ -738,8 +746,9 @@ assert_state (JsonObject *object,
               const char *status,
               const char *reason)
 {
-  g_assert_cmpuint (json_object_get_size (object), ==, 4);
+  g_assert_cmpuint (json_object_get_size (object), ==, 5);
   g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "spring_sale");
+  g_assert_true (json_object_has_member (object, "category"));
   g_assert_cmpstr (json_object_get_string_member (object, "language"), ==, "en_US");
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, status);
   g_assert_cmpstr (json_object_get_string_member (object, "reason"), ==, reason);
@@ -854,6 +863,64 @@ test_cli (Fixture       *f,
   g_assert_cmpint (no_name.status, ==, 2);
 }
 
+/* The account's templates, every page, and a "next" page elsewhere is not
+ * followed (the token would go with it). */
+static void
+test_list (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(TcWaTemplatesClient) client = tc_wa_templates_client_new (f->base, "v23.0", WABA_ID);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) states = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *page_1 = g_strdup_printf (
+    "{\"data\":[{\"id\":\"1\",\"name\":\"spring_sale\",\"language\":\"en_US\",\"status\":\"APPROVED\","
+    "\"category\":\"MARKETING\"},{\"id\":\"2\",\"name\":\"order_update\",\"language\":\"pt_BR\","
+    "\"status\":\"REJECTED\",\"rejected_reason\":\"INVALID_FORMAT\",\"category\":\"utility\"},"
+    "{\"id\":\"9\"}],"
+    "\"paging\":{\"cursors\":{\"after\":\"QVFI\"},\"next\":\"%s/v23.0/" WABA_ID "/message_templates?after=QVFI\"}}",
+    f->base);
+  const char *page_2 =
+    "{\"data\":[{\"id\":\"3\",\"name\":\"code\",\"language\":\"en\",\"status\":\"PENDING\","
+    "\"category\":\"AUTHENTICATION\"}],"
+    "\"paging\":{\"next\":\"https://elsewhere.example/v23.0/" WABA_ID "/message_templates?after=X\"}}";
+  const TcWaTemplateState *state;
+
+  f->pages = g_ptr_array_new ();
+  g_ptr_array_add (f->pages, page_1);
+  g_ptr_array_add (f->pages, (gpointer) page_2);
+  reply (f, 200, "{\"data\":[]}");
+
+  tc_wa_templates_client_list_async (client, NULL, store_cb, &result);
+  wait_for (&result);
+  states = tc_wa_templates_client_list_finish (client, result, &error);
+  g_assert_no_error (error);
+
+  /* Two pages asked for, the second by Meta's cursor; not the third. */
+  g_assert_cmpuint (f->n_requests, ==, 2);
+  g_assert_cmpstr (f->method, ==, "GET");
+  g_assert_cmpstr (f->path, ==, TEMPLATES_PATH);
+  g_assert_cmpstr (f->query, ==, "after=QVFI");
+  g_assert_cmpstr (f->authorization, ==, "Bearer " TOKEN);
+
+  /* An entry without a name is no template. */
+  g_assert_cmpuint (states->len, ==, 3);
+  state = g_ptr_array_index (states, 0);
+  g_assert_cmpstr (state->name, ==, "spring_sale");
+  g_assert_cmpstr (state->status, ==, "APPROVED");
+  g_assert_cmpstr (state->category, ==, "MARKETING");
+  state = g_ptr_array_index (states, 1);
+  g_assert_cmpstr (state->language, ==, "pt_BR");
+  g_assert_cmpstr (state->reason, ==, "INVALID_FORMAT");
+  g_assert_cmpstr (state->category, ==, "UTILITY");
+  state = g_ptr_array_index (states, 2);
+  g_assert_cmpstr (state->name, ==, "code");
+  g_assert_cmpstr (state->category, ==, "AUTHENTICATION");
+
+  g_ptr_array_unref (f->pages);
+  f->pages = NULL;
+}
+
 /* With TEXTCAST_WHATSAPP_MOCK_URL set to a Prism mock of Meta's OpenAPI
  * description (build-aux/dev contracts), submitting a template and asking
  * for its status must be requests the description allows (the mock
@@ -885,6 +952,18 @@ test_mock_server (Fixture       *f,
   refreshed = refresh (f, client, "spring_sale", "en_US", &error);
   if (error != NULL && !g_error_matches (error, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_NOT_FOUND))
     g_error ("the status request was refused by the mock: %s", error->message);
+  g_clear_error (&error);
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GPtrArray) states = NULL;
+
+    tc_wa_templates_client_list_async (client, NULL, store_cb, &result);
+    wait_for (&result);
+    states = tc_wa_templates_client_list_finish (client, result, &error);
+    if (states == NULL)
+      g_error ("the list request was refused by the mock: %s", error->message);
+  }
 }
 
 int
@@ -908,6 +987,7 @@ main (int   argc,
   ADD ("/tc/wa-client/errors", test_errors);
   ADD ("/tc/wa-client/not-configured", test_not_configured);
   ADD ("/tc/wa-client/cli", test_cli);
+  ADD ("/tc/wa-client/list", test_list);
   ADD ("/tc/wa-client/openapi/mock-server", test_mock_server);
 
 #undef ADD

@@ -59,8 +59,11 @@ static const char usage_text[] =
   "  templates refresh [NAME] [--json]\n"
   "      Ask Meta for the approval status of WhatsApp template NAME (of every\n"
   "      submitted WhatsApp template without NAME) and store it.\n"
+  "  templates remote [--json]\n"
+  "      List every WhatsApp template Meta has for the WhatsApp Business Account\n"
+  "      (also those made in Meta's Business Manager), with status and category.\n"
   "\n"
-  "submit and refresh need the access token — in TEXTCAST_WHATSAPP_TOKEN, or in the\n"
+  "submit, refresh and remote need the access token — in TEXTCAST_WHATSAPP_TOKEN, or in the\n"
   "keyring (textcast-cli providers set whatsapp --token-stdin) — and the WhatsApp\n"
   "Business Account id in the setting whatsapp.waba_id.\n";
 
@@ -505,6 +508,7 @@ add_state (JsonBuilder             *builder,
   add_string (builder, "language", state->language);
   add_string (builder, "status", state->status);
   add_string (builder, "reason", state->reason);
+  add_string (builder, "category", state->category != NULL ? state->category : "");
   json_builder_end_object (builder);
 }
 
@@ -674,6 +678,57 @@ cmd_sync (TcCliArgs  *opts,
   return EXIT_SUCCESS;
 }
 
+/* `templates remote`: every template Meta has for the account, also the
+ * ones made in its Business Manager. */
+static int
+cmd_remote (TcCliArgs *opts)
+{
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(TcWaTemplatesClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) states = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (opts->args->len > 2)
+    return tc_cli_usage_error (usage_text, "'templates remote' got an unexpected argument '%s'",
+                               (const char *) g_ptr_array_index (opts->args, 2));
+  if (tc_cli_args_has (opts, "kind") || tc_cli_args_has (opts, "name") ||
+      tc_cli_args_has (opts, "purpose") || tc_cli_args_has (opts, "language") ||
+      tc_cli_args_has (opts, "version"))
+    return tc_cli_usage_error (usage_text, "'templates remote' takes only --json");
+
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
+  if (context == NULL)
+    return tc_cli_fail ("%s", error->message);
+  client = open_client (tc_context_get_repository (context), &error);
+  if (client == NULL)
+    return tc_cli_fail ("%s", error->message);
+
+  tc_wa_templates_client_list_async (client, NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  states = tc_wa_templates_client_list_finish (client, result, &error);
+  if (states == NULL)
+    return tc_cli_fail ("cannot list the templates at Meta: %s", error->message);
+
+  if (opts->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < states->len; i++)
+        add_state (builder, g_ptr_array_index (states, i));
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      tc_cli_print_json (root);
+    }
+  else
+    for (guint i = 0; i < states->len; i++)
+      print_state (g_ptr_array_index (states, i));
+
+  return EXIT_SUCCESS;
+}
+
 int
 tc_cli_templates_main (int    argc,
                        char **argv)
@@ -689,7 +744,7 @@ tc_cli_templates_main (int    argc,
   g_assert (opts.args->len > 0 && strcmp (g_ptr_array_index (opts.args, 0), "templates") == 0);
   if (opts.args->len < 2)
     {
-      status = tc_cli_usage_error (usage_text, "'templates' needs a command: list, save, show, submit or refresh");
+      status = tc_cli_usage_error (usage_text, "'templates' needs a command: list, save, show, submit, refresh or remote");
       goto out;
     }
 
@@ -704,6 +759,8 @@ tc_cli_templates_main (int    argc,
     status = cmd_sync (&opts, TRUE);
   else if (strcmp (command, "refresh") == 0)
     status = cmd_sync (&opts, FALSE);
+  else if (strcmp (command, "remote") == 0)
+    status = cmd_remote (&opts);
   else
     status = tc_cli_usage_error (usage_text, "unknown command 'templates %s'", command);
 

@@ -75,6 +75,7 @@ typedef enum
 {
   OPERATION_SUBMIT,
   OPERATION_REFRESH,
+  OPERATION_LIST,
 } Operation;
 
 typedef struct
@@ -83,11 +84,14 @@ typedef struct
   TcHttpCall   *call;
   char         *name;
   char         *language;
+  GPtrArray    *states;     /* LIST: what the pages so far gave */
+  guint         n_pages;
 } RequestData;
 
 static void
 request_data_free (RequestData *data)
 {
+  g_clear_pointer (&data->states, g_ptr_array_unref);
   g_clear_object (&data->call);
   g_clear_pointer (&data->name, g_free);
   g_clear_pointer (&data->language, g_free);
@@ -113,6 +117,7 @@ state_new (const char *id,
   state->status = g_ascii_strup (status, -1);
   /* Meta says "NONE" when a template has no rejection reason. */
   state->reason = g_strdup (reason != NULL && strcmp (reason, "NONE") != 0 ? reason : "");
+  state->category = g_strdup ("");
 
   return state;
 }
@@ -130,6 +135,7 @@ tc_wa_template_state_copy (const TcWaTemplateState *state)
   copy->language = g_strdup (state->language);
   copy->status = g_strdup (state->status);
   copy->reason = g_strdup (state->reason);
+  copy->category = g_strdup (state->category != NULL ? state->category : "");
 
   return copy;
 }
@@ -145,6 +151,7 @@ tc_wa_template_state_free (TcWaTemplateState *state)
   g_free (state->language);
   g_free (state->status);
   g_free (state->reason);
+  g_free (state->category);
   g_free (state);
 }
 
@@ -272,11 +279,23 @@ map_error (guint        http_status,
  * Answers
  */
 
+/* Meta's word, upper case ("MARKETING"); left "" when it said none. */
+static void
+set_category (TcWaTemplateState *state,
+              const char        *category)
+{
+  if (category == NULL || category[0] == '\0')
+    return;
+  g_free (state->category);
+  state->category = g_ascii_strup (category, -1);
+}
+
 static TcWaTemplateState *
 parse_submit (JsonObject  *object,
               RequestData *data,
               GError     **error)
 {
+  TcWaTemplateState *state;
   const char *id = tc_http_member_string (object, "id");
   const char *status = tc_http_member_string (object, "status");
 
@@ -288,8 +307,10 @@ parse_submit (JsonObject  *object,
     }
 
   /* A new template is under review until Meta says otherwise. */
-  return state_new (id, data->name, data->language,
-                    status != NULL && status[0] != '\0' ? status : "PENDING", "");
+  state = state_new (id, data->name, data->language,
+                     status != NULL && status[0] != '\0' ? status : "PENDING", "");
+  set_category (state, tc_http_member_string (object, "category"));
+  return state;
 }
 
 static TcWaTemplateState *
@@ -330,9 +351,14 @@ parse_refresh (JsonObject  *object,
           return NULL;
         }
 
-      return state_new (tc_http_member_string (entry, "id"), data->name,
-                        tc_http_member_string (entry, "language"),
-                        status, tc_http_member_string (entry, "rejected_reason"));
+      {
+        TcWaTemplateState *state = state_new (tc_http_member_string (entry, "id"), data->name,
+                                              tc_http_member_string (entry, "language"),
+                                              status, tc_http_member_string (entry, "rejected_reason"));
+
+        set_category (state, tc_http_member_string (entry, "category"));
+        return state;
+      }
     }
 
   if (data->language[0] != '\0')
@@ -346,6 +372,57 @@ parse_refresh (JsonObject  *object,
 
   return NULL;
 }
+
+/* One page of the account's templates into data->states; *@next gets the
+ * next page's URL when Meta gives one. */
+static gboolean
+parse_list_page (JsonObject  *object,
+                 RequestData *data,
+                 char       **next,
+                 GError     **error)
+{
+  JsonNode *list = json_object_get_member (object, "data");
+  JsonObject *paging = tc_http_member_object (object, "paging");
+  JsonArray *array;
+
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_set_error_literal (error, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_BAD_RESPONSE,
+                           "Meta's list of templates has no \"data\" array");
+      return FALSE;
+    }
+  array = json_node_get_array (list);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *entry;
+      TcWaTemplateState *state;
+      const char *name, *status;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      entry = json_node_get_object (node);
+      name = tc_http_member_string (entry, "name");
+      status = tc_http_member_string (entry, "status");
+      if (name == NULL || name[0] == '\0')
+        continue;
+      state = state_new (tc_http_member_string (entry, "id"), name,
+                         tc_http_member_string (entry, "language"),
+                         status != NULL ? status : "", tc_http_member_string (entry, "rejected_reason"));
+      set_category (state, tc_http_member_string (entry, "category"));
+      g_ptr_array_add (data->states, state);
+    }
+
+  *next = g_strdup (tc_http_member_string (paging, "next"));
+  return TRUE;
+}
+
+static void start_request (TcWaTemplatesClient *self,
+                           GTask               *task,
+                           const char          *method,
+                           const char          *uri,
+                           JsonNode            *body);
 
 static void
 finish_request (GTask *task)
@@ -389,6 +466,27 @@ finish_request (GTask *task)
     {
       g_task_return_new_error (task, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_BAD_RESPONSE,
                                "Meta's answer is not a JSON object");
+      return;
+    }
+
+  if (data->operation == OPERATION_LIST)
+    {
+      g_autofree char *next = NULL;
+      g_autofree char *prefix = g_strconcat (self->api_base, "/", NULL);
+
+      if (!parse_list_page (object, data, &next, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* The next page, only on the same API: the token goes with it. */
+      if (next != NULL && g_str_has_prefix (next, prefix) && ++data->n_pages < TC_WA_LIST_MAX_PAGES)
+        {
+          g_clear_object (&data->call);
+          start_request (self, g_object_ref (task), SOUP_METHOD_GET, next, NULL);
+          return;
+        }
+      g_task_return_pointer (task, g_steal_pointer (&data->states), (GDestroyNotify) g_ptr_array_unref);
       return;
     }
 
@@ -830,6 +928,50 @@ tc_wa_templates_client_refresh_finish (TcWaTemplatesClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tc_wa_templates_client_refresh_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+tc_wa_templates_client_list_async (TcWaTemplatesClient *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *uri = NULL;
+  RequestData *data;
+
+  g_return_if_fail (TC_IS_WA_TEMPLATES_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_wa_templates_client_list_async);
+
+  if (!tc_wa_templates_client_check_configured (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_new0 (RequestData, 1);
+  data->operation = OPERATION_LIST;
+  data->states = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_wa_template_state_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
+
+  base = templates_uri (self);
+  uri = g_strdup_printf ("%s?fields=" REFRESH_FIELDS "&limit=100", base);
+  start_request (self, g_steal_pointer (&task), SOUP_METHOD_GET, uri, NULL);
+}
+
+GPtrArray *
+tc_wa_templates_client_list_finish (TcWaTemplatesClient  *self,
+                                    GAsyncResult         *result,
+                                    GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tc_wa_templates_client_list_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

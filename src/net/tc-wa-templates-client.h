@@ -66,6 +66,7 @@ typedef struct
   char *language;
   char *status;
   char *reason;
+  char *category;   /* "MARKETING", "UTILITY", "AUTHENTICATION" when Meta said; "" otherwise */
 } TcWaTemplateState;
 
 #define TC_TYPE_WA_TEMPLATE_STATE (tc_wa_template_state_get_type ())
@@ -122,6 +123,18 @@ void                 tc_wa_templates_client_refresh_async   (TcWaTemplatesClient
                                                              GAsyncReadyCallback  callback,
                                                              gpointer             user_data);
 TcWaTemplateState   *tc_wa_templates_client_refresh_finish  (TcWaTemplatesClient *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Every template of the WhatsApp Business Account, as Meta lists them
+ * (all pages, at most TC_WA_LIST_MAX_PAGES of 100) — the ones made in
+ * Meta's Business Manager too. Returns: (element-type TcWaTemplateState) */
+#define TC_WA_LIST_MAX_PAGES 50
+void                 tc_wa_templates_client_list_async      (TcWaTemplatesClient *self,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+GPtrArray           *tc_wa_templates_client_list_finish     (TcWaTemplatesClient *self,
                                                              GAsyncResult        *result,
                                                              GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
