@@ -478,6 +478,44 @@ test_help (Fixture       *f,
   g_assert_nonnull (strstr (main_help.out, "segments add|update|list|show|count|preview|remove"));
 }
 
+/* events import: a CSV file; rows that are not events listed by line. */
+static void
+test_events_import (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "orders.csv", NULL);
+  g_auto(TcCliRun) import = { 0 };
+  g_auto(TcCliRun) text = { 0 };
+  g_auto(TcCliRun) missing = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  JsonArray *rejected;
+
+  g_assert_true (g_file_set_contents (path,
+                                      "phone,event,date,order_id,total,currency\n"
+                                      "+12125550101,order_placed,2026-02-20,A1,80,USD\n"
+                                      "+12125550101,order_placed,someday,A2,10,USD\n",
+                                      -1, NULL));
+  RUN (f, &import, "events", "import", path, "--json");
+  node = parse_line (&import);
+  object = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (object, "rows"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object, "recorded"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (object, "repeated"), ==, 0);
+  rejected = json_object_get_array_member (object, "rejected");
+  g_assert_cmpuint (json_array_get_length (rejected), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rejected, 0), "line"), ==, 3);
+
+  RUN (f, &text, "events", "import", path);
+  assert_ok (&text);
+  g_assert_nonnull (strstr (text.out, "1 already recorded"));
+  g_assert_nonnull (strstr (text.out, "line 3: column date: “someday”"));
+
+  RUN (f, &missing, "events", "import", "/nonexistent/orders.csv");
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "orders.csv"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -494,6 +532,8 @@ main (int   argc,
   g_test_add ("/tc/cli-segments/help", Fixture, NULL, fixture_set_up, test_help,
               fixture_tear_down);
   g_test_add ("/tc/cli-segments/events", Fixture, NULL, fixture_set_up, test_events,
+              fixture_tear_down);
+  g_test_add ("/tc/cli-segments/events/import", Fixture, NULL, fixture_set_up, test_events_import,
               fixture_tear_down);
   g_test_add ("/tc/cli-segments/events/bad-input", Fixture, NULL, fixture_set_up,
               test_events_bad_input, fixture_tear_down);

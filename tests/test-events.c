@@ -18,6 +18,8 @@
 #include <sqlite3.h>
 
 #include "tc-consent-ledger.h"
+#include "tc-contact-io.h"
+#include "tc-events-import.h"
 #include "tc-events.h"
 #include "tc-privacy.h"
 #include "tc-repository-private.h"
@@ -516,6 +518,110 @@ test_json (void)
                                                   "sku"), ==, "X1");
 }
 
+/* ------------------------------------------------------------------------
+ * CSV import
+ */
+
+static TcEventsImportReport *
+import (Fixture     *f,
+        const char  *csv,
+        GError     **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autofree char *path = g_build_filename (f->t.dir, "events.csv", NULL);
+
+  g_assert_true (g_file_set_contents (path, csv, -1, NULL));
+  tc_events_import_async (f->t.repo, path, NULL, NULL, tc_repository_store_result_cb, &res);
+  tc_repository_wait (&res);
+
+  return tc_events_import_finish (f->t.repo, res, error);
+}
+
+static void
+assert_rejected (const TcEventsImportReport *report,
+                 guint                       index,
+                 guint                       line,
+                 const char                 *says)
+{
+  const TcEventsRejected *rejected = g_ptr_array_index (report->rejected, index);
+
+  g_assert_cmpuint (rejected->line, ==, line);
+  if (strstr (rejected->message, says) == NULL)
+    g_error ("line %u: “%s” does not say “%s”", line, rejected->message, says);
+}
+
+static void
+test_import (Fixture       *f,
+             gconstpointer  data)
+{
+  /* A shop's export: its own column names, a date without a time, an
+   * event name as a person writes it, an extra column, mistakes. */
+  static const char csv[] =
+    "Phone,Event,Occurred At,Order ID,Total,Currency,SKU\n"
+    KNOWN ",order_placed,2026-11-20T10:00:00Z,1001,49.90,usd,TR-2\n"
+    "(415) 555-0199,Order Placed,2026-11-21,1002,15,EUR,\n"
+    "not a phone,order_placed,,1003,5,USD,\n"
+    "+14155550124,order_placed,yesterday,1004,5,USD,\n"
+    "+14155550125,order_placed,,1005,five,USD,\n"
+    KNOWN ",order_placed,2026-11-20T10:00:00Z,1001,49.90,usd,TR-2\n";
+  g_autoptr(TcEventsImportReport) report = NULL;
+  g_autoptr(TcEventsImportReport) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = import (f, csv, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_rows, ==, 6);
+  g_assert_cmpuint (report->n_recorded, ==, 2);
+  g_assert_cmpuint (report->n_repeated, ==, 1);
+  g_assert_cmpuint (report->n_contacts_created, ==, 1);
+  g_assert_cmpuint (report->rejected->len, ==, 3);
+  assert_rejected (report, 0, 4, "“not a phone”");
+  assert_rejected (report, 1, 5, "column occurred_at: “yesterday”");
+  assert_rejected (report, 2, 6, "properties.value: \"five\"");
+
+  /* What was stored: value and currency lifted, the order id as the key,
+   * the rest as properties; the new number a contact without consent. */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM events WHERE event_key = '1001' AND value = 49.9"
+                                 " AND currency = 'USD' AND source = 'import'"
+                                 " AND json_extract (properties, '$.sku') = 'TR-2'"
+                                 " AND occurred_at = 1795168800"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM events e JOIN contacts c ON c.id = e.contact_id"
+                                 " WHERE c.phone = '+14155550199' AND e.name = 'order_placed'"
+                                 " AND e.occurred_at = 1795219200 AND e.currency = 'EUR'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM consent_events"), ==, 0);
+
+  /* The same file again records nothing. */
+  again = import (f, csv, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->n_recorded, ==, 0);
+  g_assert_cmpuint (again->n_repeated, ==, 3);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM events"), ==, 2);
+}
+
+static void
+test_import_columns (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TcEventsImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = import (f, "email,event\na@example.com,order_placed\n", &error);
+  g_assert_null (report);
+  g_assert_error (error, TC_EVENTS_ERROR, TC_EVENTS_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no phone column"));
+  g_clear_error (&error);
+
+  report = import (f, "mobile,total\n" KNOWN ",5\n", &error);
+  g_assert_null (report);
+  g_assert_nonnull (strstr (error->message, "no event column"));
+  g_clear_error (&error);
+
+  report = import (f, "", &error);
+  g_assert_null (report);
+  g_assert_error (error, TC_IMPORT_ERROR, TC_IMPORT_ERROR_EMPTY);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM events"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -535,6 +641,9 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/tc/events/batch", Fixture, NULL, fixture_set_up, test_batch, fixture_tear_down);
   g_test_add ("/tc/events/list", Fixture, NULL, fixture_set_up, test_list, fixture_tear_down);
+  g_test_add ("/tc/events/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
+  g_test_add ("/tc/events/import/columns", Fixture, NULL, fixture_set_up, test_import_columns,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -29,6 +29,7 @@
 #include "tc-consent-ledger.h"
 #include "tc-contact-io.h"
 #include "tc-context.h"
+#include "tc-events-import.h"
 #include "tc-events.h"
 #include "tc-phone.h"
 #include "tc-repository.h"
@@ -47,6 +48,10 @@ static const char usage_text[] =
   "      sending the same KEY again records nothing and shows the first event.\n"
   "  events list [--phone NUMBER] [--name NAME] [--limit N] [--region CC] [--json]\n"
   "      Recorded events, newest first (default: the last 1,000).\n"
+  "  events import FILE [--region CC] [--json]\n"
+  "      Events from a CSV file, one a row: columns phone and event (required),\n"
+  "      occurred_at, id, value, currency, source; any other column becomes a\n"
+  "      property. Rows that are not events are listed with their line and reason.\n"
   "\n"
   "Options:\n"
   "  --name NAME          lower-case letters, digits and _ (order_placed)\n"
@@ -83,6 +88,7 @@ static const char * const send_options[] = {
   "db", "json", "name", "phone", "value", "currency", "property", "at", "id", "source", "region",
   NULL
 };
+static const char * const import_options[] = { "db", "json", "region", NULL };
 static const char * const list_options[] = { "db", "json", "phone", "name", "limit", "region",
                                              NULL };
 
@@ -393,6 +399,72 @@ cmd_list (Command *cmd)
   return EXIT_SUCCESS;
 }
 
+static int
+cmd_import (Command *cmd)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcEventsImportReport) report = NULL;
+  const char *path = tc_cli_args_word (cmd->opts, 2);
+  int status;
+
+  if (path == NULL)
+    return tc_cli_usage_error (usage_text, "'events import' needs the CSV file");
+  if ((status = parse_region (cmd)) != 0 || (status = open_workspace (cmd, FALSE)) != 0)
+    return status;
+
+  tc_events_import_async (cmd->repository, path, cmd->region, cmd->cancellable,
+                          tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  report = tc_events_import_finish (cmd->repository, result, &error);
+  if (report == NULL)
+    return tc_cli_fail_with_error (path, error);
+
+  if (cmd->opts->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "rows");
+      json_builder_add_int_value (builder, report->n_rows);
+      json_builder_set_member_name (builder, "recorded");
+      json_builder_add_int_value (builder, report->n_recorded);
+      json_builder_set_member_name (builder, "repeated");
+      json_builder_add_int_value (builder, report->n_repeated);
+      json_builder_set_member_name (builder, "contacts_created");
+      json_builder_add_int_value (builder, report->n_contacts_created);
+      json_builder_set_member_name (builder, "rejected");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < report->rejected->len; i++)
+        {
+          const TcEventsRejected *rejected = g_ptr_array_index (report->rejected, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "line");
+          json_builder_add_int_value (builder, rejected->line);
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, rejected->message);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      print_builder (builder);
+      return EXIT_SUCCESS;
+    }
+
+  g_print ("%u rows: %u events recorded, %u already recorded, %u rejected; %u new contacts "
+           "(without consent)\n", report->n_rows, report->n_recorded, report->n_repeated,
+           report->rejected->len, report->n_contacts_created);
+  for (guint i = 0; i < report->rejected->len; i++)
+    {
+      const TcEventsRejected *rejected = g_ptr_array_index (report->rejected, i);
+
+      g_print ("  line %u: %s\n", rejected->line, rejected->message);
+    }
+
+  return EXIT_SUCCESS;
+}
+
 static gboolean
 on_sigint_cb (gpointer user_data)
 {
@@ -419,7 +491,7 @@ tc_cli_events_main (int    argc,
 
   if (opts.args->len < 2)
     {
-      status = tc_cli_usage_error (usage_text, "'events' needs a command: send or list");
+      status = tc_cli_usage_error (usage_text, "'events' needs a command: send, list or import");
       goto out;
     }
 
@@ -436,6 +508,12 @@ tc_cli_events_main (int    argc,
       allowed = list_options;
       run = cmd_list;
     }
+  else if (strcmp (word, "import") == 0)
+    {
+      cmd.name = "events import";
+      allowed = import_options;
+      run = cmd_import;
+    }
   else
     {
       status = tc_cli_usage_error (usage_text, "unknown command 'events %s'", word);
@@ -444,10 +522,10 @@ tc_cli_events_main (int    argc,
 
   if ((status = tc_cli_args_refuse (&opts, option_specs, usage_text, cmd.name, allowed)) != 0)
     goto out;
-  if (opts.args->len > 2)
+  if (opts.args->len > (run == cmd_import ? 3 : 2))
     {
       status = tc_cli_usage_error (usage_text, "'%s' got an unexpected argument '%s'", cmd.name,
-                                   tc_cli_args_word (&opts, 2));
+                                   tc_cli_args_word (&opts, run == cmd_import ? 3 : 2));
       goto out;
     }
 
