@@ -1239,6 +1239,125 @@ test_seed_send (Fixture       *f,
   g_assert_cmpint (tc_campaign_get_state (loaded), ==, TC_CAMPAIGN_DRAFT);
 }
 
+/* A test portion: the variants to 40 % first, then after 4 hours the one
+ * more people clicked goes to the rest. */
+static void
+test_test_portion (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TcCampaign) campaign = simple_campaign ("Test first", "a");
+  g_autoptr(TcCampaign) loaded = NULL;
+  g_autoptr(GArray) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *winner = NULL;
+  gint64 id, due_at = 0, n_a, n_b, n_rest, n_holdout;
+
+  save_template (f, TC_TEMPLATE_KIND_SMS, "a", "A: 20% off");
+  save_template (f, TC_TEMPLATE_KIND_SMS, "b", "B: free shipping");
+  add_people (f, 20);
+  tc_campaign_add_variant (campaign, "b", NULL, 50);
+  ((TcCampaignVariant *) tc_campaign_get_variant (campaign, 0))->percent = 50;
+  tc_campaign_set_holdout_percent (campaign, 10);
+
+  /* A test needs something to compare, and a measure. */
+  {
+    g_autoptr(TcCampaign) single = simple_campaign ("Single", "a");
+
+    tc_campaign_set_test (single, 30, TC_CAMPAIGN_METRIC_CLICKS, 4);
+    g_assert_false (tc_campaign_validate (single, &error));
+    g_assert_nonnull (strstr (error->message, "at least two variants"));
+    g_clear_error (&error);
+  }
+  tc_campaign_set_test (campaign, 40, TC_CAMPAIGN_METRIC_CLICKS, 4);
+  id = save_campaign (f, campaign);
+  start (f, id, NOW);
+
+  n_holdout = raw_int (f, "SELECT count(*) FROM campaign_recipients WHERE variant = 'holdout'");
+  n_rest = raw_int (f, "SELECT count(*) FROM campaign_recipients WHERE variant = 'rest'");
+  n_a = raw_int (f, "SELECT count(*) FROM campaign_recipients WHERE variant = 'A'");
+  n_b = raw_int (f, "SELECT count(*) FROM campaign_recipients WHERE variant = 'B'");
+  g_assert_cmpint (n_holdout, ==, 2);
+  g_assert_cmpfloat (fabs (n_rest - 10.8), <=, 1.0);
+  g_assert_cmpfloat (fabs (n_a - 3.6), <=, 1.0);
+  g_assert_cmpfloat (fabs (n_b - 3.6), <=, 1.0);
+
+  /* Only the test portion is queued; the campaign waits for the winner. */
+  g_assert_cmpuint (queue_all (f, id, 5, NOW), ==, n_a + n_b);
+  g_assert_cmpint (raw_int (f, "SELECT count(*) FROM outbox"), ==, n_a + n_b);
+  loaded = get_campaign (f, id);
+  g_assert_cmpint (tc_campaign_get_state (loaded), ==, TC_CAMPAIGN_SENDING);
+  g_assert_cmpstr (tc_campaign_get_winner (loaded), ==, "");
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    gboolean finished = TRUE;
+
+    tc_campaign_check_finished_async (f->repo.repo, id, NULL, tc_repository_store_result_cb, &result);
+    tc_repository_wait (&result);
+    g_assert_true (tc_campaign_check_finished_finish (f->repo.repo, result, &finished, NULL));
+    g_assert_false (finished);
+  }
+
+  /* A campaign without a test portion has no winner to choose. */
+  {
+    g_autoptr(TcCampaign) plain = simple_campaign ("Plain", "a");
+    g_autoptr(GAsyncResult) result = NULL;
+    gint64 plain_id = save_campaign (f, plain);
+
+    tc_campaign_pick_winner_async (f->repo.repo, plain_id, NOW, NULL, tc_repository_store_result_cb, &result);
+    tc_repository_wait (&result);
+    g_assert_false (tc_campaign_pick_winner_finish (f->repo.repo, result, &winner, &due_at, &error));
+    g_assert_error (error, TC_CAMPAIGN_ERROR, TC_CAMPAIGN_ERROR_STATE);
+    g_assert_nonnull (strstr (error->message, "no test portion"));
+    g_clear_error (&error);
+  }
+
+  /* An hour in: not yet. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    tc_campaign_pick_winner_async (f->repo.repo, id, NOW + 3600, NULL, tc_repository_store_result_cb, &result);
+    tc_repository_wait (&result);
+    g_assert_true (tc_campaign_pick_winner_finish (f->repo.repo, result, &winner, &due_at, &error));
+    g_assert_no_error (error);
+    g_assert_null (winner);
+    g_assert_cmpint (due_at, ==, NOW + 4 * 3600);
+  }
+
+  /* Two of B's people clicked, nobody of A's. */
+  b = members (f, "B");
+  exec_printf (f, "INSERT INTO short_links (code, url, contact_id, origin, created_at) VALUES"
+                  " ('Bclick01', 'https://shop.example/', %lld, 'campaign:%lld:B', %lld),"
+                  " ('Bclick02', 'https://shop.example/', %lld, 'campaign:%lld:B', %lld);"
+                  "INSERT INTO link_clicks (code, clicked_at) VALUES ('Bclick01', %lld), ('Bclick02', %lld)",
+               (long long) g_array_index (b, gint64, 0), (long long) id, AT (0),
+               (long long) g_array_index (b, gint64, 1), (long long) id, AT (0), AT (600), AT (700));
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    tc_campaign_pick_winner_async (f->repo.repo, id, NOW + 5 * 3600, NULL, tc_repository_store_result_cb,
+                                   &result);
+    tc_repository_wait (&result);
+    g_assert_true (tc_campaign_pick_winner_finish (f->repo.repo, result, &winner, &due_at, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (winner, ==, "B");
+  }
+  g_assert_cmpint (raw_int (f, "SELECT count(*) FROM campaign_recipients WHERE variant = 'rest'"), ==, 0);
+  g_assert_cmpint (raw_int (f, "SELECT count(*) FROM campaign_recipients WHERE variant = 'B'"), ==, n_b + n_rest);
+
+  /* The rest then gets B's message, and nobody twice. */
+  g_assert_cmpuint (queue_all (f, id, 5, NOW + 5 * 3600), ==, n_rest);
+  g_assert_cmpint (raw_int (f, "SELECT count(*) FROM outbox"), ==, 18);
+  g_assert_cmpint (raw_int (f, "SELECT count(DISTINCT contact_id) FROM outbox"), ==, 18);
+  g_assert_cmpint (raw_int (f, "SELECT count(*) FROM outbox WHERE origin = 'campaign:1:B'"
+                               " AND body LIKE 'B: free shipping%'"), ==, n_b + n_rest);
+  g_clear_object (&loaded);
+  loaded = get_campaign (f, id);
+  g_assert_cmpstr (tc_campaign_get_winner (loaded), ==, "B");
+  g_assert_cmpuint (tc_campaign_get_n_intended (loaded), ==, 18);
+  g_assert_cmpuint (tc_campaign_get_n_queued (loaded), ==, 18);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1263,6 +1382,7 @@ main (int   argc,
   ADD ("report", test_report);
   ADD ("preflight", test_preflight);
   ADD ("seed-send", test_seed_send);
+  ADD ("test-portion", test_test_portion);
 
 #undef ADD
 

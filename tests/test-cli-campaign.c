@@ -163,7 +163,7 @@ test_errors (Fixture       *f,
              gconstpointer  data)
 {
   static const struct {
-    const char *args[16];
+    const char *args[20];
     int         status;
     const char *message;
   } cases[] = {
@@ -186,6 +186,11 @@ test_errors (Fixture       *f,
     { { "campaign", "report", "1", "--by", "tier" }, 2, "--cohort" },
     { { "campaign", "fly", "1" }, 2, "unknown campaign command" },
     { { "campaign", "test", "1" }, 2, "--to NUMBER" },
+    { { "campaign", "create", "--name", "X", "--channel", "sms", "--purpose", "promotional", "--template", "a,b",
+        "--all", "--test", "20" }, 2, "--winner-metric" },
+    { { "campaign", "create", "--name", "X", "--channel", "sms", "--purpose", "promotional", "--template", "a",
+        "--all", "--test", "20", "--winner-metric", "clicks", "--winner-after", "4" }, 1, "at least two variants" },
+    { { "campaign", "winner", "1" }, 1, "no campaign 1" },
     { { "campaign", "test", "1", "--to", "12" }, 1, "“12”" },
   };
 

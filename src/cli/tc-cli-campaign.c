@@ -34,12 +34,15 @@ static const char usage_text[] =
   "                  --purpose promotional|transactional --template NAME[,NAME…]\n"
   "                  (--segment NAME[,NAME…] | --all) [--exclude NAME[,NAME…]]\n"
   "                  [--at TIME | --local-time HH:MM [--on DATE]] [--split P,P…]\n"
-  "                  [--holdout P] [--fallback-template NAME[,NAME…]]\n"
+  "                  [--holdout P] [--test P --winner-metric M --winner-after HOURS]\n"
+  "                  [--fallback-template NAME[,NAME…]]\n"
   "                  [--sms-sender ID] [--whatsapp-sender ID] [--throttle N]\n"
   "                  [--daily-cap N] [--json]\n"
   "      Save a draft campaign; prints its id. Several templates make A/B\n"
   "      variants (A, B, …), split evenly unless --split gives the shares;\n"
   "      --holdout P keeps P % of the audience out, to measure the lift.\n"
+  "      --test P sends the variants to P % first; HOURS later the best by M\n"
+  "      (delivery_rate, clicks, replies, conversions, revenue) goes to the rest.\n"
   "      --local-time sends at that time of day in each recipient's own zone\n"
   "      (from --on DATE, or from when sending starts). whatsapp+sms sends the\n"
   "      SMS --fallback-template to those WhatsApp cannot reach. --throttle N:\n"
@@ -66,6 +69,9 @@ static const char usage_text[] =
   "      and deferred (by reason), replies, opt-outs, clicks, conversions, revenue,\n"
   "      cost and the rates, per variant, against the holdout, hour by hour, and\n"
   "      by country or by the value of a contact attribute.\n"
+  "  campaign winner ID [--json]\n"
+  "      With a test portion: choose the winning variant once it is time, and\n"
+  "      queue the rest (campaign send does this too); says when otherwise.\n"
   "  campaign pause|resume|cancel ID\n"
   "      Hold its waiting messages, let them go again (and queue the rest),\n"
   "      or drop every message not yet sent.\n"
@@ -102,6 +108,9 @@ static const TcCliOption option_specs[] = {
   { "wait", FALSE },
   { "port", TRUE },
   { "by", TRUE },
+  { "test", TRUE },
+  { "winner-metric", TRUE },
+  { "winner-after", TRUE },
   { "to", TRUE },
   { "cohort", TRUE },
   { NULL, FALSE },
@@ -110,7 +119,7 @@ static const TcCliOption option_specs[] = {
 static const char * const create_options[] = {
   "db", "json", "name", "channel", "purpose", "template", "fallback-template", "segment", "all",
   "exclude", "at", "local-time", "on", "split", "holdout", "sms-sender", "whatsapp-sender",
-  "throttle", "daily-cap", NULL
+  "throttle", "daily-cap", "test", "winner-metric", "winner-after", NULL
 };
 static const char * const list_options[] = { "db", "json", NULL };
 static const char * const send_options[] = { "db", "json", "wait", "port", NULL };
@@ -291,6 +300,24 @@ create_main (TcCliArgs *opts)
     tc_campaign_add_variant (campaign, templates[i], fallbacks[0] != NULL ? fallbacks[i] : NULL,
                              n_templates == 1 ? 100.0 : shares[i]);
   tc_campaign_set_holdout_percent (campaign, holdout);
+
+  if (tc_cli_args_has (opts, "test"))
+    {
+      TcCampaignMetric metric;
+      double test = 0, after = 0;
+
+      if (!parse_number (tc_cli_args_get (opts, "test"), 99, &test) || test <= 0)
+        return tc_cli_usage_error (usage_text, "'--test' must be a share above 0 and below 100, not '%s'",
+                                   tc_cli_args_get (opts, "test"));
+      if (!tc_campaign_metric_from_string (tc_cli_args_get (opts, "winner-metric"), &metric))
+        return tc_cli_usage_error (usage_text, "'--test' needs --winner-metric delivery_rate, clicks, "
+                                   "replies, conversions or revenue");
+      if (!parse_number (tc_cli_args_get (opts, "winner-after"), 720, &after) || after < 1)
+        return tc_cli_usage_error (usage_text, "'--test' needs --winner-after HOURS (1 to 720)");
+      tc_campaign_set_test (campaign, test, metric, (guint) after);
+    }
+  else if (tc_cli_args_has (opts, "winner-metric") || tc_cli_args_has (opts, "winner-after"))
+    return tc_cli_usage_error (usage_text, "'--winner-metric' and '--winner-after' go with --test P");
 
   if (tc_cli_args_has (opts, "at"))
     {
@@ -675,6 +702,72 @@ queue_all (TcRepository *repository,
   return EXIT_SUCCESS;
 }
 
+/* With a test portion whose time has come: the winner, then its messages
+ * to the rest. *@winner: NULL when it is not time (or no test). */
+static int
+pick_winner (TcRepository *repository,
+             gint64        id,
+             char        **winner,
+             gint64       *due_at,
+             gboolean      quiet)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_queued = 0;
+
+  tc_campaign_pick_winner_async (repository, id, 0, NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  if (!tc_campaign_pick_winner_finish (repository, result, winner, due_at, &error))
+    {
+      if (quiet && g_error_matches (error, TC_CAMPAIGN_ERROR, TC_CAMPAIGN_ERROR_STATE))
+        return EXIT_SUCCESS;
+      return tc_cli_fail_with_error (NULL, error);
+    }
+  if (*winner == NULL)
+    return EXIT_SUCCESS;
+
+  return queue_all (repository, id, &n_queued);
+}
+
+static int
+winner_main (TcCliArgs *opts,
+             gint64     id)
+{
+  g_autoptr(TcContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *winner = NULL;
+  gint64 due_at = 0;
+  int status;
+
+  context = tc_cli_open_workspace (tc_cli_args_get (opts, "db"), FALSE, &error);
+  if (context == NULL)
+    return tc_cli_fail_with_error (NULL, error);
+  status = pick_winner (tc_context_get_repository (context), id, &winner, &due_at, FALSE);
+  if (status != EXIT_SUCCESS)
+    return status;
+
+  if (opts->json)
+    {
+      g_autofree char *due = due_at > 0 ? tc_format_iso8601_utc (due_at) : NULL;
+
+      if (winner != NULL)
+        g_print ("{\"winner\":\"%s\"}\n", winner);
+      else
+        g_print ("{\"winner\":null,\"due_at\":%s%s%s}\n", due != NULL ? "\"" : "",
+                 due != NULL ? due : "null", due != NULL ? "\"" : "");
+    }
+  else if (winner != NULL)
+    g_print ("Variant %s wins; the rest of the audience gets it\n", winner);
+  else
+    {
+      g_autofree char *due = tc_format_iso8601_utc (due_at);
+
+      g_print ("Not yet: the winner is chosen once the test messages are out and from %s\n", due);
+    }
+
+  return EXIT_SUCCESS;
+}
+
 static int
 send_main (TcCliArgs *opts,
            gint64     id)
@@ -711,6 +804,16 @@ send_main (TcCliArgs *opts,
   status = queue_all (repository, id, &n_queued);
   if (status != EXIT_SUCCESS)
     return status;
+
+  /* A test portion whose time has come: the rest gets the winner. */
+  {
+    g_autofree char *winner = NULL;
+    gint64 due_at = 0;
+
+    status = pick_winner (repository, id, &winner, &due_at, TRUE);
+    if (status != EXIT_SUCCESS)
+      return status;
+  }
 
   if (tc_cli_args_has (opts, "wait"))
     {
@@ -830,7 +933,7 @@ run (TcCliArgs  *args,
   word = tc_cli_args_word (args, 2);
   if (strcmp (command, "show") != 0 && strcmp (command, "send") != 0 &&
       strcmp (command, "report") != 0 && strcmp (command, "preflight") != 0 &&
-      strcmp (command, "test") != 0 &&
+      strcmp (command, "test") != 0 && strcmp (command, "winner") != 0 &&
       strcmp (command, "pause") != 0 && strcmp (command, "resume") != 0 &&
       strcmp (command, "cancel") != 0 && strcmp (command, "delete") != 0)
     return tc_cli_usage_error (usage_text, "unknown campaign command '%s'", command);
@@ -845,6 +948,13 @@ run (TcCliArgs  *args,
                                         list_options)) != 0)
         return status;
       return show_main (args, id);
+    }
+  if (strcmp (command, "winner") == 0)
+    {
+      if ((status = tc_cli_args_refuse (args, option_specs, usage_text, "campaign winner",
+                                        list_options)) != 0)
+        return status;
+      return winner_main (args, id);
     }
   if (strcmp (command, "test") == 0)
     {

@@ -27,6 +27,8 @@
 #include "tc-settings.h"
 
 #define HOLDOUT "holdout"
+/* Recipients of a campaign with a test portion waiting for the winner. */
+#define REST    "rest"
 
 /* Parameters every query may use (unused ones are not bound). */
 enum {
@@ -627,6 +629,19 @@ report_job (TcDb          *db,
             GError       **error)
 {
   ReportJob *job = job_data;
+
+  return _tc_db_campaign_report (db, job->id, job->group, job->attribute, error);
+}
+
+TcCampaignReport *
+_tc_db_campaign_report (TcDb             *db,
+                        gint64            id,
+                        TcCampaignGroup   group,
+                        const char       *attribute,
+                        GError          **error)
+{
+  ReportJob job_copy = { id, group, (char *) attribute };
+  ReportJob *job = &job_copy;
   g_autoptr(TcCampaign) campaign = _tc_db_campaign_load (db, job->id, error);
   g_autoptr(TcCampaignReport) report = NULL;
   g_autofree char *domain = NULL;
@@ -690,6 +705,12 @@ report_job (TcDb          *db,
       if (strcmp (figures->key, HOLDOUT) == 0)
         {
           holdout = figures;
+          report->total->audience += figures->audience;
+          continue;
+        }
+      if (strcmp (figures->key, REST) == 0)
+        {
+          report->awaiting_winner = figures->audience;
           report->total->audience += figures->audience;
           continue;
         }
@@ -875,6 +896,8 @@ tc_campaign_report_build_json (const TcCampaignReport *report,
   build_figures (report->total, builder);
   json_builder_set_member_name (builder, "clicks_tracked");
   json_builder_add_boolean_value (builder, report->clicks_tracked);
+  json_builder_set_member_name (builder, "awaiting_winner");
+  json_builder_add_int_value (builder, (gint64) report->awaiting_winner);
   json_builder_set_member_name (builder, "lift");
   if (report->has_lift)
     json_builder_add_double_value (builder, report->lift);
@@ -892,6 +915,8 @@ tc_campaign_report_build_json (const TcCampaignReport *report,
           holdout = figures;
           continue;
         }
+      if (strcmp (figures->key, REST) == 0)
+        continue;
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "label");
       json_builder_add_string_value (builder, figures->key);

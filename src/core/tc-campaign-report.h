@@ -39,6 +39,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "tc-campaign.h"
 #include "tc-types.h"
 
 G_BEGIN_DECLS
@@ -95,6 +96,7 @@ typedef struct
   GArray            *timeline;        /* TcCampaignHour, by time */
   gboolean           has_lift;
   double             lift;
+  guint64            awaiting_winner;  /* the rest, with a test portion, until the winner is chosen */
 } TcCampaignReport;
 
 void      tc_campaign_report_free (TcCampaignReport *report);
@@ -120,6 +122,37 @@ void      tc_campaign_report_async  (TcRepository        *repository,
 TcCampaignReport *tc_campaign_report_finish (TcRepository  *repository,
                                              GAsyncResult  *result,
                                              GError       **error);
+
+/* @metric's value for a variant's figures, per recipient it was meant for
+ * (delivery rate, people who clicked, replies, conversions, revenue). */
+double    tc_campaign_metric_value      (TcCampaignMetric         metric,
+                                         const TcCampaignFigures *figures);
+
+/* With a test portion: once the campaign's test messages are queued and
+ * winner_after_hours have passed since it started, gives the rest the
+ * variant best by the metric (recorded as the campaign's winner) so that
+ * tc_campaign_queue_async() sends them theirs. *@winner: the winner, or
+ * NULL when it is not time yet (*@due_at says when); a campaign without a
+ * test portion is TC_CAMPAIGN_ERROR_STATE. @now 0: the current time. */
+void      tc_campaign_pick_winner_async  (TcRepository        *repository,
+                                          gint64               id,
+                                          gint64               now,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean  tc_campaign_pick_winner_finish (TcRepository        *repository,
+                                          GAsyncResult        *result,
+                                          char               **winner,
+                                          gint64              *due_at,
+                                          GError             **error);
+
+/* The same inside a repository job. */
+struct _TcDb;
+TcCampaignReport *_tc_db_campaign_report    (struct _TcDb     *db,
+                                             gint64            id,
+                                             TcCampaignGroup   group,
+                                             const char       *attribute,
+                                             GError          **error);
 
 /*
  * Pre-flight: what sending would do, before anything is queued.

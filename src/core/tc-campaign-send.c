@@ -36,6 +36,9 @@
 #include "tc-template-store.h"
 
 #define HOLDOUT "holdout"
+/* With a test portion: the recipients waiting for the winner (outbox_id
+ * -1 keeps them out of the pending index until then). */
+#define REST    "rest"
 
 static gint64
 now_unix (void)
@@ -425,31 +428,38 @@ insert_recipients (TcDb        *db,
                    char       **group_counts,
                    GError     **error)
 {
-  double weights[TC_CAMPAIGN_MAX_VARIANTS + 1] = { 0, };
-  guint counts[TC_CAMPAIGN_MAX_VARIANTS + 1] = { 0, };
-  const char *labels[TC_CAMPAIGN_MAX_VARIANTS + 1];
+  double weights[TC_CAMPAIGN_MAX_VARIANTS + 2] = { 0, };
+  guint counts[TC_CAMPAIGN_MAX_VARIANTS + 2] = { 0, };
+  const char *labels[TC_CAMPAIGN_MAX_VARIANTS + 2];
   guint n_variants = tc_campaign_get_n_variants (campaign);
   double holdout = tc_campaign_get_holdout_percent (campaign) / 100.0;
+  /* With a test portion, the variants share only that part; the rest
+   * waits for the winner. */
+  double test = tc_campaign_get_test_percent (campaign) > 0
+                ? tc_campaign_get_test_percent (campaign) / 100.0 : 1.0;
+  guint n_groups = n_variants + 2;
   sqlite3_stmt *stmt;
 
   for (guint i = 0; i < n_variants; i++)
     {
-      weights[i] = (1.0 - holdout) * tc_campaign_get_variant (campaign, i)->percent / 100.0;
+      weights[i] = (1.0 - holdout) * test * tc_campaign_get_variant (campaign, i)->percent / 100.0;
       labels[i] = tc_campaign_get_variant (campaign, i)->label;
     }
   weights[n_variants] = holdout;
   labels[n_variants] = HOLDOUT;
+  weights[n_variants + 1] = (1.0 - holdout) * (1.0 - test);
+  labels[n_variants + 1] = REST;
 
   stmt = _tc_db_prepare (db,
                          "INSERT INTO campaign_recipients (campaign_id, contact_id, rank, variant, outbox_id)"
-                         " VALUES (?1, ?2, ?3, ?4, CASE WHEN ?4 = '" HOLDOUT "' THEN 0 END)",
+                         " VALUES (?1, ?2, ?3, ?4, CASE ?4 WHEN '" HOLDOUT "' THEN 0 WHEN '" REST "' THEN -1 END)",
                          error);
   if (stmt == NULL)
     return FALSE;
   for (guint i = 0; i < ranked->len; i++)
     {
       const Ranked *item = &g_array_index (ranked, Ranked, i);
-      guint group = tc_campaign_pick_group (weights, counts, n_variants + 1, i);
+      guint group = tc_campaign_pick_group (weights, counts, n_groups, i);
       int rc;
 
       sqlite3_bind_int64 (stmt, 1, tc_campaign_get_id (campaign));
@@ -462,13 +472,13 @@ insert_recipients (TcDb        *db,
         return _tc_db_set_error (db, error, "Cannot store the campaign's audience");
     }
 
-  *n_intended = (gint64) ranked->len - counts[n_variants];
+  *n_intended = (gint64) ranked->len - counts[n_variants] - counts[n_variants + 1];
   {
     g_autoptr(JsonBuilder) builder = json_builder_new ();
     g_autoptr(JsonNode) root = NULL;
 
     json_builder_begin_object (builder);
-    for (guint g = 0; g <= n_variants; g++)
+    for (guint g = 0; g < n_groups; g++)
       if (g < n_variants || counts[g] > 0)
         {
           json_builder_set_member_name (builder, labels[g]);
@@ -1074,7 +1084,8 @@ queue_job (TcDb          *db,
 
   stmt = _tc_db_prepare (db,
                          "UPDATE campaigns SET n_queued = ?2, updated_at = ?3,"
-                         " phase = CASE WHEN ?4 THEN 'queued' ELSE phase END,"
+                         " phase = CASE WHEN NOT ?4 THEN phase"
+                         "  WHEN test_percent > 0 AND winner = '' THEN 'testing' ELSE 'queued' END,"
                          " state = CASE WHEN state = 'scheduled' AND ?5 THEN 'sending' ELSE state END"
                          " WHERE id = ?1",
                          error);
@@ -1340,6 +1351,237 @@ finished_job (TcDb          *db,
   job->finished = TRUE;
 
   return GINT_TO_POINTER (1);
+}
+
+/* ------------------------------------------------------------------------
+ * The winner of a test portion
+ */
+
+double
+tc_campaign_metric_value (TcCampaignMetric         metric,
+                          const TcCampaignFigures *figures)
+{
+  double per = figures->intended > 0 ? (double) figures->intended : 1.0;
+
+  switch (metric)
+    {
+    case TC_CAMPAIGN_METRIC_DELIVERY_RATE:
+      return figures->delivered / per;
+    case TC_CAMPAIGN_METRIC_CLICKS:
+      return figures->unique_clicks / per;
+    case TC_CAMPAIGN_METRIC_REPLIES:
+      return figures->replies / per;
+    case TC_CAMPAIGN_METRIC_CONVERSIONS:
+      return figures->conversions / per;
+    case TC_CAMPAIGN_METRIC_REVENUE:
+      return figures->revenue / per;
+    default:
+      g_return_val_if_reached (0);
+    }
+}
+
+typedef struct
+{
+  gint64    id;
+  gint64    now;
+  char     *winner;     /* result: the label, or NULL when not chosen (yet) */
+  gint64    due_at;     /* result: when it can be chosen */
+} WinnerJob;
+
+static void
+winner_job_free (WinnerJob *job)
+{
+  g_free (job->winner);
+  g_free (job);
+}
+
+static gpointer
+winner_job (TcDb          *db,
+            gpointer       job_data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  WinnerJob *job = job_data;
+  g_autoptr(TcCampaign) campaign = _tc_db_campaign_load (db, job->id, error);
+  g_autoptr(TcCampaignReport) report = NULL;
+  g_autoptr(GString) counts = NULL;
+  TcCampaignMetric metric;
+  guint after_hours;
+  const char *best = NULL;
+  double best_value = -1;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (campaign == NULL)
+    return NULL;
+  if (!tc_campaign_get_winner_rule (campaign, &metric, &after_hours))
+    {
+      g_set_error (error, TC_CAMPAIGN_ERROR, TC_CAMPAIGN_ERROR_STATE,
+                   "Campaign %" G_GINT64_FORMAT " has no test portion: every variant goes to its share",
+                   job->id);
+      return NULL;
+    }
+  if (tc_campaign_get_winner (campaign)[0] != '\0')
+    {
+      job->winner = g_strdup (tc_campaign_get_winner (campaign));
+      return GINT_TO_POINTER (1);
+    }
+  job->due_at = tc_campaign_get_started_at (campaign) + (gint64) after_hours * 3600;
+  if (g_strcmp0 (_tc_campaign_get_phase (campaign), "testing") != 0 || job->now < job->due_at ||
+      tc_campaign_get_state (campaign) != TC_CAMPAIGN_SENDING)
+    return GINT_TO_POINTER (1);
+
+  report = _tc_db_campaign_report (db, job->id, TC_CAMPAIGN_GROUP_VARIANT, NULL, error);
+  if (report == NULL)
+    return NULL;
+  /* The best per recipient it was meant for; a tie goes to the first. */
+  for (guint i = 0; i < tc_campaign_get_n_variants (campaign); i++)
+    {
+      const char *label = tc_campaign_get_variant (campaign, i)->label;
+
+      for (guint v = 0; v < report->variants->len; v++)
+        {
+          const TcCampaignFigures *figures = g_ptr_array_index (report->variants, v);
+          double value;
+
+          if (strcmp (figures->key, label) != 0)
+            continue;
+          value = tc_campaign_metric_value (metric, figures);
+          if (value > best_value)
+            {
+              best = label;
+              best_value = value;
+            }
+        }
+    }
+  if (best == NULL)
+    best = tc_campaign_get_variant (campaign, 0)->label;
+
+  if (!_tc_db_begin (db, error))
+    return NULL;
+  stmt = _tc_db_prepare (db,
+                         "UPDATE campaign_recipients SET variant = ?2, outbox_id = NULL"
+                         " WHERE campaign_id = ?1 AND variant = '" REST "'",
+                         error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_text (stmt, 2, best, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot give the rest the winning variant");
+      goto fail;
+    }
+
+  /* The audience per group again, the rest now in the winner's. */
+  counts = g_string_new ("{");
+  stmt = _tc_db_prepare (db,
+                         "SELECT variant, count(*) FROM campaign_recipients WHERE campaign_id = ?1"
+                         " GROUP BY variant ORDER BY variant",
+                         error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_string_append_printf (counts, "%s\"%s\":%" G_GINT64_FORMAT, counts->len > 1 ? "," : "",
+                            (const char *) sqlite3_column_text (stmt, 0), (gint64) sqlite3_column_int64 (stmt, 1));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot count the campaign's audience");
+      goto fail;
+    }
+  g_string_append_c (counts, '}');
+
+  stmt = _tc_db_prepare (db,
+                         "UPDATE campaigns SET winner = ?2, phase = 'assigned', group_counts = ?3,"
+                         " n_intended = (SELECT count(*) FROM campaign_recipients"
+                         "  WHERE campaign_id = ?1 AND variant <> '" HOLDOUT "'),"
+                         " updated_at = ?4 WHERE id = ?1",
+                         error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_text (stmt, 2, best, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, counts->str, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, job->now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (db, error, "Cannot record the winner");
+      goto fail;
+    }
+  if (!_tc_db_commit (db, error))
+    goto fail;
+
+  job->winner = g_strdup (best);
+  return GINT_TO_POINTER (1);
+
+fail:
+  _tc_db_rollback (db);
+  return NULL;
+}
+
+static void
+on_winner_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (_tc_repository_run_finish (TC_REPOSITORY (object), result, &error) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+tc_campaign_pick_winner_async (TcRepository        *repository,
+                               gint64               id,
+                               gint64               now,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WinnerJob *job;
+
+  g_return_if_fail (TC_IS_REPOSITORY (repository));
+
+  task = g_task_new (repository, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tc_campaign_pick_winner_async);
+  job = g_new0 (WinnerJob, 1);
+  job->id = id;
+  job->now = now != 0 ? now : now_unix ();
+  g_task_set_task_data (task, job, (GDestroyNotify) winner_job_free);
+  _tc_repository_run_async_full (repository, TC_DB_JOB_WRITE, winner_job, job, NULL, NULL, FALSE,
+                                 cancellable, on_winner_done_cb, g_steal_pointer (&task));
+}
+
+gboolean
+tc_campaign_pick_winner_finish (TcRepository  *repository,
+                                GAsyncResult  *result,
+                                char         **winner,
+                                gint64        *due_at,
+                                GError       **error)
+{
+  WinnerJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, repository), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  job = g_task_get_task_data (G_TASK (result));
+  if (winner != NULL)
+    *winner = g_steal_pointer (&job->winner);
+  if (due_at != NULL)
+    *due_at = job->due_at;
+
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------

@@ -136,6 +136,10 @@ struct _TcCampaign
   TcCampaignVariant   variants[TC_CAMPAIGN_MAX_VARIANTS];
   guint               n_variants;
   double              holdout_percent;
+  double              test_percent;
+  char               *winner_metric;
+  guint               winner_after_hours;
+  char               *winner;
 
   TcCampaignSchedule  schedule;
   gint64              send_at;
@@ -200,6 +204,8 @@ tc_campaign_finalize (GObject *object)
   g_free (self->senders[1]);
   g_free (self->phase);
   g_free (self->group_counts);
+  g_free (self->winner_metric);
+  g_free (self->winner);
 
   G_OBJECT_CLASS (tc_campaign_parent_class)->finalize (object);
 }
@@ -299,6 +305,8 @@ tc_campaign_init (TcCampaign *self)
   self->local_time = g_strdup ("");
   self->phase = g_strdup ("");
   self->group_counts = g_strdup ("{}");
+  self->winner_metric = g_strdup ("");
+  self->winner = g_strdup ("");
 }
 
 TcCampaign *
@@ -505,6 +513,74 @@ tc_campaign_set_holdout_percent (TcCampaign *self,
 {
   g_return_if_fail (TC_IS_CAMPAIGN (self));
   self->holdout_percent = percent;
+}
+
+static const char * const metric_names[] = {
+  [TC_CAMPAIGN_METRIC_DELIVERY_RATE] = "delivery_rate",
+  [TC_CAMPAIGN_METRIC_CLICKS] = "clicks",
+  [TC_CAMPAIGN_METRIC_REPLIES] = "replies",
+  [TC_CAMPAIGN_METRIC_CONVERSIONS] = "conversions",
+  [TC_CAMPAIGN_METRIC_REVENUE] = "revenue",
+};
+
+const char *
+tc_campaign_metric_to_string (TcCampaignMetric metric)
+{
+  g_return_val_if_fail ((guint) metric < G_N_ELEMENTS (metric_names), NULL);
+  return metric_names[metric];
+}
+
+gboolean
+tc_campaign_metric_from_string (const char       *str,
+                                TcCampaignMetric *metric)
+{
+  int value;
+
+  if (!name_lookup (metric_names, G_N_ELEMENTS (metric_names), str, &value))
+    return FALSE;
+  *metric = (TcCampaignMetric) value;
+  return TRUE;
+}
+
+double
+tc_campaign_get_test_percent (TcCampaign *self)
+{
+  g_return_val_if_fail (TC_IS_CAMPAIGN (self), 0);
+  return self->test_percent;
+}
+
+gboolean
+tc_campaign_get_winner_rule (TcCampaign       *self,
+                             TcCampaignMetric *metric,
+                             guint            *after_hours)
+{
+  g_return_val_if_fail (TC_IS_CAMPAIGN (self), FALSE);
+
+  if (self->test_percent <= 0 || !tc_campaign_metric_from_string (self->winner_metric, metric))
+    return FALSE;
+  *after_hours = self->winner_after_hours;
+  return TRUE;
+}
+
+void
+tc_campaign_set_test (TcCampaign       *self,
+                      double            percent,
+                      TcCampaignMetric  metric,
+                      guint             after_hours)
+{
+  g_return_if_fail (TC_IS_CAMPAIGN (self));
+
+  self->test_percent = percent;
+  g_free (self->winner_metric);
+  self->winner_metric = g_strdup (percent > 0 ? tc_campaign_metric_to_string (metric) : "");
+  self->winner_after_hours = percent > 0 ? after_hours : 0;
+}
+
+const char *
+tc_campaign_get_winner (TcCampaign *self)
+{
+  g_return_val_if_fail (TC_IS_CAMPAIGN (self), NULL);
+  return self->winner;
 }
 
 TcCampaignSchedule
@@ -743,6 +819,22 @@ tc_campaign_validate (TcCampaign  *self,
     return invalid (error, "holdout_percent: %g is not a share from 0 up to (not including) 100",
                     self->holdout_percent);
 
+  if (self->test_percent != 0)
+    {
+      TcCampaignMetric metric;
+
+      if (!isfinite (self->test_percent) || self->test_percent <= 0 || self->test_percent >= 100)
+        return invalid (error, "test_percent: %g is not a share between 0 and 100", self->test_percent);
+      if (self->n_variants < 2)
+        return invalid (error, "test_percent: a test portion needs at least two variants to compare");
+      if (!tc_campaign_metric_from_string (self->winner_metric, &metric))
+        return invalid (error, "winner_metric: “%s” is not a measure; use delivery_rate, clicks, "
+                        "replies, conversions or revenue", self->winner_metric);
+      if (self->winner_after_hours == 0 || self->winner_after_hours > 24 * 30)
+        return invalid (error, "winner_after_hours: %u is not a number of hours from 1 to 720",
+                        self->winner_after_hours);
+    }
+
   if (!self->audience_all && (self->segments == NULL || self->segments[0] == NULL))
     return invalid (error, "audience: choose at least one segment, or every contact");
 
@@ -882,6 +974,21 @@ tc_campaign_build_json (TcCampaign  *self,
   build_variants (self, builder, FALSE);
   json_builder_set_member_name (builder, "holdout_percent");
   json_builder_add_double_value (builder, self->holdout_percent);
+  json_builder_set_member_name (builder, "test");
+  if (self->test_percent > 0)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "percent");
+      json_builder_add_double_value (builder, self->test_percent);
+      json_builder_set_member_name (builder, "metric");
+      json_builder_add_string_value (builder, self->winner_metric);
+      json_builder_set_member_name (builder, "after_hours");
+      json_builder_add_int_value (builder, self->winner_after_hours);
+      _tc_json_add_text_or_null (builder, "winner", self->winner);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "schedule");
   json_builder_add_string_value (builder, schedule_names[self->schedule]);
   _tc_json_add_time_or_null (builder, "send_at", self->send_at);
@@ -995,7 +1102,8 @@ load_variants (TcCampaign  *self,
 #define CAMPAIGN_COLUMNS \
   "id, name, channel, purpose, audience, variants, holdout_percent, schedule, send_at," \
   " local_time, sms_sender, whatsapp_sender, throttle_per_minute, daily_cap, state, phase," \
-  " audience_size, n_queued, created_at, updated_at, started_at, finished_at, n_intended, group_counts"
+  " audience_size, n_queued, created_at, updated_at, started_at, finished_at, n_intended, group_counts," \
+  " test_percent, winner_metric, winner_after_hours, winner"
 
 static const char *
 column_text (sqlite3_stmt *stmt,
@@ -1045,6 +1153,12 @@ campaign_from_row (sqlite3_stmt  *stmt,
   self->n_intended = (guint) sqlite3_column_int64 (stmt, 22);
   g_free (self->group_counts);
   self->group_counts = g_strdup (column_text (stmt, 23));
+  self->test_percent = sqlite3_column_double (stmt, 24);
+  g_free (self->winner_metric);
+  self->winner_metric = g_strdup (column_text (stmt, 25));
+  self->winner_after_hours = (guint) sqlite3_column_int64 (stmt, 26);
+  g_free (self->winner);
+  self->winner = g_strdup (column_text (stmt, 27));
 
   return g_steal_pointer (&self);
 }
@@ -1235,15 +1349,18 @@ write_campaign (TcDb        *db,
     stmt = _tc_db_prepare (db,
                            "INSERT INTO campaigns (name, channel, purpose, audience, variants,"
                            " holdout_percent, schedule, send_at, local_time, sms_sender,"
-                           " whatsapp_sender, throttle_per_minute, daily_cap, created_at, updated_at)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+                           " whatsapp_sender, throttle_per_minute, daily_cap, created_at, updated_at,"
+                           " test_percent, winner_metric, winner_after_hours)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14,"
+                           " ?16, ?17, ?18)",
                            error);
   else
     stmt = _tc_db_prepare (db,
                            "UPDATE campaigns SET name = ?1, channel = ?2, purpose = ?3, audience = ?4,"
                            " variants = ?5, holdout_percent = ?6, schedule = ?7, send_at = ?8,"
                            " local_time = ?9, sms_sender = ?10, whatsapp_sender = ?11,"
-                           " throttle_per_minute = ?12, daily_cap = ?13, updated_at = ?14"
+                           " throttle_per_minute = ?12, daily_cap = ?13, updated_at = ?14,"
+                           " test_percent = ?16, winner_metric = ?17, winner_after_hours = ?18"
                            " WHERE id = ?15 AND state = 'draft'",
                            error);
   if (stmt == NULL)
@@ -1266,6 +1383,9 @@ write_campaign (TcDb        *db,
   sqlite3_bind_int64 (stmt, 14, now);
   if (self->id != 0)
     sqlite3_bind_int64 (stmt, 15, self->id);
+  sqlite3_bind_double (stmt, 16, self->test_percent);
+  sqlite3_bind_text (stmt, 17, self->winner_metric, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 18, self->winner_after_hours);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);

@@ -166,6 +166,36 @@ double             tc_campaign_get_holdout_percent (TcCampaign         *self);
 void               tc_campaign_set_holdout_percent (TcCampaign         *self,
                                                     double              percent);
 
+/* A/B with a test portion: the variants go to @percent of the audience
+ * that is not held out; after @after_hours the variant best by @metric
+ * (per recipient it was meant for) goes to the rest. */
+typedef enum
+{
+  TC_CAMPAIGN_METRIC_DELIVERY_RATE,
+  TC_CAMPAIGN_METRIC_CLICKS,        /* people who clicked */
+  TC_CAMPAIGN_METRIC_REPLIES,
+  TC_CAMPAIGN_METRIC_CONVERSIONS,
+  TC_CAMPAIGN_METRIC_REVENUE,
+} TcCampaignMetric;
+
+/* "delivery_rate", "clicks", "replies", "conversions", "revenue". */
+const char        *tc_campaign_metric_to_string    (TcCampaignMetric    metric);
+gboolean           tc_campaign_metric_from_string  (const char         *str,
+                                                    TcCampaignMetric   *metric);
+/* 0: no test portion (every variant to its share of everyone). */
+double             tc_campaign_get_test_percent    (TcCampaign         *self);
+/* FALSE when there is no test portion. */
+gboolean           tc_campaign_get_winner_rule     (TcCampaign         *self,
+                                                    TcCampaignMetric   *metric,
+                                                    guint              *after_hours);
+/* @percent 0 turns the test portion off. */
+void               tc_campaign_set_test            (TcCampaign         *self,
+                                                    double              percent,
+                                                    TcCampaignMetric    metric,
+                                                    guint               after_hours);
+/* The winning variant's label once chosen, else "". */
+const char        *tc_campaign_get_winner          (TcCampaign         *self);
+
 TcCampaignSchedule tc_campaign_get_schedule        (TcCampaign         *self);
 /* Unix seconds (AT), else 0. */
 gint64             tc_campaign_get_send_at         (TcCampaign         *self);
@@ -219,7 +249,8 @@ gboolean           tc_campaign_validate            (TcCampaign         *self,
  *  "state":"draft","audience":{"all":true}|{"segments":[…],"exclude":[…]},
  *  "variants":[{"label":"A","template":"…","fallback_template":null,
  *               "percent":100,"template_version":null}],
- *  "holdout_percent":0,"schedule":"now"|"at"|"local_time",
+ *  "holdout_percent":0,"test":null|{"percent":20,"metric":"clicks",
+ *  "after_hours":4,"winner":"B"|null},"schedule":"now"|"at"|"local_time",
  *  "send_at":ISO|null,"local_time":"10:00"|null,
  *  "senders":{"sms":null,"whatsapp":null},"throttle_per_minute":0,
  *  "daily_cap":0,"audience_size":0,"intended":0,"queued":0,"created_at":ISO,

@@ -1168,7 +1168,9 @@ static const char schema_8[] =
  *   whatsapp+sms: WhatsApp with SMS for those it cannot reach), purpose,
  *   the audience (JSON: every contact, or saved segments with exclusions),
  *   the A/B variants (JSON: label, template, split; the template version
- *   is pinned when sending starts), the holdout share, the schedule (now,
+ *   is pinned when sending starts), the holdout share, an optional test
+ *   portion (the variants go to that share first; after winner_after_hours
+ *   the best by winner_metric goes to the rest, and is recorded as winner), the schedule (now,
  *   at a moment, or at a time of day in each recipient's zone), senders,
  *   throttle and daily cap, the state, and how far sending got ("phase").
  *   AUTOINCREMENT: a deleted draft's id is never given again, so
@@ -1194,6 +1196,10 @@ static const char schema_9[] =
   "  audience            TEXT NOT NULL CHECK (json_valid (audience)),"
   "  variants            TEXT NOT NULL CHECK (json_valid (variants)),"
   "  holdout_percent     REAL NOT NULL DEFAULT 0,"
+  "  test_percent        REAL NOT NULL DEFAULT 0,"
+  "  winner_metric       TEXT NOT NULL DEFAULT '',"
+  "  winner_after_hours  INTEGER NOT NULL DEFAULT 0,"
+  "  winner              TEXT NOT NULL DEFAULT '',"
   "  schedule            TEXT NOT NULL DEFAULT 'now' CHECK (schedule IN ('now', 'at', 'local_time')),"
   "  send_at             INTEGER,"
   "  local_time          TEXT NOT NULL DEFAULT '',"
