@@ -816,6 +816,8 @@ test_parse_errors (void)
     { "{\"tag\":\"vip\",\"event\":\"x\"}", "rule: a rule is one kind only" },
     { "[1,2]", "rule: [1,2] is not a rule" },
     { "{\"all\":[", "rule: not valid JSON" },
+    { "", "rule: the rule is empty" },
+    { "  \n ", "rule: the rule is empty" },
     { "{}", "rule: not a rule: give one of all, any, not, field" },
     { "{\"all\":[{\"tag\":\"vip\"},5]}", "rule.all[1]: 5 is not a rule" },
   };

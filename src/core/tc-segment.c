@@ -1273,6 +1273,12 @@ tc_segment_new_from_json (const char  *json,
                parse_error->message);
       return NULL;
     }
+  /* Nothing but blanks parses, to nothing. */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      invalid (error, "rule", _("the rule is empty; write it as a JSON object, e.g. {\"tag\": \"vip\"}"));
+      return NULL;
+    }
 
   return tc_segment_new_from_node (json_parser_get_root (parser), error);
 }

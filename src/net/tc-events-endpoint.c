@@ -352,11 +352,11 @@ read_event (JsonNode    *node,
 }
 
 /* The events of the body, checked: (element-type TcEvent). */
-static GPtrArray *
-read_events (GBytes    *body,
-             gboolean  *batch,
-             guint     *status,
-             GError   **error)
+GPtrArray *
+_tc_events_endpoint_read (GBytes    *body,
+                          gboolean  *batch,
+                          guint     *status,
+                          GError   **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_event_free);
@@ -529,7 +529,7 @@ token_cb (GObject      *object,
       goto out;
     }
 
-  events = read_events (request->body, &request->batch, &status, &error);
+  events = _tc_events_endpoint_read (request->body, &request->batch, &status, &error);
   if (events == NULL)
     {
       respond_error (request->msg, status,

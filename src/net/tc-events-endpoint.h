@@ -53,4 +53,14 @@ void     tc_events_endpoint_refuse_body (SoupServerMessage *msg);
 void     tc_events_endpoint_handle      (TcRepository      *repository,
                                          SoupServerMessage *msg);
 
+/* The events of a request @body, read but not checked yet (tc_event_check()
+ * does that): one event or a batch (*@batch). NULL with
+ * TC_EVENTS_ERROR_INVALID (and *@status the HTTP status to answer) when it
+ * is not JSON or not events. For the endpoint and its fuzz target.
+ * Returns: (element-type TcEvent) */
+GPtrArray *_tc_events_endpoint_read     (GBytes            *body,
+                                         gboolean          *batch,
+                                         guint             *status,
+                                         GError           **error);
+
 G_END_DECLS
