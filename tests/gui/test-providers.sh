@@ -105,9 +105,20 @@ sleep 0.8
 shot 01-page
 
 step "Alt+A: the Account SID, saved with Enter"
-xdotool key --clearmodifiers alt+a
-xdotool type --delay 10 "$SID"
-xdotool key --clearmodifiers Return
+# A slow start (the sanitizer build on a busy machine) can swallow the
+# first keys while the page is still being shown: try again, at most twice.
+for attempt in 1 2 3; do
+  focus "$PREFS"
+  xdotool key --clearmodifiers alt+a
+  sleep 0.3
+  xdotool key --clearmodifiers ctrl+a
+  xdotool type --delay 10 "$SID"
+  xdotool key --clearmodifiers Return
+  for _ in $(seq 30); do [ "$(twilio account_sid)" = "$SID" ] && break; sleep 0.1; done
+  [ "$(twilio account_sid)" = "$SID" ] && break
+  echo "# attempt $attempt: the Account SID was not saved yet"
+  sleep 1
+done
 expect_twilio account_sid "$SID"
 expect_twilio credentials environment
 
