@@ -484,6 +484,72 @@ tc_campaign_set_template (TcCampaign *self,
   self->n_variants = 1;
 }
 
+void
+tc_campaign_clear_variants (TcCampaign *self)
+{
+  g_return_if_fail (TC_IS_CAMPAIGN (self));
+  clear_variants (self);
+}
+
+TcCampaign *
+tc_campaign_dup (TcCampaign *self)
+{
+  TcCampaign *copy;
+
+  g_return_val_if_fail (TC_IS_CAMPAIGN (self), NULL);
+
+  copy = tc_campaign_new ();
+  copy->id = self->id;
+  g_free (copy->name);
+  copy->name = g_strdup (self->name);
+  copy->channel = self->channel;
+  copy->purpose = self->purpose;
+  copy->state = self->state;
+  copy->audience_all = self->audience_all;
+  g_strfreev (copy->segments);
+  copy->segments = g_strdupv (self->segments);
+  g_strfreev (copy->exclusions);
+  copy->exclusions = g_strdupv (self->exclusions);
+  for (guint i = 0; i < self->n_variants; i++)
+    {
+      const TcCampaignVariant *from = &self->variants[i];
+      TcCampaignVariant *to = &copy->variants[i];
+
+      *to = *from;
+      to->template_name = g_strdup (from->template_name);
+      to->fallback_template = g_strdup (from->fallback_template);
+    }
+  copy->n_variants = self->n_variants;
+  copy->holdout_percent = self->holdout_percent;
+  copy->test_percent = self->test_percent;
+  g_free (copy->winner_metric);
+  copy->winner_metric = g_strdup (self->winner_metric);
+  copy->winner_after_hours = self->winner_after_hours;
+  g_free (copy->winner);
+  copy->winner = g_strdup (self->winner);
+  copy->schedule = self->schedule;
+  copy->send_at = self->send_at;
+  g_free (copy->local_time);
+  copy->local_time = g_strdup (self->local_time);
+  copy->senders[0] = g_strdup (self->senders[0]);
+  copy->senders[1] = g_strdup (self->senders[1]);
+  copy->per_minute = self->per_minute;
+  copy->daily_cap = self->daily_cap;
+  copy->audience_size = self->audience_size;
+  copy->n_intended = self->n_intended;
+  copy->n_queued = self->n_queued;
+  g_free (copy->phase);
+  copy->phase = g_strdup (self->phase);
+  g_free (copy->group_counts);
+  copy->group_counts = g_strdup (self->group_counts);
+  copy->created_at = self->created_at;
+  copy->updated_at = self->updated_at;
+  copy->started_at = self->started_at;
+  copy->finished_at = self->finished_at;
+
+  return copy;
+}
+
 gboolean
 tc_campaign_add_variant (TcCampaign *self,
                          const char *template_name,

@@ -126,6 +126,9 @@ G_DECLARE_FINAL_TYPE (TcCampaign, tc_campaign, TC, CAMPAIGN, GObject)
  */
 
 TcCampaign        *tc_campaign_new                 (void);
+/* A copy of every field, the id and state included (an editor's working
+ * copy of a draft: saving it updates the same draft). */
+TcCampaign        *tc_campaign_dup                 (TcCampaign         *self) G_GNUC_WARN_UNUSED_RESULT;
 
 gint64             tc_campaign_get_id              (TcCampaign         *self);
 const char        *tc_campaign_get_name            (TcCampaign         *self);
@@ -156,6 +159,8 @@ const TcCampaignVariant *tc_campaign_get_variant   (TcCampaign         *self,
 void               tc_campaign_set_template        (TcCampaign         *self,
                                                     const char         *template_name,
                                                     const char         *fallback_template);
+/* Removes every variant (to set them again with tc_campaign_add_variant()). */
+void               tc_campaign_clear_variants      (TcCampaign         *self);
 /* Appends a variant (labelled in order). FALSE when there are already
  * TC_CAMPAIGN_MAX_VARIANTS. */
 gboolean           tc_campaign_add_variant         (TcCampaign         *self,

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-campaigns-page.h"
 #include "tc-consent-ledger.h"
 #include "tc-contact-io.h"
 #include "tc-contact-page.h"
@@ -44,6 +45,7 @@ struct _TcWindow
   GtkListBoxRow        *contacts_row;
   GtkLabel             *contacts_count_label;
   GtkListBoxRow        *templates_row;
+  GtkListBoxRow        *campaigns_row;
   GtkRevealer          *sending_revealer;
   GtkSpinner           *sending_spinner;
   GtkLabel             *sending_label;
@@ -55,6 +57,7 @@ struct _TcWindow
   TcContactsPage       *contacts_page;
   TcContactPage        *contact_page;
   TcTemplatesPage      *templates_page;
+  TcCampaignsPage      *campaigns_page;
 
   TcContext            *context;
   GSettings            *settings;
@@ -415,6 +418,7 @@ on_repository_opened_cb (GObject      *object,
   self->expire_source = g_timeout_add_seconds (EXPIRE_INTERVAL_SECONDS, expire_consents_cb, self);
   tc_contacts_page_set_repository (self->contacts_page, get_repository (self));
   tc_templates_page_set_repository (self->templates_page, get_repository (self));
+  tc_campaigns_page_set_repository (self->campaigns_page, get_repository (self));
 
   if (self->sample)
     {
@@ -489,6 +493,8 @@ on_sidebar_row_activated_cb (GtkListBox    *list,
     gtk_stack_set_visible_child_name (self->content_stack, "contacts");
   else if (row == self->templates_row)
     gtk_stack_set_visible_child_name (self->content_stack, "templates");
+  else if (row == self->campaigns_row)
+    gtk_stack_set_visible_child_name (self->content_stack, "campaigns");
 
   adw_leaflet_set_visible_child (self->leaflet, self->content_column);
 }
@@ -749,6 +755,15 @@ section_action (GtkWidget  *widget,
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "workspace") != 0)
     return;
 
+  if (g_strcmp0 (action_name, "win.section-campaigns") == 0)
+    {
+      gtk_list_box_select_row (self->sidebar_list, self->campaigns_row);
+      adw_leaflet_set_visible_child (self->leaflet, self->content_column);
+      gtk_stack_set_visible_child_name (self->content_stack, "campaigns");
+      tc_campaigns_page_show_list (self->campaigns_page);
+      return;
+    }
+
   gtk_list_box_select_row (self->sidebar_list, templates ? self->templates_row : self->contacts_row);
   adw_leaflet_set_visible_child (self->leaflet, self->content_column);
   if (templates)
@@ -927,6 +942,7 @@ tc_window_class_init (TcWindowClass *klass)
   g_type_ensure (TC_TYPE_CONTACTS_PAGE);
   g_type_ensure (TC_TYPE_CONTACT_PAGE);
   g_type_ensure (TC_TYPE_TEMPLATES_PAGE);
+  g_type_ensure (TC_TYPE_CAMPAIGNS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/textcast/Textcast/tc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TcWindow, toast_overlay);
@@ -940,6 +956,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_count_label);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_row);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, campaigns_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_revealer);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_spinner);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_label);
@@ -951,6 +968,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contact_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_page);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, campaigns_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_contacts_page_contact_activated_cb);
 
@@ -962,6 +980,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.section-contacts", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.section-templates", NULL, section_action);
+  gtk_widget_class_install_action (widget_class, "win.section-campaigns", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.provider-preferences", NULL,
@@ -974,6 +993,8 @@ tc_window_class_init (TcWindowClass *klass)
                                        "win.section-contacts", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK,
                                        "win.section-templates", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK,
+                                       "win.section-campaigns", NULL);
 }
 
 static void
