@@ -16,6 +16,7 @@
 #include "tc-campaign-private.h"
 #include "tc-consent-ledger.h"
 #include "tc-json-private.h"
+#include "tc-names-private.h"
 #include "tc-repository-private.h"
 
 G_DEFINE_QUARK (tc-campaign-error-quark, tc_campaign_error)
@@ -41,79 +42,9 @@ static const char * const schedule_names[] = {
   [TC_CAMPAIGN_SCHEDULE_LOCAL_TIME] = "local_time",
 };
 
-static gboolean
-name_lookup (const char * const *names,
-             guint               n_names,
-             const char         *str,
-             int                *value)
-{
-  if (str == NULL)
-    return FALSE;
-  for (guint i = 0; i < n_names; i++)
-    if (strcmp (names[i], str) == 0)
-      {
-        *value = (int) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-const char *
-tc_campaign_channel_to_string (TcCampaignChannel channel)
-{
-  g_return_val_if_fail ((guint) channel < G_N_ELEMENTS (channel_names), NULL);
-  return channel_names[channel];
-}
-
-gboolean
-tc_campaign_channel_from_string (const char        *str,
-                                 TcCampaignChannel *channel)
-{
-  int value;
-
-  if (!name_lookup (channel_names, G_N_ELEMENTS (channel_names), str, &value))
-    return FALSE;
-  *channel = (TcCampaignChannel) value;
-  return TRUE;
-}
-
-const char *
-tc_campaign_state_to_string (TcCampaignState state)
-{
-  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (state_names), NULL);
-  return state_names[state];
-}
-
-gboolean
-tc_campaign_state_from_string (const char      *str,
-                               TcCampaignState *state)
-{
-  int value;
-
-  if (!name_lookup (state_names, G_N_ELEMENTS (state_names), str, &value))
-    return FALSE;
-  *state = (TcCampaignState) value;
-  return TRUE;
-}
-
-const char *
-tc_campaign_schedule_to_string (TcCampaignSchedule schedule)
-{
-  g_return_val_if_fail ((guint) schedule < G_N_ELEMENTS (schedule_names), NULL);
-  return schedule_names[schedule];
-}
-
-gboolean
-tc_campaign_schedule_from_string (const char         *str,
-                                  TcCampaignSchedule *schedule)
-{
-  int value;
-
-  if (!name_lookup (schedule_names, G_N_ELEMENTS (schedule_names), str, &value))
-    return FALSE;
-  *schedule = (TcCampaignSchedule) value;
-  return TRUE;
-}
+TC_DEFINE_ENUM_NAMES (TcCampaignChannel, tc_campaign_channel, channel_names)
+TC_DEFINE_ENUM_NAMES (TcCampaignState, tc_campaign_state, state_names)
+TC_DEFINE_ENUM_NAMES (TcCampaignSchedule, tc_campaign_schedule, schedule_names)
 
 /* ------------------------------------------------------------------------
  * The object
@@ -589,24 +520,7 @@ static const char * const metric_names[] = {
   [TC_CAMPAIGN_METRIC_REVENUE] = "revenue",
 };
 
-const char *
-tc_campaign_metric_to_string (TcCampaignMetric metric)
-{
-  g_return_val_if_fail ((guint) metric < G_N_ELEMENTS (metric_names), NULL);
-  return metric_names[metric];
-}
-
-gboolean
-tc_campaign_metric_from_string (const char       *str,
-                                TcCampaignMetric *metric)
-{
-  int value;
-
-  if (!name_lookup (metric_names, G_N_ELEMENTS (metric_names), str, &value))
-    return FALSE;
-  *metric = (TcCampaignMetric) value;
-  return TRUE;
-}
+TC_DEFINE_ENUM_NAMES (TcCampaignMetric, tc_campaign_metric, metric_names)
 
 double
 tc_campaign_get_test_percent (TcCampaign *self)
@@ -1185,20 +1099,17 @@ campaign_from_row (sqlite3_stmt  *stmt,
                    GError       **error)
 {
   g_autoptr(TcCampaign) self = tc_campaign_new ();
-  int value;
 
   self->id = sqlite3_column_int64 (stmt, 0);
   g_free (self->name);
   self->name = g_strdup (column_text (stmt, 1));
-  if (name_lookup (channel_names, G_N_ELEMENTS (channel_names), column_text (stmt, 2), &value))
-    self->channel = (TcCampaignChannel) value;
+  tc_campaign_channel_from_string (column_text (stmt, 2), &self->channel);
   tc_purpose_from_string (column_text (stmt, 3), &self->purpose);
   if (!load_audience (self, column_text (stmt, 4), error) ||
       !load_variants (self, column_text (stmt, 5), error))
     return NULL;
   self->holdout_percent = sqlite3_column_double (stmt, 6);
-  if (name_lookup (schedule_names, G_N_ELEMENTS (schedule_names), column_text (stmt, 7), &value))
-    self->schedule = (TcCampaignSchedule) value;
+  tc_campaign_schedule_from_string (column_text (stmt, 7), &self->schedule);
   self->send_at = sqlite3_column_int64 (stmt, 8);
   g_free (self->local_time);
   self->local_time = g_strdup (column_text (stmt, 9));
@@ -1206,8 +1117,7 @@ campaign_from_row (sqlite3_stmt  *stmt,
   tc_campaign_set_sender (self, TC_CHANNEL_WHATSAPP, column_text (stmt, 11));
   self->per_minute = (guint) sqlite3_column_int64 (stmt, 12);
   self->daily_cap = (guint) sqlite3_column_int64 (stmt, 13);
-  if (name_lookup (state_names, G_N_ELEMENTS (state_names), column_text (stmt, 14), &value))
-    self->state = (TcCampaignState) value;
+  tc_campaign_state_from_string (column_text (stmt, 14), &self->state);
   g_free (self->phase);
   self->phase = g_strdup (column_text (stmt, 15));
   self->audience_size = (guint) sqlite3_column_int64 (stmt, 16);

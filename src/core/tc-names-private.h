@@ -6,7 +6,7 @@
  * The stable string names of enums whose values run 0, 1, 2, …: one table
  * of names indexed by value, and one macro that defines the pair
  * prefix_to_string () / prefix_from_string () over it (matching ignores
- * ASCII case). Used by tc-types.c and tc-wa-template.c.
+ * ASCII case). Used by tc-types.c, tc-wa-template.c and tc-campaign.c.
  */
 
 #pragma once
