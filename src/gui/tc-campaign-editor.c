@@ -17,6 +17,7 @@
 #include "tc-repository.h"
 #include "tc-outbox.h"
 #include "tc-segment.h"
+#include "tc-segment-builder.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
 
@@ -59,6 +60,7 @@ struct _TcCampaignEditor
   GtkWidget       *segments_check;
   GtkWidget       *segments_group;
   GPtrArray       *segment_rows;       /* AdwComboRow, one per saved segment */
+  char            *new_segment;        /* saved from here: include it once listed */
   GtkWidget       *count_label;
   GtkWidget       *count_spinner;
   guint            count_id;
@@ -397,6 +399,8 @@ on_segments_listed_cb (GObject      *object,
   const char * const *include = tc_campaign_get_segments (self->campaign);
   const char * const *exclude = tc_campaign_get_exclusions (self->campaign);
 
+  g_autoptr(GHashTable) chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   segments = tc_segment_store_list_finish (TC_REPOSITORY (object), result, &error);
   if (segments == NULL)
     {
@@ -404,16 +408,31 @@ on_segments_listed_cb (GObject      *object,
         toast_error (self, error);
       return;
     }
+  /* Listed again after New Segment…: keep what was chosen. */
+  for (guint i = 0; i < self->segment_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->segment_rows, i);
+
+      g_hash_table_insert (chosen, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))),
+                           GUINT_TO_POINTER (adw_combo_row_get_selected (ADW_COMBO_ROW (row)) + 1));
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->segments_group), row);
+    }
+  g_ptr_array_set_size (self->segment_rows, 0);
   for (guint i = 0; i < segments->len; i++)
     {
       const TcSavedSegment *saved = g_ptr_array_index (segments, i);
       const char *choices[] = { _("Not used"), _("Include"), _("Exclude"), NULL };
       GtkWidget *row = adw_combo_row_new ();
       g_autoptr(GtkStringList) model = gtk_string_list_new (choices);
+      guint was = GPOINTER_TO_UINT (g_hash_table_lookup (chosen, saved->name));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), saved->name);
       adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
-      if (include != NULL && g_strv_contains (include, saved->name))
+      if (g_strcmp0 (saved->name, self->new_segment) == 0)
+        adw_combo_row_set_selected (ADW_COMBO_ROW (row), 1);
+      else if (was > 0)
+        adw_combo_row_set_selected (ADW_COMBO_ROW (row), was - 1);
+      else if (include != NULL && g_strv_contains (include, saved->name))
         adw_combo_row_set_selected (ADW_COMBO_ROW (row), 1);
       else if (exclude != NULL && g_strv_contains (exclude, saved->name))
         adw_combo_row_set_selected (ADW_COMBO_ROW (row), 2);
@@ -426,9 +445,37 @@ on_segments_listed_cb (GObject      *object,
       gtk_widget_set_sensitive (self->segments_check, FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (self->segments_check,
                                                                             ADW_TYPE_ACTION_ROW)),
-                                   _("No saved segments yet: save one with textcast-cli segments save"));
+                                   _("No saved segments yet"));
     }
+  else
+    {
+      gtk_widget_set_sensitive (self->segments_check, TRUE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (self->segments_check,
+                                                                            ADW_TYPE_ACTION_ROW)),
+                                   _("Include some segments, exclude others"));
+    }
+  if (self->new_segment != NULL)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (self->segments_check), TRUE);
+  g_clear_pointer (&self->new_segment, g_free);
   schedule_count (self);
+}
+
+static void
+on_segment_saved_cb (TcCampaignEditor *self,
+                     const char       *name)
+{
+  g_free (self->new_segment);
+  self->new_segment = g_strdup (name);
+  tc_segment_store_list_async (self->repository, self->cancellable, on_segments_listed_cb, g_object_ref (self));
+}
+
+static void
+on_new_segment_clicked_cb (TcCampaignEditor *self)
+{
+  TcSegmentBuilder *builder = tc_segment_builder_new (GTK_WINDOW (self), self->repository, NULL);
+
+  g_signal_connect_object (builder, "saved", G_CALLBACK (on_segment_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (builder));
 }
 
 static GtkWidget *
@@ -446,8 +493,15 @@ build_audience (TcCampaignEditor *self)
   group = group_new (page, _("Who Gets It"), _("Only people who agreed to hear from you get the message; "
                                                "the pre-flight step shows who is left out and why."));
   check_row_new (group, _("_Every contact"), NULL, NULL, &self->all_check);
-  check_row_new (group, _("Contacts in _saved segments"), _("Include some segments, exclude others"),
-                 self->all_check, &self->segments_check);
+  row = check_row_new (group, _("Contacts in _saved segments"), _("Include some segments, exclude others"),
+                       self->all_check, &self->segments_check);
+  {
+    GtkWidget *button = gtk_button_new_with_mnemonic (_("New Se_gment…"));
+
+    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+    g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_new_segment_clicked_cb), self);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  }
   g_signal_connect_object (self->all_check, "toggled", G_CALLBACK (schedule_count), self, G_CONNECT_SWAPPED);
 
   self->segments_group = group_new (page, _("Segments"),
@@ -1676,6 +1730,7 @@ tc_campaign_editor_finalize (GObject *object)
   g_clear_object (&self->sms_names);
   g_clear_object (&self->wa_names);
   g_clear_pointer (&self->segment_rows, g_ptr_array_unref);
+  g_free (self->new_segment);
   g_clear_object (&self->test_group);
   g_clear_pointer (&self->preflight, tc_campaign_preflight_free);
 

@@ -17,6 +17,8 @@
 #include "tc-gui-util.h"
 #include "tc-phone.h"
 #include "tc-repository.h"
+#include "tc-segment.h"
+#include "tc-segment-builder.h"
 
 struct _TcContactsPage
 {
@@ -31,11 +33,13 @@ struct _TcContactsPage
   GtkSpinner         *spinner;
   GtkColumnView      *column_view;
   AdwStatusPage      *no_results_page;
+  GtkMenuButton      *segments_button;
 
   TcRepository       *repository;
   TcContactListModel *model;
   GtkSingleSelection *selection;
   GtkStringList      *tag_list;
+  GMenu              *segments_menu;
   GCancellable       *cancellable;
 
   /* Enter was pressed in the search before the results arrived: open
@@ -653,6 +657,94 @@ on_tag_dropdown_selected_changed_cb (GtkDropDown    *dropdown,
   tc_contact_list_model_set_tag (self->model, tag);
 }
 
+/* The Segments menu: the saved segments (read again each time it opens),
+ * then New Segment…. */
+static void
+fill_segments_menu (TcContactsPage *self,
+                    GPtrArray      *segments)
+{
+  g_autoptr(GMenu) saved = g_menu_new ();
+  g_autoptr(GMenu) actions = g_menu_new ();
+
+  g_menu_remove_all (self->segments_menu);
+  for (guint i = 0; segments != NULL && i < segments->len; i++)
+    {
+      const TcSavedSegment *segment = g_ptr_array_index (segments, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (segment->name, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "contacts.open-segment",
+                                               g_variant_new_string (segment->name));
+      g_menu_append_item (saved, item);
+    }
+  g_menu_append (actions, _("_New Segment…"), "contacts.new-segment");
+  if (g_menu_model_get_n_items (G_MENU_MODEL (saved)) > 0)
+    g_menu_append_section (self->segments_menu, NULL, G_MENU_MODEL (saved));
+  g_menu_append_section (self->segments_menu, NULL, G_MENU_MODEL (actions));
+}
+
+static void
+segments_listed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TcContactsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) segments = NULL;
+
+  segments = tc_segment_store_list_finish (TC_REPOSITORY (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (segments == NULL)
+    g_warning ("Could not list the saved segments: %s", error->message);
+  else
+    g_debug ("Listed %u saved segments", segments->len);
+  fill_segments_menu (self, segments);
+}
+
+/* Called each time the menu opens. */
+static void
+segments_popup_cb (GtkMenuButton *button,
+                   gpointer       user_data)
+{
+  TcContactsPage *self = user_data;
+
+  if (self->repository == NULL)
+    return;
+
+  tc_segment_store_list_async (self->repository, self->cancellable, segments_listed_cb, g_object_ref (self));
+}
+
+static void
+open_segment_builder (TcContactsPage *self,
+                      const char     *name)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  TcSegmentBuilder *builder;
+
+  if (self->repository == NULL)
+    return;
+
+  builder = tc_segment_builder_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                    self->repository, name);
+  gtk_window_present (GTK_WINDOW (builder));
+}
+
+static void
+new_segment_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  open_segment_builder (TC_CONTACTS_PAGE (widget), NULL);
+}
+
+static void
+open_segment_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  open_segment_builder (TC_CONTACTS_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
 static void
 tc_contacts_page_dispose (GObject *object)
 {
@@ -670,6 +762,7 @@ tc_contacts_page_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->repository);
   g_clear_object (&self->tag_list);
+  g_clear_object (&self->segments_menu);
 
   G_OBJECT_CLASS (tc_contacts_page_parent_class)->dispose (object);
 }
@@ -769,6 +862,10 @@ tc_contacts_page_class_init (TcContactsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_tag_dropdown_selected_changed_cb);
+  gtk_widget_class_bind_template_child (widget_class, TcContactsPage, segments_button);
+
+  gtk_widget_class_install_action (widget_class, "contacts.new-segment", NULL, new_segment_action);
+  gtk_widget_class_install_action (widget_class, "contacts.open-segment", "s", open_segment_action);
 }
 
 static void
@@ -792,6 +889,11 @@ tc_contacts_page_init (TcContactsPage *self)
   add_column (self, _("Consent"), G_CALLBACK (on_consent_setup_cb), FALSE, 180);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+
+  self->segments_menu = g_menu_new ();
+  fill_segments_menu (self, NULL);
+  gtk_menu_button_set_menu_model (self->segments_button, G_MENU_MODEL (self->segments_menu));
+  gtk_menu_button_set_create_popup_func (self->segments_button, segments_popup_cb, self, NULL);
 
   update_state (self);
 }
