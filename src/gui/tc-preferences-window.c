@@ -644,6 +644,22 @@ tc_preferences_window_class_init (TcPreferencesWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
+/* Said in the debug log, so the GUI tests know a page switch took. */
+static void
+on_visible_page_changed_cb (TcPreferencesWindow *self)
+{
+  AdwPreferencesPage *page = adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (self));
+
+  g_autoptr(GString) title = NULL;
+
+  if (page == NULL)
+    return;
+  /* The title without its mnemonic underline. */
+  title = g_string_new (adw_preferences_page_get_title (page));
+  g_string_replace (title, "_", "", 0);
+  g_debug ("Showing the %s page", title->str);
+}
+
 static void
 tc_preferences_window_init (TcPreferencesWindow *self)
 {
@@ -651,6 +667,7 @@ tc_preferences_window_init (TcPreferencesWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   build_optout_rows (self);
+  g_signal_connect (self, "notify::visible-page", G_CALLBACK (on_visible_page_changed_cb), NULL);
 }
 
 TcPreferencesWindow *

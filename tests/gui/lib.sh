@@ -43,7 +43,11 @@ if [ -z "${TEXTCAST_GUI_INNER:-}" ]; then
 fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/textcast-$GUI_TEST-XXXXXX") || fail "no temporary folder"
-DB="$TMP/t.db"
+# The workspace in a folder of its own: files the app saves through a file
+# chooser go to $TMP, and the chooser must never read the database's own
+# files (see HACKING.md, "SQLite's locks and the file chooser").
+mkdir "$TMP/data" || fail "cannot create $TMP/data"
+DB="$TMP/data/t.db"
 LOG="$TMP/textcast.log"
 APP_PID=
 
@@ -119,6 +123,24 @@ shot () {
 focus () {
   xdotool windowfocus --sync "$1" >/dev/null 2>&1 || xdotool windowfocus "$1" || fail "cannot focus window $1"
   sleep 0.2
+}
+
+# show_page LETTER TITLE: in the Preferences window $PREFS, presses
+# Alt+LETTER until the app says it shows the page TITLE. On a busy machine
+# the first keys can arrive before the new window handles mnemonics. The
+# app must run with tc-preferences-window in G_MESSAGES_DEBUG.
+show_page () {
+  local line="Showing the $2 page" before
+  before=$(grep -cF -- "$line" "$LOG" 2>/dev/null)
+  for _ in 1 2 3 4 5; do
+    focus "$PREFS"
+    xdotool key --clearmodifiers "alt+$1"
+    for _ in $(seq 20); do
+      [ "$(grep -cF -- "$line" "$LOG" 2>/dev/null)" -gt "$before" ] && { sleep 0.3; return 0; }
+      sleep 0.1
+    done
+  done
+  fail "Alt+$1 never showed the $2 page of Preferences"
 }
 
 # wait_log TEXT [SECONDS]: waits until textcast's output has a line with

@@ -67,7 +67,7 @@ sys.exit(0 if ('"$1"') else 1)
 }
 
 step "start textcast with sample contacts"
-"$TEXTCAST" --db "$DB" --sample >"$LOG" 2>&1 &
+G_MESSAGES_DEBUG=tc-preferences-window "$TEXTCAST" --db "$DB" --sample >"$LOG" 2>&1 &
 APP_PID=$!
 MAIN=$(wait_window "Textcast" 30) || exit 1
 for _ in $(seq 300); do
@@ -180,9 +180,7 @@ focus "$MAIN"
 xdotool key --clearmodifiers ctrl+comma
 PREFS=$(wait_window "Preferences" 10) || exit 1
 sleep 0.5
-focus "$PREFS"
-xdotool key --clearmodifiers alt+c
-sleep 0.8
+show_page c Compliance
 shot 09-compliance
 
 step "Alt+M: at most 3 promotional messages per person"

@@ -15,7 +15,7 @@
 #   SCREENSHOT_DIR        where the screenshots go
 
 GUI_TEST=gui
-GUI_SHOT_PREFIX=
+GUI_SHOT_PREFIX=main-
 GUI_REQUIRED="TEXTCAST GSETTINGS_SCHEMA_DIR TEXTCAST_GUI_FIXTURE SCREENSHOT_DIR"
 . "$(dirname "$0")/lib.sh" "$@"
 
@@ -157,9 +157,9 @@ else
 fi
 
 step "a new workspace with --sample gets the sample contacts"
-"$TEXTCAST" --db "$TMP/sample.db" --sample >"$LOG" 2>&1 &
+"$TEXTCAST" --db "$TMP/data/sample.db" --sample >"$LOG" 2>&1 &
 APP_PID=$!
-DB="$TMP/sample.db"
+DB="$TMP/data/sample.db"
 MAIN=$(wait_window "Textcast" 30) || exit 1
 for _ in $(seq 300); do
   [ "$(count_contacts)" = 300 ] && break

@@ -44,7 +44,7 @@ step "a workspace with the simulator"
 "$TEXTCAST_CLI" --db "$DB" providers set simulator || fail "providers set simulator failed"
 
 step "start textcast, Ctrl+comma, Alt+I: Preferences → Prices"
-"$TEXTCAST" --db "$DB" >"$LOG" 2>&1 &
+G_MESSAGES_DEBUG=tc-preferences-window "$TEXTCAST" --db "$DB" >"$LOG" 2>&1 &
 APP_PID=$!
 MAIN=$(wait_window "Textcast" 30) || exit 1
 sleep 1
@@ -52,13 +52,7 @@ focus "$MAIN"
 xdotool key --clearmodifiers ctrl+comma
 PREFS=$(wait_window "Preferences" 10) || exit 1
 sleep 0.5
-focus "$PREFS"
-# Twice: the first key can arrive before the window handles mnemonics, and
-# a second one on the page already shown changes nothing.
-xdotool key --clearmodifiers alt+i
-sleep 0.5
-xdotool key --clearmodifiers alt+i
-sleep 0.8
+show_page i Prices
 shot 01-page
 
 step "Alt+F: find the United States; Enter opens it at its SMS price"
