@@ -20,7 +20,10 @@
  * path and query, or the URL as received when none is set — and parses
  * it; what it found is handed to the "webhook-received" signal, and the
  * answer is 200 (403 for a bad signature, 400 for a body the provider
- * does not post, 404 for another account's).
+ * does not post, 404 for another account's). /webhooks/shopify and
+ * /webhooks/woocommerce are not providers: tc-shop-webhooks.c answers
+ * them, as tc-events-endpoint.c answers /events, with a body bound of its
+ * own.
  */
 
 #define G_LOG_DOMAIN "tc-http-server"
@@ -36,6 +39,7 @@
 #include "tc-provider.h"
 #include "tc-repository.h"
 #include "tc-settings.h"
+#include "tc-shop-webhooks.h"
 #include "tc-short-links.h"
 #include "tc-soup.h"
 
@@ -314,8 +318,15 @@ early_handler (SoupServer        *server,
   if (!has_body)
     return;
 
-  /* A webhook's body is read, up to its bound. */
-  if (path != NULL && g_str_has_prefix (path, WEBHOOK_PREFIX))
+  /* The shops' webhooks read their body, up to their own bound
+   * (tc-shop-webhooks.c). */
+  if (tc_shop_webhooks_owns_path (path) && encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+      tc_shop_webhooks_accepts_body (soup_message_headers_get_content_length (headers)))
+    return;
+
+  /* A provider webhook's body is read, up to its bound. */
+  if (path != NULL && g_str_has_prefix (path, WEBHOOK_PREFIX) &&
+      !tc_shop_webhooks_owns_path (path))
     {
       if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
           soup_message_headers_get_content_length (headers) <= MAX_WEBHOOK_BODY)
@@ -340,6 +351,8 @@ early_handler (SoupServer        *server,
                                 "Connection", "close");
   if (tc_events_endpoint_owns_path (path))
     tc_events_endpoint_refuse_body (msg);
+  else if (tc_shop_webhooks_owns_path (path))
+    tc_shop_webhooks_refuse_body (msg);
   else
     respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                   "Request body not accepted.\n");
@@ -463,6 +476,12 @@ handler (SoupServer        *server,
   if (tc_events_endpoint_owns_path (path))
     {
       tc_events_endpoint_handle (self->repository, msg);
+      return;
+    }
+
+  if (tc_shop_webhooks_owns_path (path))
+    {
+      tc_shop_webhooks_handle (self->repository, msg, path);
       return;
     }
 

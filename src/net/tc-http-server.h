@@ -27,6 +27,9 @@ G_DECLARE_FINAL_TYPE (TcHttpServer, tc_http_server, TC, HTTP_SERVER, GObject)
  *   GET / HEAD /l/<code>     302 Found to the long URL (the click is recorded
  *                            first), or 404 when the code is unknown
  *   GET / POST /webhooks/<name>  provider webhooks (tc_http_server_add_webhook)
+ *   POST /webhooks/shopify, /webhooks/woocommerce  the shops' webhooks as
+ *                            events (tc-shop-webhooks.h)
+ *   POST /events             events (tc-events-endpoint.h)
  *   any other path           404;  other methods on /l/…: 405
  *
  * Requests with a body are refused (413) without storing it, except

@@ -237,6 +237,8 @@ tc_provider_settings_secret_account (const TcProviderSettings *settings,
     case TC_SECRET_WHATSAPP_VERIFY_TOKEN:
       return settings->whatsapp_waba_id;
     case TC_SECRET_EVENTS_TOKEN:
+    case TC_SECRET_SHOPIFY_WEBHOOK_SECRET:
+    case TC_SECRET_WOOCOMMERCE_WEBHOOK_SECRET:
     default:
       return "";
     }

@@ -52,6 +52,12 @@ static const struct {
                                         N_("WhatsApp webhook verify token") },
   [TC_SECRET_EVENTS_TOKEN] = { "events.token", "TEXTCAST_EVENTS_TOKEN",
                                N_("events endpoint token") },
+  [TC_SECRET_SHOPIFY_WEBHOOK_SECRET] = { "shopify.webhook_secret",
+                                         "TEXTCAST_SHOPIFY_WEBHOOK_SECRET",
+                                         N_("Shopify webhook secret") },
+  [TC_SECRET_WOOCOMMERCE_WEBHOOK_SECRET] = { "woocommerce.webhook_secret",
+                                             "TEXTCAST_WOOCOMMERCE_WEBHOOK_SECRET",
+                                             N_("WooCommerce webhook secret") },
 };
 
 static guint timeout_ms = TC_SECRETS_DEFAULT_TIMEOUT_MS;

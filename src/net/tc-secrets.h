@@ -13,6 +13,8 @@
  *   TEXTCAST_WHATSAPP_APP_SECRET     the Meta app secret (webhook signatures)
  *   TEXTCAST_WHATSAPP_VERIFY_TOKEN   the webhook verify token
  *   TEXTCAST_EVENTS_TOKEN            the token of Textcast's events endpoint
+ *   TEXTCAST_SHOPIFY_WEBHOOK_SECRET  the secret that signs Shopify's webhooks
+ *   TEXTCAST_WOOCOMMERCE_WEBHOOK_SECRET  the secret of the WooCommerce webhooks
  *
  * Never in the database, never in a log: nothing here logs a value, and
  * error messages name the secret, never its contents.
@@ -37,9 +39,11 @@ typedef enum
   TC_SECRET_WHATSAPP_APP_SECRET,
   TC_SECRET_WHATSAPP_VERIFY_TOKEN,
   TC_SECRET_EVENTS_TOKEN,
+  TC_SECRET_SHOPIFY_WEBHOOK_SECRET,
+  TC_SECRET_WOOCOMMERCE_WEBHOOK_SECRET,
 } TcSecretName;
 
-#define TC_SECRET_N_NAMES (TC_SECRET_EVENTS_TOKEN + 1)
+#define TC_SECRET_N_NAMES (TC_SECRET_WOOCOMMERCE_WEBHOOK_SECRET + 1)
 
 /* Where a secret was found. */
 typedef enum
@@ -75,7 +79,8 @@ typedef enum
 GQuark          tc_secrets_error_quark     (void);
 
 /* "twilio.auth_token", "whatsapp.token", "whatsapp.app_secret",
- * "whatsapp.verify_token", "events.token": the "name" attribute. */
+ * "whatsapp.verify_token", "events.token", "shopify.webhook_secret",
+ * "woocommerce.webhook_secret": the "name" attribute. */
 const char     *tc_secret_name_to_string   (TcSecretName    name);
 /* The environment variable, e.g. "TEXTCAST_TWILIO_AUTH_TOKEN". */
 const char     *tc_secret_name_env_var     (TcSecretName    name);
