@@ -39,8 +39,14 @@ void tc_test_repo_set_up        (TcTestRepo   *f,
  * removes the folder. */
 void tc_test_repo_tear_down     (TcTestRepo   *f);
 
-/* SQL that takes a schema 9 database back to schema 8 (campaigns). */
+/* SQL that takes a schema 10 database back to schema 9 (the inbox's
+ * read marks). */
+#define TC_TEST_UNDO_SCHEMA_10 \
+  "DROP INDEX inbound_unread; ALTER TABLE inbound_messages DROP COLUMN read_at;"
+
+/* SQL that takes a schema 10 database back to schema 8 (campaigns). */
 #define TC_TEST_UNDO_SCHEMA_9 \
+  TC_TEST_UNDO_SCHEMA_10 \
   "DROP TABLE campaign_recipients; DROP TABLE campaigns; DROP INDEX outbox_origin;" \
   "DELETE FROM sqlite_sequence WHERE name = 'campaigns';"
 

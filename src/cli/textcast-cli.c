@@ -32,6 +32,7 @@
 #include "tc-cli-campaign.h"
 #include "tc-cli-consent.h"
 #include "tc-cli-events.h"
+#include "tc-cli-inbox.h"
 #include "tc-cli-message.h"
 #include "tc-cli-prices.h"
 #include "tc-cli-providers.h"
@@ -170,6 +171,9 @@ static const char usage_text[] =
   "  events send --name NAME --phone NUMBER [--value V] … | events list [--phone N]\n"
   "      Record what a contact did (order_placed, …), or list what was recorded\n"
   "      (textcast-cli events --help).\n"
+  "  inbox list|show|read|reply …\n"
+  "      Conversations with the people who wrote, and answers to them\n"
+  "      (textcast-cli inbox --help).\n"
   "  providers set|test|list …\n"
   "      Which provider sends each channel (Twilio, the WhatsApp Cloud API or the\n"
   "      built-in simulator), its credentials, and a connection test.\n"
@@ -1226,6 +1230,7 @@ main (int    argc,
     { "prices", tc_cli_prices_main },
     { "segments", tc_cli_segments_main },
     { "events", tc_cli_events_main },
+    { "inbox", tc_cli_inbox_main },
     { "campaign", tc_cli_campaign_main },
     { "send", tc_cli_send_main },
     { "outbox", tc_cli_send_main },

@@ -22,6 +22,7 @@
 
 #include "tc-consent-ledger.h"
 #include "tc-json-private.h"
+#include "tc-inbox.h"
 #include "tc-outbox.h"
 #include "tc-prices.h"
 #include "tc-privacy.h"
@@ -708,6 +709,12 @@ recheck (TcDb                *db,
       return TRUE;
     }
   if (!_tc_db_get_consent_state (db, contact_id, entry->channel, entry->purpose, now, &state, error))
+    return FALSE;
+  /* An answer in a conversation (tc-inbox.h) needs consent on the channel
+   * for either purpose, as tc_inbox_reply_async() decided. */
+  if (state.status != TC_CONSENT_STATUS_OPTED_IN && state.status != TC_CONSENT_STATUS_OPTED_OUT &&
+      entry->purpose == TC_PURPOSE_TRANSACTIONAL && strcmp (entry->origin, TC_INBOX_ORIGIN) == 0 &&
+      !_tc_db_get_consent_state (db, contact_id, entry->channel, TC_PURPOSE_PROMOTIONAL, now, &state, error))
     return FALSE;
   if (state.status == TC_CONSENT_STATUS_OPTED_OUT)
     *reason = "opted_out";

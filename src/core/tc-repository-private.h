@@ -116,6 +116,10 @@ gboolean      _tc_db_bulk_begin       (TcDb               *db,
 gboolean      _tc_db_bulk_end         (TcDb               *db,
                                        GError            **error);
 
+/* @text folded as contacts.search_text is (accents dropped, case folded):
+ * a needle for instr (c.search_text, …). */
+char         *_tc_db_fold_search      (const char         *text);
+
 /* Reads the full contact @id (fields, tags, attributes, consent summary). */
 TcContact    *_tc_db_load_contact     (TcDb               *db,
                                        gint64              id,

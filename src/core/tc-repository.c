@@ -200,6 +200,12 @@ fold_text (const char *text)
   return g_string_free (out, FALSE);
 }
 
+char *
+_tc_db_fold_search (const char *text)
+{
+  return fold_text (text);
+}
+
 /* The search string matched against the phone: its digits, but only when
  * it looks like a number (no letters), so "(415) 555" finds +1415555….
  * Returns NULL when there is nothing to match that way. */
@@ -1232,6 +1238,14 @@ static const char schema_9[] =
   "CREATE INDEX outbox_origin ON outbox"
   "  (origin, state, reason, error_code, sent_at, delivered_at, read_at, price, cost);";
 
+/* Version 10: the inbox (tc-inbox.c). An inbound message is unread until
+ * its conversation is opened: inbound_messages.read_at. What came in
+ * before counts as read. inbound_unread serves the unread counts. */
+static const char schema_10[] =
+  "ALTER TABLE inbound_messages ADD COLUMN read_at INTEGER;"
+  "UPDATE inbound_messages SET read_at = received_at;"
+  "CREATE INDEX inbound_unread ON inbound_messages (contact_id) WHERE read_at IS NULL;";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
@@ -1242,6 +1256,7 @@ static const char * const migrations[] = {
   schema_7,
   schema_8,
   schema_9,
+  schema_10,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TC_REPOSITORY_SCHEMA_VERSION);

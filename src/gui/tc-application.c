@@ -12,6 +12,7 @@
 
 #include "tc-application.h"
 #include "tc-context.h"
+#include "tc-inbox.h"
 #include "tc-repository.h"
 #include "tc-window.h"
 
@@ -198,10 +199,105 @@ on_about_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* From a notification: the window, on that conversation. */
+static void
+on_show_conversation_activated_cb (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  TcApplication *self = user_data;
+  TcWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  tc_window_show_conversation (window, g_variant_get_int64 (parameter));
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", on_quit_activated_cb },
   { "about", on_about_activated_cb },
+  { "show-conversation", on_show_conversation_activated_cb, "x" },
 };
+
+typedef struct
+{
+  TcApplication *self;
+  gint64         inbound_id;
+} NotifyData;
+
+static void
+on_notify_thread_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  NotifyData *data = user_data;
+  g_autoptr(TcApplication) self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(TcConversation) conversation = NULL;
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+  const TcInboxMessage *message = NULL;
+  gint64 inbound_id = data->inbound_id;
+
+  g_free (data);
+  messages = tc_inbox_thread_finish (TC_REPOSITORY (object), result, &conversation, &error);
+  if (messages == NULL)
+    {
+      g_debug ("No notification: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const TcInboxMessage *candidate = g_ptr_array_index (messages, i);
+
+      if (candidate->direction == TC_INBOX_MESSAGE_INBOUND && candidate->id == inbound_id)
+        message = candidate;
+    }
+  if (message == NULL)
+    return;
+
+  /* Translators: %s is a person's name or phone number */
+  title = g_strdup_printf (_("New message from %s"),
+                           conversation->name[0] != '\0' ? conversation->name : conversation->phone);
+  body = tc_inbox_message_describe_action (message);
+  if (body == NULL)
+    body = g_strdup (message->body);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.show-conversation", "x",
+                                                 conversation->contact_id);
+  g_notification_add_button_with_target (notification, _("Reply"), "app.show-conversation", "x",
+                                         conversation->contact_id);
+  /* One notification per person: a second message replaces the first. */
+  id = g_strdup_printf ("conversation-%" G_GINT64_FORMAT, conversation->contact_id);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+  g_debug ("Notified: %s", title);
+}
+
+/* A message came in: tell the person, unless they are reading that very
+ * conversation. */
+static void
+on_message_received_cb (TcSendService *service,
+                        gint64         contact_id,
+                        gint64         inbound_id,
+                        const char    *action,
+                        TcApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  NotifyData *data;
+
+  if (TC_IS_WINDOW (window) && gtk_window_is_active (window) &&
+      tc_window_shows_conversation (TC_WINDOW (window), contact_id))
+    return;
+
+  data = g_new0 (NotifyData, 1);
+  data->self = g_object_ref (self);
+  data->inbound_id = inbound_id;
+  tc_inbox_thread_async (tc_context_get_repository (self->context), contact_id, 20, NULL,
+                         on_notify_thread_cb, data);
+}
 
 static int
 tc_application_handle_local_options (GApplication *app,
@@ -280,6 +376,8 @@ tc_application_startup (GApplication *app)
   self->context = tc_context_new (self->db_path);
   self->send_service = tc_send_service_new (tc_context_get_repository (self->context),
                                             port_override ());
+  g_signal_connect_object (self->send_service, "message-received", G_CALLBACK (on_message_received_cb),
+                           self, 0);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);

@@ -78,6 +78,7 @@ G_DEFINE_FINAL_TYPE (TcSendService, tc_send_service, G_TYPE_OBJECT)
 enum {
   SIGNAL_CHANGED,
   SIGNAL_RECOVERED,
+  SIGNAL_MESSAGE_RECEIVED,
   N_SIGNALS
 };
 
@@ -226,6 +227,18 @@ on_progress_cb (TcEngine      *engine,
     recovered (self);
 
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+on_inbound_cb (TcEngine      *engine,
+               gint64         contact_id,
+               gint64         inbound_id,
+               const char    *action,
+               TcSendService *self)
+{
+  g_debug ("Message %" G_GINT64_FORMAT " received from contact %" G_GINT64_FORMAT " (%s)",
+           inbound_id, contact_id, action);
+  g_signal_emit (self, signals[SIGNAL_MESSAGE_RECEIVED], 0, contact_id, inbound_id, action);
 }
 
 static void
@@ -472,6 +485,7 @@ on_messaging_started_cb (GObject      *object,
   g_signal_connect_object (engine, "provider-problem", G_CALLBACK (on_provider_problem_cb), self, 0);
   g_signal_connect_object (engine, "progress", G_CALLBACK (on_progress_cb), self, 0);
   g_signal_connect_object (engine, "idle", G_CALLBACK (on_idle_cb), self, 0);
+  g_signal_connect_object (engine, "inbound", G_CALLBACK (on_inbound_cb), self, 0);
 
   if (self->problem == TC_SEND_PROBLEM_SETTINGS || self->problem == TC_SEND_PROBLEM_ENDPOINT)
     {
@@ -621,6 +635,15 @@ tc_send_service_restart (TcSendService *self)
     return;
 
   do_restart (self);
+}
+
+void
+tc_send_service_kick (TcSendService *self)
+{
+  g_return_if_fail (TC_IS_SEND_SERVICE (self));
+
+  if (self->state == STATE_RUNNING && tc_messaging_get_engine (self->messaging) != NULL)
+    tc_engine_kick (tc_messaging_get_engine (self->messaging));
 }
 
 void
@@ -794,6 +817,11 @@ tc_send_service_class_init (TcSendServiceClass *klass)
   signals[SIGNAL_RECOVERED] =
     g_signal_new ("recovered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /* A message came in and was recorded: (contact id, inbound message id,
+   * action: "message", "opt_out", "opt_in", "help", "keyword"). */
+  signals[SIGNAL_MESSAGE_RECEIVED] =
+    g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

@@ -60,6 +60,9 @@ void           tc_send_service_start        (TcSendService       *self);
 void           tc_send_service_restart      (TcSendService       *self);
 /* Resumes a stopped channel, or starts again after a failed start. */
 void           tc_send_service_retry        (TcSendService       *self);
+/* Sends what was just queued (an answer in the inbox) now rather than at
+ * the engine's next look. Does nothing while not sending. */
+void           tc_send_service_kick         (TcSendService       *self);
 
 /* Stops for good: requests in flight finish and are recorded. */
 void           tc_send_service_stop_async   (TcSendService       *self,

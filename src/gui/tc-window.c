@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "tc-campaigns-page.h"
+#include "tc-inbox-page.h"
 #include "tc-consent-ledger.h"
 #include "tc-contact-io.h"
 #include "tc-contact-page.h"
@@ -46,6 +47,8 @@ struct _TcWindow
   GtkLabel             *contacts_count_label;
   GtkListBoxRow        *templates_row;
   GtkListBoxRow        *campaigns_row;
+  GtkListBoxRow        *inbox_row;
+  GtkLabel             *inbox_unread_label;
   GtkRevealer          *sending_revealer;
   GtkSpinner           *sending_spinner;
   GtkLabel             *sending_label;
@@ -58,6 +61,7 @@ struct _TcWindow
   TcContactPage        *contact_page;
   TcTemplatesPage      *templates_page;
   TcCampaignsPage      *campaigns_page;
+  TcInboxPage          *inbox_page;
 
   TcContext            *context;
   GSettings            *settings;
@@ -419,6 +423,7 @@ on_repository_opened_cb (GObject      *object,
   tc_contacts_page_set_repository (self->contacts_page, get_repository (self));
   tc_templates_page_set_repository (self->templates_page, get_repository (self));
   tc_campaigns_page_set_repository (self->campaigns_page, get_repository (self));
+  tc_inbox_page_set_repository (self->inbox_page, get_repository (self));
 
   if (self->sample)
     {
@@ -446,6 +451,46 @@ open_workspace (TcWindow *self)
                             self->cancellable,
                             on_repository_opened_cb,
                             g_object_ref (self));
+}
+
+static void
+on_inbox_unread_changed_cb (TcWindow *self)
+{
+  guint unread = tc_inbox_page_get_unread (self->inbox_page);
+  g_autofree char *text = unread > 0 ? tc_gui_format_number (unread) : NULL;
+  g_autofree char *tooltip = NULL;
+
+  gtk_label_set_label (self->inbox_unread_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->inbox_unread_label), unread > 0);
+  if (unread > 0)
+    tooltip = g_strdup_printf (ngettext ("Inbox: %u unread message (Ctrl+4)",
+                                         "Inbox: %u unread messages (Ctrl+4)", unread), unread);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->inbox_row), tooltip != NULL ? tooltip : _("Inbox (Ctrl+4)"));
+}
+
+/* Opens the Inbox on @contact_id's conversation (from a notification). */
+void
+tc_window_show_conversation (TcWindow *self,
+                             gint64    contact_id)
+{
+  g_return_if_fail (TC_IS_WINDOW (self));
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "workspace") != 0)
+    return;
+  gtk_list_box_select_row (self->sidebar_list, self->inbox_row);
+  adw_leaflet_set_visible_child (self->leaflet, self->content_column);
+  gtk_stack_set_visible_child_name (self->content_stack, "inbox");
+  tc_inbox_page_show_conversation (self->inbox_page, contact_id);
+}
+
+gboolean
+tc_window_shows_conversation (TcWindow *self,
+                              gint64    contact_id)
+{
+  g_return_val_if_fail (TC_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "inbox") == 0 &&
+         tc_inbox_page_get_contact_id (self->inbox_page) == contact_id;
 }
 
 static void
@@ -495,6 +540,8 @@ on_sidebar_row_activated_cb (GtkListBox    *list,
     gtk_stack_set_visible_child_name (self->content_stack, "templates");
   else if (row == self->campaigns_row)
     gtk_stack_set_visible_child_name (self->content_stack, "campaigns");
+  else if (row == self->inbox_row)
+    gtk_stack_set_visible_child_name (self->content_stack, "inbox");
 
   adw_leaflet_set_visible_child (self->leaflet, self->content_column);
 }
@@ -755,6 +802,14 @@ section_action (GtkWidget  *widget,
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "workspace") != 0)
     return;
 
+  if (g_strcmp0 (action_name, "win.section-inbox") == 0)
+    {
+      gtk_list_box_select_row (self->sidebar_list, self->inbox_row);
+      adw_leaflet_set_visible_child (self->leaflet, self->content_column);
+      gtk_stack_set_visible_child_name (self->content_stack, "inbox");
+      return;
+    }
+
   if (g_strcmp0 (action_name, "win.section-campaigns") == 0)
     {
       gtk_list_box_select_row (self->sidebar_list, self->campaigns_row);
@@ -883,6 +938,7 @@ setup (TcWindow      *self,
   g_signal_connect_object (self->send_service, "recovered",
                            G_CALLBACK (on_send_service_recovered_cb), self, G_CONNECT_SWAPPED);
   update_sending (self);
+  tc_inbox_page_set_send_service (self->inbox_page, self->send_service);
   g_set_object (&self->settings, tc_application_get_settings (app));
 
 #if DEVELOPMENT_BUILD
@@ -943,6 +999,7 @@ tc_window_class_init (TcWindowClass *klass)
   g_type_ensure (TC_TYPE_CONTACT_PAGE);
   g_type_ensure (TC_TYPE_TEMPLATES_PAGE);
   g_type_ensure (TC_TYPE_CAMPAIGNS_PAGE);
+  g_type_ensure (TC_TYPE_INBOX_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/textcast/Textcast/tc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TcWindow, toast_overlay);
@@ -957,6 +1014,8 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contacts_count_label);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, campaigns_row);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, inbox_row);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, inbox_unread_label);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_revealer);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_spinner);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_label);
@@ -969,6 +1028,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, contact_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, campaigns_page);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, inbox_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_contacts_page_contact_activated_cb);
 
@@ -981,6 +1041,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.section-contacts", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.section-templates", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.section-campaigns", NULL, section_action);
+  gtk_widget_class_install_action (widget_class, "win.section-inbox", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.provider-preferences", NULL,
@@ -995,6 +1056,8 @@ tc_window_class_init (TcWindowClass *klass)
                                        "win.section-templates", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK,
                                        "win.section-campaigns", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_CONTROL_MASK,
+                                       "win.section-inbox", NULL);
 }
 
 static void
@@ -1003,6 +1066,8 @@ tc_window_init (TcWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->inbox_page, "notify::unread", G_CALLBACK (on_inbox_unread_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   gtk_list_box_select_row (self->sidebar_list, self->contacts_row);
   /* Folded, the window opens on the section rather than on the list of

@@ -24,5 +24,10 @@ void      tc_window_import_file (TcWindow      *self,
                                  GFile         *file);
 void      tc_window_add_toast   (TcWindow      *self,
                                  const char    *title);
+void      tc_window_show_conversation (TcWindow *self,
+                                       gint64    contact_id);
+/* Whether the Inbox shows @contact_id's conversation. */
+gboolean  tc_window_shows_conversation (TcWindow *self,
+                                        gint64    contact_id);
 
 G_END_DECLS

@@ -199,6 +199,7 @@ enum
   SIGNAL_ROW_CHANGED,
   SIGNAL_IDLE,
   SIGNAL_PROVIDER_PROBLEM,
+  SIGNAL_INBOUND,
   N_SIGNALS
 };
 
@@ -2246,6 +2247,18 @@ tc_engine_kick (TcEngine *self)
 }
 
 void
+tc_engine_report_inbound (TcEngine        *self,
+                          gint64           contact_id,
+                          gint64           inbound_id,
+                          TcInboundAction  action)
+{
+  g_return_if_fail (TC_IS_ENGINE (self));
+
+  g_signal_emit (self, signals[SIGNAL_INBOUND], 0, contact_id, inbound_id,
+                 tc_inbound_action_to_string (action));
+}
+
+void
 tc_engine_stop_async (TcEngine            *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
@@ -2351,8 +2364,13 @@ on_inbound_processed_cb (GObject      *object,
   processed = tc_inbound_process_finish (TC_REPOSITORY (object), result, &error);
   if (processed == NULL)
     g_warning ("Cannot record an inbound message: %s", error->message);
-  else if (processed->reply != NULL)
-    tc_engine_kick (self);
+  else
+    {
+      if (processed->reply != NULL)
+        tc_engine_kick (self);
+      if (!processed->duplicate)
+        tc_engine_report_inbound (self, processed->contact_id, processed->inbound_id, processed->action);
+    }
 
   process_next_inbound (self);
   check_done (self);
@@ -2635,6 +2653,9 @@ tc_engine_class_init (TcEngineClass *klass)
   signals[SIGNAL_PROVIDER_PROBLEM] =
     g_signal_new ("provider-problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, TC_TYPE_CHANNEL, G_TYPE_STRING);
+  signals[SIGNAL_INBOUND] =
+    g_signal_new ("inbound", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

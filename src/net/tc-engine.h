@@ -150,6 +150,15 @@ void        tc_engine_apply_inbound   (TcEngine      *self,
  * poll. */
 void        tc_engine_kick            (TcEngine      *self);
 
+/* Emits "inbound" (contact id, inbound message id, action name as
+ * tc_inbound_action_to_string() gives it) for a message that came in and
+ * was recorded: the engine does so for what it polls, TcMessaging for
+ * what webhooks bring. A repeated delivery is not reported. */
+void        tc_engine_report_inbound  (TcEngine        *self,
+                                       gint64           contact_id,
+                                       gint64           inbound_id,
+                                       TcInboundAction  action);
+
 gboolean    tc_engine_get_running     (TcEngine      *self);
 guint       tc_engine_get_n_in_flight (TcEngine      *self);
 

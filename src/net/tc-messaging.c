@@ -53,6 +53,9 @@ on_inbound_processed_cb (GObject      *object,
   /* A reply (STOP confirmation, HELP) may be waiting in the outbox. */
   if (processed->reply != NULL && self->engine != NULL)
     tc_engine_kick (self->engine);
+  if (!processed->duplicate && self->engine != NULL)
+    tc_engine_report_inbound (self->engine, processed->contact_id, processed->inbound_id,
+                              processed->action);
 }
 
 static void
