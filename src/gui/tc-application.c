@@ -33,6 +33,8 @@ struct _TcApplication
   gboolean        sample;
   /* Quit was chosen while sending was stopping: quit once it has. */
   gboolean        quit_pending;
+  /* No window, still sending: the app holds itself until that is done. */
+  gboolean        background;
 };
 
 G_DEFINE_FINAL_TYPE (TcApplication, tc_application, ADW_TYPE_APPLICATION)
@@ -59,6 +61,11 @@ get_or_create_window (TcApplication *self)
   return tc_window_new (self, self->sample);
 }
 
+static void stop_sending    (TcApplication *self);
+static void leave_background (TcApplication *self);
+static void on_background_service_changed_cb (TcSendService *service,
+                                              TcApplication *self);
+
 static void
 on_quit_activated_cb (GSimpleAction *action,
                       GVariant      *parameter,
@@ -66,6 +73,14 @@ on_quit_activated_cb (GSimpleAction *action,
 {
   TcApplication *self = user_data;
   GList *windows;
+
+  /* Sending in the background: stop it (what is in flight is recorded;
+   * the rest goes out the next time Textcast runs), then quit. */
+  if (self->background)
+    {
+      leave_background (self);
+      stop_sending (self);
+    }
 
   /* Close the main windows first, as the close button would: each saves
    * its state and cancels its own work (their dialogs go with them). */
@@ -144,6 +159,93 @@ on_send_service_stopped_cb (GObject      *object,
   g_free (stop);
 }
 
+/* Held before GtkApplication lets go of the window's hold, so the app
+ * does not exit before the stop has finished. */
+static void
+stop_sending (TcApplication *self)
+{
+  Stop *stop = g_new0 (Stop, 1);
+
+  stop->self = self;
+  stop->timeout = g_timeout_add_seconds (STOP_TIMEOUT_S, on_stop_timeout_cb, stop);
+  g_application_hold (G_APPLICATION (self));
+  self->n_stopping++;
+  tc_send_service_stop_async (self->send_service, on_send_service_stopped_cb, stop);
+}
+
+static gboolean
+is_sending (TcApplication *self)
+{
+  return self->send_service != NULL && tc_send_service_get_progress (self->send_service, NULL, NULL);
+}
+
+static void
+leave_background (TcApplication *self)
+{
+  if (!self->background)
+    return;
+
+  self->background = FALSE;
+  g_signal_handlers_disconnect_by_func (self->send_service, on_background_service_changed_cb, self);
+  g_application_withdraw_notification (G_APPLICATION (self), "background");
+  g_application_release (G_APPLICATION (self));
+}
+
+/* In the background: once nothing is left to send, say so and go. */
+static void
+on_background_service_changed_cb (TcSendService *service,
+                                  TcApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  guint64 done = 0;
+
+  if (!self->background || is_sending (self))
+    return;
+
+  tc_send_service_get_progress (service, &done, NULL);
+  g_debug ("Sending finished in the background; quitting");
+  notification = g_notification_new (_("Textcast Has Finished Sending"));
+  g_notification_set_body (notification, _("Every message has gone out. Open Textcast to see how they did."));
+  g_notification_set_default_action (notification, "app.show-window");
+  g_application_send_notification (G_APPLICATION (self), "finished", notification);
+  leave_background (self);
+  stop_sending (self);
+}
+
+/* The window closed while messages are still going out: keep sending
+ * without it, say so, and offer to quit. */
+static void
+enter_background (TcApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  guint64 done = 0, total = 0;
+  g_autofree char *body = NULL;
+
+  self->background = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  g_signal_connect_object (self->send_service, "changed", G_CALLBACK (on_background_service_changed_cb),
+                           self, 0);
+
+  tc_send_service_get_progress (self->send_service, &done, &total);
+  if (total > done)
+    body = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " message is still to go out. Quit to stop "
+                                      "sending: what is left goes out the next time Textcast runs.",
+                                      "%" G_GUINT64_FORMAT " messages are still to go out. Quit to stop "
+                                      "sending: what is left goes out the next time Textcast runs.",
+                                      total - done),
+                            total - done);
+  else
+    body = g_strdup (_("Messages are still going out. Quit to stop sending: what is left goes out "
+                       "the next time Textcast runs."));
+  notification = g_notification_new (_("Textcast Keeps Sending in the Background"));
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.show-window");
+  g_notification_add_button (notification, _("Open Textcast"), "app.show-window");
+  g_notification_add_button (notification, _("Quit"), "app.quit");
+  g_application_send_notification (G_APPLICATION (self), "background", notification);
+  g_debug ("The window closed while sending: running in the background");
+}
+
 static void
 tc_application_window_removed (GtkApplication *app,
                                GtkWindow      *window)
@@ -155,17 +257,13 @@ tc_application_window_removed (GtkApplication *app,
     if (l->data != window && TC_IS_WINDOW (l->data))
       last = FALSE;
 
-  /* Held before GtkApplication lets go of the window's hold, so the app
-   * does not exit before the stop has finished. */
   if (last && self->send_service != NULL)
     {
-      Stop *stop = g_new0 (Stop, 1);
-
-      stop->self = self;
-      stop->timeout = g_timeout_add_seconds (STOP_TIMEOUT_S, on_stop_timeout_cb, stop);
-      g_application_hold (G_APPLICATION (self));
-      self->n_stopping++;
-      tc_send_service_stop_async (self->send_service, on_send_service_stopped_cb, stop);
+      if (!self->quit_pending && is_sending (self) && self->settings != NULL &&
+          g_settings_get_boolean (self->settings, "run-in-background"))
+        enter_background (self);
+      else
+        stop_sending (self);
     }
 
   GTK_APPLICATION_CLASS (tc_application_parent_class)->window_removed (app, window);
@@ -212,8 +310,17 @@ on_show_conversation_activated_cb (GSimpleAction *action,
   tc_window_show_conversation (window, g_variant_get_int64 (parameter));
 }
 
+static void
+on_show_window_activated_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", on_quit_activated_cb },
+  { "show-window", on_show_window_activated_cb },
   { "about", on_about_activated_cb },
   { "show-conversation", on_show_conversation_activated_cb, "x" },
 };
@@ -395,6 +502,9 @@ tc_application_activate (GApplication *app)
   TcApplication *self = TC_APPLICATION (app);
 
   gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+  /* Opened again while sending in the background: the window holds the
+   * app from now on. */
+  leave_background (self);
 }
 
 static void

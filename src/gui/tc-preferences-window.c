@@ -67,6 +67,9 @@ struct _TcPreferencesWindow
   AdwEntryRow          *domain_row;
   GtkSpinButton        *port_spin;
   GtkLabel             *links_message;
+  GtkWidget            *background_group;
+  GtkWidget            *background_switch;
+  GSettings            *settings;
 
   AdwEntryRow          *optout_rows[N_LANGUAGES];
   /* Quiet hours, caps, double opt-in, keywords and replies; and the
@@ -562,6 +565,7 @@ tc_preferences_window_finalize (GObject *object)
   TcPreferencesWindow *self = (TcPreferencesWindow *)object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (tc_preferences_window_parent_class)->finalize (object);
 }
@@ -637,6 +641,8 @@ tc_preferences_window_class_init (TcPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, domain_row);
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, port_spin);
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, links_message);
+  gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, background_group);
+  gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_every_switch_changed_cb);
@@ -667,6 +673,23 @@ tc_preferences_window_init (TcPreferencesWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   build_optout_rows (self);
+
+  /* The desktop's own preference (GSettings), not the workspace's. */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = source != NULL
+                                        ? g_settings_schema_source_lookup (source, "io.github.textcast.Textcast", TRUE)
+                                        : NULL;
+
+    if (schema != NULL && g_settings_schema_has_key (schema, "run-in-background"))
+      {
+        self->settings = g_settings_new_full (schema, NULL, NULL);
+        g_settings_bind (self->settings, "run-in-background", self->background_switch, "active",
+                         G_SETTINGS_BIND_DEFAULT);
+      }
+    else
+      gtk_widget_set_visible (self->background_group, FALSE);
+  }
   g_signal_connect (self, "notify::visible-page", G_CALLBACK (on_visible_page_changed_cb), NULL);
 }
 
