@@ -13,6 +13,7 @@
 #include "tc-application.h"
 #include "tc-context.h"
 #include "tc-inbox.h"
+#include "tc-stall-meter.h"
 #include "tc-repository.h"
 #include "tc-window.h"
 
@@ -35,6 +36,8 @@ struct _TcApplication
   gboolean        quit_pending;
   /* No window, still sending: the app holds itself until that is done. */
   gboolean        background;
+  /* TEXTCAST_STALL_REPORT: the responsiveness benchmark's meter. */
+  TcStallMeter   *stall_meter;
 };
 
 G_DEFINE_FINAL_TYPE (TcApplication, tc_application, ADW_TYPE_APPLICATION)
@@ -468,6 +471,9 @@ tc_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (tc_application_parent_class)->startup (app);
 
+  if (g_getenv ("TEXTCAST_STALL_REPORT") != NULL && g_getenv ("TEXTCAST_STALL_REPORT")[0] != '\0')
+    self->stall_meter = tc_stall_meter_new (g_getenv ("TEXTCAST_STALL_REPORT"));
+
   g_set_application_name (_("Textcast"));
   gtk_window_set_default_icon_name (APP_ID);
 
@@ -529,6 +535,7 @@ tc_application_shutdown (GApplication *app)
 {
   TcApplication *self = TC_APPLICATION (app);
 
+  g_clear_pointer (&self->stall_meter, tc_stall_meter_free);
   G_APPLICATION_CLASS (tc_application_parent_class)->shutdown (app);
 
   /* Whatever still listens goes before the repository closes. */
