@@ -281,8 +281,17 @@ on_count_cb (GObject      *object,
 
   old = self->n_items;
   drop_pages (self);
+  /* Two signals, not one: told that rows were replaced, GTK's list views
+   * and GtkSingleSelection look for their old rows' objects among all
+   * the new ones (a get_item() for each of a million rows). Removed, then
+   * added, there is nothing to look for. The model is empty in between. */
+  if (old > 0 && n > 0)
+    {
+      self->n_items = 0;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
+    }
   self->n_items = n;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old, n);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old > 0 && n > 0 ? 0 : old, n);
   if (old != n)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 

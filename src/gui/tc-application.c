@@ -64,6 +64,18 @@ get_or_create_window (TcApplication *self)
   return tc_window_new (self, self->sample);
 }
 
+/* Notifications go through the session bus; without one (a bare X server,
+ * a container) there is nobody to show them. */
+static void
+send_notification (TcApplication *self,
+                   const char    *id,
+                   GNotification *notification)
+{
+  if (g_application_get_dbus_connection (G_APPLICATION (self)) == NULL)
+    return;
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
 static void stop_sending    (TcApplication *self);
 static void leave_background (TcApplication *self);
 static void on_background_service_changed_cb (TcSendService *service,
@@ -210,7 +222,7 @@ on_background_service_changed_cb (TcSendService *service,
   notification = g_notification_new (_("Textcast Has Finished Sending"));
   g_notification_set_body (notification, _("Every message has gone out. Open Textcast to see how they did."));
   g_notification_set_default_action (notification, "app.show-window");
-  g_application_send_notification (G_APPLICATION (self), "finished", notification);
+  send_notification (self, "finished", notification);
   leave_background (self);
   stop_sending (self);
 }
@@ -245,7 +257,7 @@ enter_background (TcApplication *self)
   g_notification_set_default_action (notification, "app.show-window");
   g_notification_add_button (notification, _("Open Textcast"), "app.show-window");
   g_notification_add_button (notification, _("Quit"), "app.quit");
-  g_application_send_notification (G_APPLICATION (self), "background", notification);
+  send_notification (self, "background", notification);
   g_debug ("The window closed while sending: running in the background");
 }
 
@@ -382,7 +394,7 @@ on_notify_thread_cb (GObject      *object,
                                          conversation->contact_id);
   /* One notification per person: a second message replaces the first. */
   id = g_strdup_printf ("conversation-%" G_GINT64_FORMAT, conversation->contact_id);
-  g_application_send_notification (G_APPLICATION (self), id, notification);
+  send_notification (self, id, notification);
   g_debug ("Notified: %s", title);
 }
 
