@@ -280,11 +280,12 @@ load_template (TcDb     *db,
     {
       sqlite3_reset (stmt);
       if (version > 0)
+        /* Translators: a template's number, then a version number */
         g_set_error (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND,
-                     _("Template %" G_GINT64_FORMAT " has no version %d"), id, version);
+                     _("Template %lld has no version %d"), (long long) id, version);
       else
         g_set_error (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND,
-                     _("No template with id %" G_GINT64_FORMAT), id);
+                     _("No template with id %lld"), (long long) id);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -780,7 +781,7 @@ delete_job (TcDb          *db,
   if (sqlite3_changes (_tc_db_get_handle (db)) == 0)
     {
       g_set_error (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND,
-                   _("No template with id %" G_GINT64_FORMAT), *id);
+                   _("No template with id %lld"), (long long) *id);
       return NULL;
     }
 
@@ -825,7 +826,7 @@ list_versions_job (TcDb          *db,
   if (versions->len == 0)
     {
       g_set_error (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND,
-                   _("No template with id %" G_GINT64_FORMAT), *id);
+                   _("No template with id %lld"), (long long) *id);
       return NULL;
     }
 
@@ -872,7 +873,7 @@ set_status_job (TcDb          *db,
   if (sqlite3_changes (_tc_db_get_handle (db)) == 0)
     {
       g_set_error (error, TC_DB_ERROR, TC_DB_ERROR_NOT_FOUND,
-                   _("No template with id %" G_GINT64_FORMAT), data->id);
+                   _("No template with id %lld"), (long long) data->id);
       return NULL;
     }
 

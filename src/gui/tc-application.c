@@ -12,6 +12,7 @@
 
 #include "tc-application.h"
 #include "tc-context.h"
+#include "tc-gui-util.h"
 #include "tc-inbox.h"
 #include "tc-stall-meter.h"
 #include "tc-repository.h"
@@ -243,12 +244,18 @@ enter_background (TcApplication *self)
 
   tc_send_service_get_progress (self->send_service, &done, &total);
   if (total > done)
-    body = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " message is still to go out. Quit to stop "
-                                      "sending: what is left goes out the next time Textcast runs.",
-                                      "%" G_GUINT64_FORMAT " messages are still to go out. Quit to stop "
-                                      "sending: what is left goes out the next time Textcast runs.",
-                                      total - done),
-                            total - done);
+    {
+      guint left = (guint) MIN (total - done, G_MAXUINT);
+      g_autofree char *number = tc_gui_format_number (left);
+
+      /* Translators: %s is a number of messages, written as the locale writes numbers */
+      body = g_strdup_printf (ngettext ("%s message is still to go out. Quit to stop sending: what is "
+                                        "left goes out the next time Textcast runs.",
+                                        "%s messages are still to go out. Quit to stop sending: what is "
+                                        "left goes out the next time Textcast runs.",
+                                        left),
+                              number);
+    }
   else
     body = g_strdup (_("Messages are still going out. Quit to stop sending: what is left goes out "
                        "the next time Textcast runs."));
