@@ -223,7 +223,14 @@ spin_row_new (GtkWidget  *group,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_RELATION_LABELLED_BY, row, NULL, -1);
+  {
+    /* GTK 4.8 does not name a spin button from the row that labels it:
+     * the title without its mnemonic mark, for screen readers. */
+    g_autoptr(GString) name = g_string_new (title);
+
+    g_string_replace (name, "_", "", 0);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
+  }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   return spin;
 }
