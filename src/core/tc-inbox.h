@@ -14,7 +14,7 @@
  * their state and, for failures, the reason in plain words).
  *
  * Unread: an inbound message is unread until its conversation is marked
- * read (inbound_messages.read_at, schema 12).
+ * read (inbound_messages.read_at, schema 10).
  *
  * Replies (tc_inbox_reply_async) are transactional messages — an answer
  * to someone who wrote — checked by the send gate like any other: they
