@@ -33,6 +33,7 @@
 #include "tc-cli-consent.h"
 #include "tc-cli-events.h"
 #include "tc-cli-inbox.h"
+#include "tc-cli-journey.h"
 #include "tc-cli-message.h"
 #include "tc-cli-prices.h"
 #include "tc-cli-providers.h"
@@ -184,6 +185,12 @@ static const char usage_text[] =
   "  campaign create|list|show|send|pause|resume|cancel|delete …\n"
   "      Campaigns to an audience, with A/B variants, a holdout and a schedule in\n"
   "      each recipient's own time (textcast-cli campaign --help).\n"
+  "  journey templates|create|import|export|validate|activate|pause|list|stats …\n"
+  "      Journeys: automations such as cart abandonment (SMS, wait, WhatsApp),\n"
+  "      from ready-made ones or JSON files (textcast-cli journey --help).\n"
+  "  journeys run [--until ISO8601] [--simulate] [--json]\n"
+  "      Run the journeys: enrol contacts and move them on (journey stats ID for\n"
+  "      the numbers; textcast-cli journeys --help).\n"
   "  send --channel C --purpose P --to NUMBER (--body TEXT | --template NAME) [--wait]\n"
   "      One message through the send gate into the outbox (and, with --wait, out).\n"
   "  outbox list [--state STATE] [--json] | outbox run [--until-idle]\n"
@@ -1208,7 +1215,7 @@ main (int    argc,
     "--account-sid", "--messaging-service-sid", "--base-url", "--phone-number-id",
     "--business-account-id", "--api-version", "--to", "--template", "--state",
     "--country", "--category", "--price", "--segments", "--rule", "--new-name", "--value",
-    "--currency", "--property", NULL
+    "--currency", "--property", "--from-template", "--until", NULL
   };
   static const struct {
     const char *word;
@@ -1232,6 +1239,8 @@ main (int    argc,
     { "events", tc_cli_events_main },
     { "inbox", tc_cli_inbox_main },
     { "campaign", tc_cli_campaign_main },
+    { "journey", tc_cli_journey_main },
+    { "journeys", tc_cli_journeys_main },
     { "send", tc_cli_send_main },
     { "outbox", tc_cli_send_main },
   };

@@ -234,6 +234,18 @@ tc_composer_compose (TcComposer  *self,
                      TcComposed  *composed,
                      GError     **error)
 {
+  return tc_composer_compose_with_event (self, contact, to, NULL, alloc_data, composed, error);
+}
+
+gboolean
+tc_composer_compose_with_event (TcComposer  *self,
+                                TcContact   *contact,
+                                const char  *to,
+                                JsonObject  *event,
+                                gpointer     alloc_data,
+                                TcComposed  *composed,
+                                GError     **error)
+{
   g_autoptr(JsonNode) vars = NULL;
   g_autoptr(TcContact) stranger = NULL;
 
@@ -250,7 +262,7 @@ tc_composer_compose (TcComposer  *self,
       stranger = tc_contact_new ();
       tc_contact_set_phone (stranger, to);
     }
-  vars = tc_mustache_vars_new_for_contact (contact != NULL ? contact : stranger, self->brand, NULL);
+  vars = tc_mustache_vars_new_for_contact (contact != NULL ? contact : stranger, self->brand, event);
 
   if (self->kind == TC_TEMPLATE_KIND_SMS)
     return compose_sms (self, vars, contact, alloc_data, composed, error);

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "tc-contact.h"
 #include "tc-gate.h"
@@ -74,5 +75,14 @@ gboolean    tc_composer_compose (TcComposer              *self,
                                  gpointer                 alloc_data,
                                  TcComposed              *composed,
                                  GError                 **error);
+/* As tc_composer_compose(), with @event (nullable) as the template's
+ * {{event.…}} variables: a journey's trigger event properties. */
+gboolean    tc_composer_compose_with_event (TcComposer         *self,
+                                            TcContact          *contact,
+                                            const char         *to,
+                                            JsonObject         *event,
+                                            gpointer            alloc_data,
+                                            TcComposed         *composed,
+                                            GError            **error);
 
 G_END_DECLS

@@ -1246,6 +1246,71 @@ static const char schema_10[] =
   "UPDATE inbound_messages SET read_at = received_at;"
   "CREATE INDEX inbound_unread ON inbound_messages (contact_id) WHERE read_at IS NULL;";
 
+/* Version 11: journeys (src/journey, tc-journey-store.h).
+ * - journeys: one automation — its name, description, state (draft,
+ *   active, paused), the version being edited (current_version) and the
+ *   version new contacts enter (active_version, NULL until first
+ *   activated), and the ready-made journey it was made from.
+ *   AUTOINCREMENT: "journey:12" means one journey for the life of the
+ *   workspace.
+ * - journey_versions: the whole journey as JSON per version (tc-journey.h's
+ *   shape). A version is frozen once activated (activated_at set; a trigger
+ *   refuses changing its graph): editing an active journey adds the next
+ *   version, and contacts already inside finish the version they entered.
+ * - journey_enrollments: a contact inside (or through) one version of a
+ *   journey, for the runner — the node they are at, when they are due
+ *   there, the trigger event's properties as context, their state; and
+ *   entry_key, unique per journey, which makes the re-entry policy a
+ *   constraint ("once": the contact; every time or once per N days: the
+ *   trigger event, so the same event never enrols twice). Erasing a
+ *   contact takes their enrollments with it. */
+static const char schema_11[] =
+  "CREATE TABLE journeys ("
+  "  id              INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  name            TEXT NOT NULL,"
+  "  description     TEXT NOT NULL DEFAULT '',"
+  "  state           TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'active', 'paused')),"
+  "  current_version INTEGER NOT NULL DEFAULT 1,"
+  "  active_version  INTEGER,"
+  "  origin          TEXT NOT NULL DEFAULT '',"
+  "  created_at      INTEGER NOT NULL,"
+  "  updated_at      INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE journey_versions ("
+  "  journey_id    INTEGER NOT NULL REFERENCES journeys (id) ON DELETE CASCADE,"
+  "  version       INTEGER NOT NULL CHECK (version >= 1),"
+  "  graph         TEXT NOT NULL CHECK (json_valid (graph)),"
+  "  created_at    INTEGER NOT NULL,"
+  "  updated_at    INTEGER NOT NULL,"
+  "  activated_at  INTEGER,"
+  "  PRIMARY KEY (journey_id, version)"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER journey_versions_frozen BEFORE UPDATE OF graph ON journey_versions"
+  "  WHEN OLD.activated_at IS NOT NULL"
+  "  BEGIN SELECT RAISE (ABORT, 'an activated journey version is never edited'); END;"
+  "CREATE TABLE journey_enrollments ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  journey_id   INTEGER NOT NULL,"
+  "  version      INTEGER NOT NULL,"
+  "  contact_id   INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  node         TEXT NOT NULL,"
+  "  state        TEXT NOT NULL DEFAULT 'active'"
+  "    CHECK (state IN ('active', 'waiting', 'completed', 'exited', 'converted', 'failed')),"
+  "  due_at       INTEGER,"
+  "  context      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (context)),"
+  "  entry_key    TEXT NOT NULL,"
+  "  entered_at   INTEGER NOT NULL,"
+  "  updated_at   INTEGER NOT NULL,"
+  "  finished_at  INTEGER,"
+  "  UNIQUE (journey_id, entry_key),"
+  "  FOREIGN KEY (journey_id, version) REFERENCES journey_versions (journey_id, version)"
+  "    ON DELETE CASCADE"
+  ");"
+  "CREATE INDEX journey_enrollments_due ON journey_enrollments (due_at)"
+  "  WHERE due_at IS NOT NULL;"
+  "CREATE INDEX journey_enrollments_contact ON journey_enrollments (contact_id, journey_id, entered_at);"
+  "CREATE INDEX journey_enrollments_node ON journey_enrollments (journey_id, version, node, state);";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
@@ -1257,6 +1322,7 @@ static const char * const migrations[] = {
   schema_8,
   schema_9,
   schema_10,
+  schema_11,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TC_REPOSITORY_SCHEMA_VERSION);

@@ -20,6 +20,7 @@
 #include "tc-context.h"
 #include "tc-gui-util.h"
 #include "tc-import-dialog.h"
+#include "tc-journey-editor.h"
 #include "tc-preferences-window.h"
 #include "tc-repository.h"
 #include "tc-sample.h"
@@ -49,6 +50,7 @@ struct _TcWindow
   GtkListBoxRow        *campaigns_row;
   GtkListBoxRow        *inbox_row;
   GtkLabel             *inbox_unread_label;
+  GtkListBoxRow        *journeys_row;
   GtkRevealer          *sending_revealer;
   GtkSpinner           *sending_spinner;
   GtkLabel             *sending_label;
@@ -62,6 +64,7 @@ struct _TcWindow
   TcTemplatesPage      *templates_page;
   TcCampaignsPage      *campaigns_page;
   TcInboxPage          *inbox_page;
+  TcJourneyEditor      *journeys_page;
 
   TcContext            *context;
   GSettings            *settings;
@@ -424,6 +427,7 @@ on_repository_opened_cb (GObject      *object,
   tc_templates_page_set_repository (self->templates_page, get_repository (self));
   tc_campaigns_page_set_repository (self->campaigns_page, get_repository (self));
   tc_inbox_page_set_repository (self->inbox_page, get_repository (self));
+  tc_journey_editor_set_repository (self->journeys_page, get_repository (self));
 
   if (self->sample)
     {
@@ -542,6 +546,8 @@ on_sidebar_row_activated_cb (GtkListBox    *list,
     gtk_stack_set_visible_child_name (self->content_stack, "campaigns");
   else if (row == self->inbox_row)
     gtk_stack_set_visible_child_name (self->content_stack, "inbox");
+  else if (row == self->journeys_row)
+    gtk_stack_set_visible_child_name (self->content_stack, "journeys");
 
   adw_leaflet_set_visible_child (self->leaflet, self->content_column);
 }
@@ -810,6 +816,15 @@ section_action (GtkWidget  *widget,
       return;
     }
 
+  if (g_strcmp0 (action_name, "win.section-journeys") == 0)
+    {
+      gtk_list_box_select_row (self->sidebar_list, self->journeys_row);
+      adw_leaflet_set_visible_child (self->leaflet, self->content_column);
+      gtk_stack_set_visible_child_name (self->content_stack, "journeys");
+      tc_journey_editor_present (self->journeys_page);
+      return;
+    }
+
   if (g_strcmp0 (action_name, "win.section-campaigns") == 0)
     {
       gtk_list_box_select_row (self->sidebar_list, self->campaigns_row);
@@ -1000,6 +1015,7 @@ tc_window_class_init (TcWindowClass *klass)
   g_type_ensure (TC_TYPE_TEMPLATES_PAGE);
   g_type_ensure (TC_TYPE_CAMPAIGNS_PAGE);
   g_type_ensure (TC_TYPE_INBOX_PAGE);
+  g_type_ensure (TC_TYPE_JOURNEY_EDITOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/textcast/Textcast/tc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TcWindow, toast_overlay);
@@ -1016,6 +1032,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, campaigns_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, inbox_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, inbox_unread_label);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, journeys_row);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_revealer);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_spinner);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, sending_label);
@@ -1029,6 +1046,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, templates_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, campaigns_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, inbox_page);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, journeys_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_contacts_page_contact_activated_cb);
 
@@ -1042,6 +1060,7 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.section-templates", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.section-campaigns", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.section-inbox", NULL, section_action);
+  gtk_widget_class_install_action (widget_class, "win.section-journeys", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.provider-preferences", NULL,
@@ -1058,6 +1077,8 @@ tc_window_class_init (TcWindowClass *klass)
                                        "win.section-campaigns", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_CONTROL_MASK,
                                        "win.section-inbox", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_CONTROL_MASK,
+                                       "win.section-journeys", NULL);
 }
 
 static void

@@ -1,0 +1,264 @@
+#!/bin/bash
+# test-journeys.sh: drives the real `textcast` under Xvfb with xdotool
+# through the journey editor: a journey made from the cart-abandonment
+# template with textcast-cli, opened from Journeys (Ctrl+5); an "Update
+# Contact" step dragged from the palette onto the canvas (a real drag and
+# drop: mousedown, moves, mouseup); the WhatsApp follow-up's "Skipped"
+# output dragged onto it and its output onto the last step; Ctrl+S; then
+# `textcast-cli journey export` must hold the step and both edges. Tidy
+# Up must keep every edge going right, and Activate must switch the
+# journey on. Undo (Ctrl+Z) and redo are used on the way, and a
+# screenshot is taken at each step.
+#
+# Where to point comes from the app's debug output (the palette rows and
+# the canvas in the window, the canvas's zoom and pan) and the journey's
+# JSON, so no coordinate is written down here.
+#
+# SPDX-FileCopyrightText: 2026 The Textcast authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Environment (set by tests/gui/meson.build):
+#   TEXTCAST              the textcast program
+#   TEXTCAST_CLI          textcast-cli
+#   GSETTINGS_SCHEMA_DIR  the build's compiled schemas
+#   SCREENSHOT_DIR        where the screenshots go (journeys-*.png)
+
+GUI_TEST=journeys
+GUI_SHOT_PREFIX=journeys-
+GUI_REQUIRED="TEXTCAST TEXTCAST_CLI GSETTINGS_SCHEMA_DIR SCREENSHOT_DIR"
+. "$(dirname "$0")/lib.sh" "$@"
+
+export G_MESSAGES_DEBUG=tc-journey-editor,tc-journey-canvas
+
+cli () {
+  "$TEXTCAST_CLI" --db "$DB" "$@" 2>>"$TMP/cli.log" || fail "textcast-cli $* failed: $(tail -n 3 "$TMP/cli.log")"
+}
+
+# json_get EXPR: evaluates EXPR (Python, over `d`) on the JSON read from stdin.
+json_get () {
+  python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
+# log_count TEXT: how many lines of the app's output hold TEXT.
+log_count () {
+  grep -cF -- "$1" "$LOG" 2>/dev/null
+}
+
+# wait_more TEXT BEFORE [SECONDS]: waits until more than BEFORE lines hold TEXT.
+wait_more () {
+  local seconds=${3:-15}
+  for _ in $(seq $((seconds * 10))); do
+    [ "$(log_count "$1")" -gt "$2" ] && { sleep 0.3; return 0; }
+    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$1”"
+    sleep 0.1
+  done
+  fail "textcast never said “$1” again in ${seconds}s"
+}
+
+# export_journey FILE: the journey as `journey export` writes it.
+export_journey () {
+  rm -f "$1"
+  cli journey export "$ID" "$1" >/dev/null
+  [ -s "$1" ] || fail "journey export wrote nothing"
+}
+
+# port_point NODE PORT|input: where on the screen a port of NODE is, from
+# the saved JSON ($TMP/saved.json), the canvas's place in the window and
+# its last zoom and pan. The card geometry is tc-journey-editor-logic.h's.
+port_point () {
+  python3 - "$TMP/saved.json" "$LOG" "$1" "$2" <<'EOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+log = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+ox, oy = map(float, re.findall(r"Canvas at (-?[\d.]+),(-?[\d.]+)", log)[-1])
+zoom, px, py = map(float, re.findall(r"View: origin \S+ zoom ([\d.]+) pan (-?[\d.]+),(-?[\d.]+)", log)[-1])
+node = next(n for n in d["nodes"] if n["id"] == sys.argv[3])
+ports = {"trigger": ["next"], "wait": ["next"], "update_contact": ["next"], "exit": [],
+         "wait_for_event": ["happened", "timed_out"], "send_sms": ["sent", "skipped"],
+         "send_whatsapp": ["sent", "skipped"], "send_preferred": ["sent", "skipped"],
+         "branch": ["yes", "no"]}[node["kind"]]
+W, HEADER, ROW = 184.0, 48.0, 24.0
+if sys.argv[4] == "input":
+    x, y = node["x"], node["y"] + HEADER / 2
+elif ports == ["next"]:
+    x, y = node["x"] + W, node["y"] + HEADER / 2
+else:
+    x, y = node["x"] + W, node["y"] + HEADER + (ports.index(sys.argv[4]) + 0.5) * ROW
+print(round(ox + x * zoom + px), round(oy + y * zoom + py))
+EOF
+}
+
+# drag X1 Y1 X2 Y2: a mouse drag in small steps, as a hand would.
+drag () {
+  xdotool mousemove "$1" "$2"
+  sleep 0.3
+  xdotool mousedown 1
+  sleep 0.3
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    xdotool mousemove $(($1 + ($3 - $1) * i / 10)) $(($2 + ($4 - $2) * i / 10))
+    sleep 0.08
+  done
+  sleep 0.3
+  xdotool mouseup 1
+  sleep 0.5
+}
+
+step "a journey from the cart-abandonment template"
+ID=$(cli journey create --from-template cart_abandonment --json | json_get 'd["id"]')
+[ -n "$ID" ] || fail "journey create gave no id"
+echo "# journey $ID"
+
+step "start textcast; Journeys (Ctrl+5) lists it"
+(cd "$TMP" && exec "$TEXTCAST" --db "$DB") >"$LOG" 2>&1 &
+APP_PID=$!
+MAIN=$(wait_window "Textcast" 30) || exit 1
+xdotool windowmove "$MAIN" 0 0 windowsize "$MAIN" 1280 800
+sleep 1
+focus "$MAIN"
+LISTED=$(log_count "Listed 1 journeys")
+xdotool key --clearmodifiers ctrl+5
+wait_more "Listed 1 journeys" "$LISTED" 10
+shot 01-list
+
+step "open it (Return on the focused row): the editor, tidied left to right"
+xdotool key --clearmodifiers Return
+wait_log "Opened journey $ID" 15
+wait_log "Tidied up journey $ID on opening" 5
+wait_log "Palette update_contact at" 10
+wait_log "Canvas at" 10
+shot 02-opened
+
+step "Ctrl+S: the tidied layout is saved; its positions come back from the CLI"
+SAVES=$(log_count "Saved journey $ID as version")
+xdotool key --clearmodifiers ctrl+s
+wait_more "Saved journey $ID as version" "$SAVES" 10
+export_journey "$TMP/saved.json"
+N_BEFORE=$(json_get 'len(d["nodes"])' <"$TMP/saved.json")
+E_BEFORE=$(json_get 'len(d["edges"])' <"$TMP/saved.json")
+[ "$N_BEFORE" = 8 ] || fail "the cart journey has $N_BEFORE steps, not 8"
+
+step "drag “Update Contact” from the palette onto the empty canvas"
+read -r PX PY < <(grep -o 'Palette update_contact at [0-9]*,[0-9]*' "$LOG" | tail -n 1 | grep -o '[0-9]*,[0-9]*' | tr ',' ' ')
+read -r CX CY CW CH < <(grep -o 'Canvas at [0-9]*,[0-9]* size [0-9]*x[0-9]*' "$LOG" | tail -n 1 |
+                        sed 's/Canvas at //; s/ size / /; s/[,x]/ /g')
+# Low in the canvas, where the row of cards is not.
+DROP_X=$((CX + CW / 3))
+DROP_Y=$((CY + CH - 130))
+DROPS=$(log_count "Dropped update_contact as")
+drag "$PX" "$PY" "$DROP_X" "$DROP_Y"
+wait_more "Dropped update_contact as" "$DROPS" 10
+NEW=$(grep -o 'Dropped update_contact as [A-Za-z0-9_-]*' "$LOG" | tail -n 1 | awk '{print $4}')
+echo "# new step: $NEW"
+shot 03-dropped
+
+step "Ctrl+Z takes it away, Shift+Ctrl+Z brings it back"
+xdotool key --clearmodifiers ctrl+z
+sleep 0.5
+shot 04-undone
+xdotool key --clearmodifiers ctrl+shift+z
+sleep 0.5
+
+step "save, then fit the view (Shift+Ctrl+F) to see every step"
+SAVES=$(log_count "Saved journey $ID as version")
+xdotool key --clearmodifiers ctrl+s
+wait_more "Saved journey $ID as version" "$SAVES" 10
+export_journey "$TMP/saved.json"
+[ "$(json_get "len([n for n in d['nodes'] if n['id'] == '$NEW' and n['kind'] == 'update_contact'])" <"$TMP/saved.json")" = 1 ] ||
+  fail "the dropped step $NEW is not in the saved journey: $(cat "$TMP/saved.json")"
+VIEWS=$(log_count "View: origin")
+xdotool key --clearmodifiers ctrl+shift+f
+wait_more "View: origin" "$VIEWS" 10
+shot 05-fitted
+
+step "connect: WhatsApp follow-up “Skipped” → the new step, the new step → the last step"
+read -r X1 Y1 < <(port_point whatsapp-followup skipped)
+read -r X2 Y2 < <(port_point "$NEW" input)
+echo "# drag $X1,$Y1 → $X2,$Y2"
+drag "$X1" "$Y1" "$X2" "$Y2"
+shot 06-connected-skipped
+read -r X1 Y1 < <(port_point "$NEW" next)
+read -r X2 Y2 < <(port_point exit input)
+echo "# drag $X1,$Y1 → $X2,$Y2"
+drag "$X1" "$Y1" "$X2" "$Y2"
+shot 07-connected-next
+
+step "Ctrl+S; the export holds the step and both edges"
+SAVES=$(log_count "Saved journey $ID as version")
+xdotool key --clearmodifiers ctrl+s
+wait_more "Saved journey $ID as version" "$SAVES" 10
+export_journey "$TMP/final.json"
+python3 - "$TMP/final.json" "$NEW" "$N_BEFORE" "$E_BEFORE" <<'EOF' || fail "the saved journey is not as drawn: $(cat "$TMP/final.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+new, n_before, e_before = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+edges = {(e["from"], e["port"]): e["to"] for e in d["edges"]}
+assert len(d["nodes"]) == n_before + 1, len(d["nodes"])
+assert [n["kind"] for n in d["nodes"] if n["id"] == new] == ["update_contact"]
+assert edges.get(("whatsapp-followup", "skipped")) == new, edges
+assert edges.get((new, "next")) == "exit", edges
+# "Skipped" ended the journey before; connecting it took the mark away.
+wa = next(n for n in d["nodes"] if n["id"] == "whatsapp-followup")
+assert "skipped" not in wa.get("ends", []), wa
+assert len(d["edges"]) == e_before + 2, len(d["edges"])
+EOF
+VALID=$(cli journey validate "$TMP/final.json" --json 2>/dev/null; true)
+echo "# validate: $VALID"
+
+step "select the new step (Tab walks the steps) and look at the inspector"
+focus "$MAIN"
+read -r X2 Y2 < <(python3 - "$TMP/final.json" "$LOG" "$NEW" <<'EOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+log = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+ox, oy = map(float, re.findall(r"Canvas at (-?[\d.]+),(-?[\d.]+)", log)[-1])
+zoom, px, py = map(float, re.findall(r"View: origin \S+ zoom ([\d.]+) pan (-?[\d.]+),(-?[\d.]+)", log)[-1])
+node = next(n for n in d["nodes"] if n["id"] == sys.argv[3])
+print(round(ox + (node["x"] + 92) * zoom + px), round(oy + (node["y"] + 24) * zoom + py))
+EOF
+)
+xdotool mousemove "$X2" "$Y2" click 1
+sleep 0.8
+shot 08-inspector
+
+step "Tidy Up (Shift+Ctrl+T) puts the new step in line"
+focus "$MAIN"
+xdotool key --clearmodifiers ctrl+shift+t
+sleep 0.8
+shot 09-tidied
+SAVES=$(log_count "Saved journey $ID as version")
+xdotool key --clearmodifiers ctrl+s
+wait_more "Saved journey $ID as version" "$SAVES" 10
+export_journey "$TMP/tidied.json"
+python3 - "$TMP/tidied.json" "$NEW" <<'EOF' || fail "tidy-up left the new step out of line: $(cat "$TMP/tidied.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+x = {n["id"]: n["x"] for n in d["nodes"]}
+# Left to right: every edge goes right.
+for e in d["edges"]:
+    assert x[e["from"]] < x[e["to"]], e
+assert x["whatsapp-followup"] < x[sys.argv[2]] < x["exit"]
+EOF
+
+step "Activate (Alt+A): checked against the workspace and switched on"
+ACTIVATIONS=$(log_count "Activated journey, version")
+xdotool key --clearmodifiers alt+a
+wait_more "Activated journey, version" "$ACTIVATIONS" 15
+shot 10-active
+LISTED=$(cli journey list --json)
+[ "$(echo "$LISTED" | json_get 'd[0]["state"]')" = active ] || fail "the journey is not active: $LISTED"
+[ "$(echo "$LISTED" | json_get 'd[0]["active_version"]')" = 1 ] || fail "no active version 1: $LISTED"
+[ "$(echo "$LISTED" | json_get 'd[0]["nodes"]')" = 9 ] || fail "the active journey has not 9 steps: $LISTED"
+
+step "Ctrl+Q: the app exits cleanly, without a warning"
+xdotool key --clearmodifiers ctrl+q
+for _ in $(seq 100); do
+  kill -0 "$APP_PID" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$APP_PID" 2>/dev/null && fail "textcast did not exit after Ctrl+Q"
+wait "$APP_PID"
+status=$?
+APP_PID=
+[ "$status" = 0 ] || fail "textcast exited with status $status"
+! grep -E "CRITICAL|WARNING" "$LOG" || fail "textcast warned"
+echo "PASS"
