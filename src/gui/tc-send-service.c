@@ -13,6 +13,7 @@
 #include "tc-gui-util.h"
 #include "tc-http-server.h"
 #include "tc-messaging.h"
+#include "tc-journey-runner.h"
 #include "tc-providers.h"
 #include "tc-repository.h"
 #include "tc-send-service.h"
@@ -44,6 +45,7 @@ struct _TcSendService
   TcMessaging   *messaging;
   /* Cancels a start that is no longer wanted. */
   GCancellable  *cancellable;
+  GCancellable  *journeys_cancellable;  /* the journeys run while sending runs */
   /* The tracked links alone, while the providers cannot be built. */
   TcHttpServer  *links_server;
   /* Callers of tc_send_service_stop_async() waiting for the stop. */
@@ -74,6 +76,72 @@ struct _TcSendService
 };
 
 G_DEFINE_FINAL_TYPE (TcSendService, tc_send_service, G_TYPE_OBJECT)
+
+/* The journeys run while sending does: one real-time run of the journey
+ * runner (tc-journey-runner.h), which enrols contacts on events and walks
+ * them through their journeys; what it queues, the engine sends. */
+typedef struct
+{
+  TcSendService  *self;
+  TcJourneyClock *clock;
+} JourneyRun;
+
+static void
+on_journeys_queued_cb (guint    queued,
+                       gpointer user_data)
+{
+  TcSendService *self = user_data;
+
+  g_debug ("Journeys queued %u messages", queued);
+  tc_send_service_kick (self);
+}
+
+static void
+on_journeys_run_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  JourneyRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+  TcJourneyRunTotals totals = { 0, };
+
+  if (!tc_journey_runner_run_finish (TC_REPOSITORY (object), result, &totals, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The journeys stopped: %s", error->message);
+  else
+    g_debug ("Journeys stopped: %u enrolled, %u steps, %u messages queued", totals.enrolled,
+             totals.steps, totals.queued);
+  tc_journey_clock_free (run->clock);
+  g_object_unref (run->self);
+  g_free (run);
+}
+
+static void
+start_journeys (TcSendService *self)
+{
+  JourneyRun *run;
+
+  if (self->journeys_cancellable != NULL)
+    return;
+
+  run = g_new0 (JourneyRun, 1);
+  run->self = g_object_ref (self);
+  run->clock = tc_journey_clock_new_real ();
+  self->journeys_cancellable = g_cancellable_new ();
+  g_debug ("Running the journeys");
+  tc_journey_runner_run_async (self->repository, run->clock, 0, 0, on_journeys_queued_cb, self,
+                               self->journeys_cancellable, on_journeys_run_done_cb, run);
+}
+
+static void
+stop_journeys (TcSendService *self)
+{
+  if (self->journeys_cancellable == NULL)
+    return;
+
+  g_cancellable_cancel (self->journeys_cancellable);
+  g_clear_object (&self->journeys_cancellable);
+}
 
 enum {
   SIGNAL_CHANGED,
@@ -486,6 +554,7 @@ on_messaging_started_cb (GObject      *object,
   g_signal_connect_object (engine, "progress", G_CALLBACK (on_progress_cb), self, 0);
   g_signal_connect_object (engine, "idle", G_CALLBACK (on_idle_cb), self, 0);
   g_signal_connect_object (engine, "inbound", G_CALLBACK (on_inbound_cb), self, 0);
+  start_journeys (self);
 
   if (self->problem == TC_SEND_PROBLEM_SETTINGS || self->problem == TC_SEND_PROBLEM_ENDPOINT)
     {
@@ -564,6 +633,7 @@ do_restart (TcSendService *self)
     case STATE_RUNNING:
     default:
       self->state = STATE_STOPPING;
+      stop_journeys (self);
       /* A new engine has no stopped channel: it tries again, and says
        * so if the problem is still there. */
       if (self->problem == TC_SEND_PROBLEM_PROVIDER && self->wanted)
@@ -773,6 +843,7 @@ tc_send_service_dispose (GObject *object)
   TcSendService *self = TC_SEND_SERVICE (object);
 
   self->wanted = FALSE;
+  stop_journeys (self);
   g_clear_handle_id (&self->restart_source, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);

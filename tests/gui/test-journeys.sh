@@ -249,6 +249,18 @@ LISTED=$(cli journey list --json)
 [ "$(echo "$LISTED" | json_get 'd[0]["active_version"]')" = 1 ] || fail "no active version 1: $LISTED"
 [ "$(echo "$LISTED" | json_get 'd[0]["nodes"]')" = 9 ] || fail "the active journey has not 9 steps: $LISTED"
 
+step "a cart abandoned (textcast-cli events send): the window's own runner enrols the shopper"
+cli events send --name cart_abandoned --phone +14155550180 \
+  --property cart_url=https://shop.example/cart/1 >/dev/null
+enrolled () {
+  sqlite3 "file:$DB?mode=ro" "SELECT count(*) FROM journey_enrollments WHERE journey_id = $ID" 2>/dev/null
+}
+for _ in $(seq 300); do
+  [ "$(enrolled)" = 1 ] && break
+  sleep 0.1
+done
+[ "$(enrolled)" = 1 ] || fail "the window ran no journey: $(enrolled) enrollments after 30 s"
+
 step "Ctrl+Q: the app exits cleanly, without a warning"
 xdotool key --clearmodifiers ctrl+q
 for _ in $(seq 100); do
