@@ -46,6 +46,7 @@ struct _TcSendService
   /* Cancels a start that is no longer wanted. */
   GCancellable  *cancellable;
   GCancellable  *journeys_cancellable;  /* the journeys run while sending runs */
+  gboolean       journeys_running;      /* until its callback: a stop waits for it */
   /* The tracked links alone, while the providers cannot be built. */
   TcHttpServer  *links_server;
   /* Callers of tc_send_service_stop_async() waiting for the stop. */
@@ -76,6 +77,9 @@ struct _TcSendService
 };
 
 G_DEFINE_FINAL_TYPE (TcSendService, tc_send_service, G_TYPE_OBJECT)
+
+static void start_journeys    (TcSendService *self);
+static void finish_stop_tasks (TcSendService *self);
 
 /* The journeys run while sending does: one real-time run of the journey
  * runner (tc-journey-runner.h), which enrols contacts on events and walks
@@ -111,6 +115,13 @@ on_journeys_run_done_cb (GObject      *object,
   else
     g_debug ("Journeys stopped: %u enrolled, %u steps, %u messages queued", totals.enrolled,
              totals.steps, totals.queued);
+  run->self->journeys_running = FALSE;
+  /* Running again (a restart while this one was finishing), or the stop
+   * that waited for it is complete now. */
+  if (run->self->state == STATE_RUNNING && run->self->wanted)
+    start_journeys (run->self);
+  else if (run->self->state == STATE_STOPPED && !run->self->wanted)
+    finish_stop_tasks (run->self);
   tc_journey_clock_free (run->clock);
   g_object_unref (run->self);
   g_free (run);
@@ -121,9 +132,10 @@ start_journeys (TcSendService *self)
 {
   JourneyRun *run;
 
-  if (self->journeys_cancellable != NULL)
+  if (self->journeys_running)
     return;
 
+  self->journeys_running = TRUE;
   run = g_new0 (JourneyRun, 1);
   run->self = g_object_ref (self);
   run->clock = tc_journey_clock_new_real ();
@@ -380,7 +392,7 @@ settle (TcSendService *self)
     {
       if (self->state == STATE_RUNNING)
         do_restart (self);              /* stops; wanted is FALSE */
-      else if (self->state == STATE_STOPPED)
+      else if (self->state == STATE_STOPPED && !self->journeys_running)
         finish_stop_tasks (self);
       return;
     }
