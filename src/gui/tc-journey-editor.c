@@ -2070,8 +2070,9 @@ build_list_page (TcJourneyEditor *self)
       const TcJourneyLibraryEntry *entry = tc_journey_library_get_entry (i);
       GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->description);
+      /* The library marks its titles with N_(): they are translated here. */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(entry->title));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(entry->description));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("list-add-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
