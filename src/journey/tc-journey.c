@@ -24,6 +24,7 @@
 
 #include "tc-events.h"
 #include "tc-journey.h"
+#include "tc-keywords.h"
 #include "tc-names-private.h"
 
 #define FORMAT_NAME        "textcast.journey"
@@ -579,6 +580,17 @@ check_trigger (const char  *node,
         }
       else if (!read_string (config, extra, required, TRUE, 256, node, NULL, &text, error))
         return FALSE;
+      else if (strcmp (extra, "keyword") == 0 && text != NULL)
+        {
+          /* STOP and its kin opt people out: they never start a journey. */
+          g_autoptr(TcKeywords) keywords = tc_keywords_new_default ();
+          TcKeywordMatch match;
+
+          tc_keywords_classify (keywords, text, -1, &match);
+          if (match.action == TC_INBOUND_ACTION_OPT_OUT)
+            return invalid (error, node, extra, json_object_get_member (config, extra),
+                            _("is a word people send to stop messages; choose another keyword"));
+        }
     }
 
   return TRUE;
