@@ -32,6 +32,12 @@ _tc_sim_template_review_clear (TcSimTemplateReview *review)
   g_clear_pointer (&review->message, g_free);
 }
 
+static void refuse (TcSimTemplateReview *review,
+                    guint                subcode,
+                    const char          *title,
+                    const char          *format,
+                    ...) G_GNUC_PRINTF (4, 5);
+
 static void
 refuse (TcSimTemplateReview *review,
         guint                subcode,
