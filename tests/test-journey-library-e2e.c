@@ -173,7 +173,7 @@ create_and_activate (Fixture    *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) templates = tc_journey_library_dup_templates (name);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(TcJourney) journey = tc_journey_library_build (name, NULL);
   g_autoptr(GPtrArray) reviewed = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_auto(GStrv) names = NULL;
@@ -192,11 +192,10 @@ create_and_activate (Fixture    *f,
 
   for (guint i = 0; i < templates->len; i++)
     if (tc_template_get_kind (g_ptr_array_index (templates, i)) == TC_TEMPLATE_KIND_WHATSAPP)
-      {
-        g_strv_builder_add (builder, tc_template_get_name (g_ptr_array_index (templates, i)));
-        n_whatsapp++;
-      }
-  names = g_strv_builder_end (builder);
+      n_whatsapp++;
+  /* The journey's own list of what it sends on WhatsApp: all of them. */
+  names = tc_journey_dup_whatsapp_templates (journey);
+  g_assert_cmpuint (g_strv_length (names), ==, n_whatsapp);
   tc_wa_templates_review_simulated_async (f->t.repo, (const char * const *) names, NULL,
                                           tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);

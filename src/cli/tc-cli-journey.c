@@ -323,14 +323,8 @@ cmd_create (Command *cmd)
   /* On the built-in simulator, its WhatsApp templates are reviewed now,
    * as Meta would (approved, so that the journey can send them). */
   {
-    g_autoptr(GPtrArray) templates = tc_journey_library_dup_templates (name);
-    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-    g_auto(GStrv) names = NULL;
-
-    for (guint i = 0; i < templates->len; i++)
-      if (tc_template_get_kind (g_ptr_array_index (templates, i)) == TC_TEMPLATE_KIND_WHATSAPP)
-        g_strv_builder_add (builder, tc_template_get_name (g_ptr_array_index (templates, i)));
-    names = g_strv_builder_end (builder);
+    g_autoptr(TcJourney) journey = tc_journey_library_build (name, NULL);
+    g_auto(GStrv) names = tc_journey_dup_whatsapp_templates (journey);
     g_clear_object (&result);
     tc_wa_templates_review_simulated_async (cmd->repository, (const char * const *) names,
                                             cmd->cancellable, tc_repository_store_result_cb,
@@ -996,29 +990,12 @@ journeys_whatsapp_templates (TcRepository  *repository,
   for (guint i = 0; i < journeys->len; i++)
     {
       TcJourneyInfo *info = g_ptr_array_index (journeys, i);
+      g_auto(GStrv) names = NULL;
 
       if (info->active_version == 0)
         continue;
-      for (guint n = 0; n < tc_journey_get_n_nodes (info->journey); n++)
-        {
-          const TcJourneyNode *node = tc_journey_get_node (info->journey, n);
-          JsonObject *fallback = NULL;
-          const char *name = NULL;
-
-          if (node->kind == TC_JOURNEY_NODE_SEND_WHATSAPP)
-            name = json_object_get_string_member_with_default (node->config, "template", NULL);
-          else if (node->kind == TC_JOURNEY_NODE_SEND_PREFERRED)
-            name = json_object_get_string_member_with_default (node->config, "whatsapp_template",
-                                                               NULL);
-          else if (node->kind == TC_JOURNEY_NODE_SEND_SMS &&
-                   json_object_has_member (node->config, "fallback"))
-            {
-              fallback = json_object_get_object_member (node->config, "fallback");
-              name = json_object_get_string_member_with_default (fallback, "template", NULL);
-            }
-          if (name != NULL && name[0] != '\0')
-            g_strv_builder_add (builder, name);
-        }
+      names = tc_journey_dup_whatsapp_templates (info->journey);
+      g_strv_builder_addv (builder, (const char **) names);
     }
 
   return g_strv_builder_end (builder);
