@@ -1544,6 +1544,35 @@ read_inbound (Tick    *tick,
   return last == cursor || put_int_setting (tick, INBOUND_CURSOR_SETTING, last, error);
 }
 
+/* g_time_zone_new_identifier() reads and parses the zone's file each time
+ * (about 150 µs): contacts share a few hundred zones at most, so each is
+ * read once per process. NULL for an unknown identifier. */
+static GTimeZone *
+cached_zone (const char *identifier)
+{
+  static GHashTable *cache;  /* identifier → GTimeZone, or NULL for an unknown one */
+  G_LOCK_DEFINE_STATIC (cache);
+  gpointer known = NULL;
+  GTimeZone *zone;
+
+  G_LOCK (cache);
+  if (cache == NULL)
+    cache = g_hash_table_new (g_str_hash, g_str_equal);
+  if (g_hash_table_lookup_extended (cache, identifier, NULL, &known))
+    zone = known != NULL ? g_time_zone_ref (known) : NULL;
+  else
+    {
+      zone = g_time_zone_new_identifier (identifier);
+      /* Kept for the process's life; bounded against odd data. */
+      if (g_hash_table_size (cache) < 1000)
+        g_hash_table_insert (cache, g_strdup (identifier),
+                             zone != NULL ? g_time_zone_ref (zone) : NULL);
+    }
+  G_UNLOCK (cache);
+
+  return zone;
+}
+
 /* A zone from a contact's stored zones (space-separated, the first one
  * counts), else their number's, else UTC. */
 static GTimeZone *
@@ -1554,16 +1583,18 @@ zone_for (const char *timezones,
 
   if (timezones != NULL && timezones[0] != '\0')
     {
-      g_auto(GStrv) zones = g_strsplit (timezones, " ", 2);
+      const char *space = strchr (timezones, ' ');
+      g_autofree char *first = space != NULL ? g_strndup (timezones, space - timezones)
+                                             : g_strdup (timezones);
 
-      zone = g_time_zone_new_identifier (zones[0]);
+      zone = cached_zone (first);
     }
   if (zone == NULL && phone != NULL)
     {
       g_autoptr(TcPhoneInfo) info = tc_phone_parse (phone, "US", TC_PHONE_PARSE_ALL, NULL);
 
       if (info != NULL && info->timezones != NULL && info->timezones[0] != NULL)
-        zone = g_time_zone_new_identifier (info->timezones[0]);
+        zone = cached_zone (info->timezones[0]);
     }
 
   return zone != NULL ? zone : g_time_zone_new_utc ();
