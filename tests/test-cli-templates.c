@@ -224,6 +224,84 @@ test_whatsapp_definition (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown_json), "status"), ==, "draft");
 }
 
+/* On the built-in simulator with no WhatsApp Business Account, submit
+ * and refresh go to the simulator's review: one that advertises as
+ * UTILITY is rejected, a marketing one approved; submitting twice is
+ * refused, as Meta refuses a name used twice. */
+static void
+test_simulator_review (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const struct
+  {
+    const char *name;
+    const char *category;
+    const char *body;
+    const char *status;
+    const char *reason;
+  } cases[] = {
+    { "winter_news", "UTILITY", "Hi {{1}}, our winter sale starts today at the shop.", "REJECTED",
+      "TAG_CONTENT_MISMATCH" },
+    { "winter_sale", "MARKETING", "Hi {{1}}, our winter sale starts today at the shop.",
+      "APPROVED", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *definition = g_strdup_printf (
+        "{\"name\":\"%s\",\"language\":\"en\",\"category\":\"%s\",\"body\":{\"text\":\"%s\","
+        "\"params\":[{\"example\":\"Ana\",\"binding\":\"{{first_name}}\"}]}}",
+        cases[i].name, cases[i].category, cases[i].body);
+      g_auto(Run) saved = { 0 };
+      g_auto(Run) early = { 0 };
+      g_auto(Run) submitted = { 0 };
+      g_auto(Run) again = { 0 };
+      g_auto(Run) refreshed = { 0 };
+      g_auto(Run) shown = { 0 };
+      g_autoptr(JsonNode) state = NULL;
+      g_autoptr(JsonNode) template = NULL;
+      g_autofree char *line = NULL;
+
+      RUN (f, definition, &saved, "templates", "save", "--name", cases[i].name, "--kind",
+           "whatsapp");
+      g_assert_cmpint (saved.status, ==, 0);
+
+      RUN (f, NULL, &early, "templates", "refresh", cases[i].name);
+      g_assert_cmpint (early.status, ==, 1);
+      g_assert_nonnull (strstr (early.err, "submit it first"));
+
+      RUN (f, NULL, &submitted, "templates", "submit", cases[i].name, "--json");
+      g_assert_cmpstr (submitted.err, ==, "");
+      g_assert_cmpint (submitted.status, ==, 0);
+      state = parse_json (submitted.out);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (state), "status"), ==,
+                       cases[i].status);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (state), "reason"), ==,
+                       cases[i].reason);
+
+      RUN (f, NULL, &again, "templates", "submit", cases[i].name);
+      g_assert_cmpint (again.status, ==, 1);
+      g_assert_nonnull (strstr (again.err, "submitted already"));
+
+      RUN (f, NULL, &refreshed, "templates", "refresh", cases[i].name);
+      g_assert_cmpint (refreshed.status, ==, 0);
+      line = cases[i].reason[0] != '\0'
+             ? g_strdup_printf ("%s (en): %s: %s\n", cases[i].name, cases[i].status, cases[i].reason)
+             : g_strdup_printf ("%s (en): %s\n", cases[i].name, cases[i].status);
+      g_assert_cmpstr (refreshed.out, ==, line);
+
+      /* Stored on the template. */
+      RUN (f, NULL, &shown, "templates", "show", cases[i].name, "--json");
+      template = parse_json (shown.out);
+      {
+        g_autofree char *lower = g_ascii_strdown (cases[i].status, -1);
+
+        g_assert_cmpstr (json_object_get_string_member (json_node_get_object (template), "status"),
+                         ==, lower);
+      }
+    }
+}
+
 static void
 test_errors (Fixture       *f,
              gconstpointer  data)
@@ -482,6 +560,8 @@ main (int    argc,
               test_save_list_show, fixture_tear_down);
   g_test_add ("/tc/cli/templates/whatsapp", Fixture, NULL, fixture_set_up,
               test_whatsapp_definition, fixture_tear_down);
+  g_test_add ("/tc/cli/templates/simulator-review", Fixture, NULL, fixture_set_up,
+              test_simulator_review, fixture_tear_down);
   g_test_add ("/tc/cli/templates/media", Fixture, NULL, fixture_set_up,
               test_media, fixture_tear_down);
   g_test_add ("/tc/cli/templates/errors", Fixture, NULL, fixture_set_up,

@@ -1028,6 +1028,32 @@ test_store_enrollments (Fixture       *f,
                                        " WHERE contact_id = 2 AND state = 'active'"), ==, 1);
 }
 
+/* The WhatsApp templates a journey sends, for their approval: each once. */
+static void
+test_whatsapp_templates (void)
+{
+  static const char json[] =
+    "{\"name\": \"W\", \"nodes\": ["
+    " {\"id\": \"t\", \"kind\": \"trigger\", \"config\": {\"event\": \"order_placed\"}},"
+    " {\"id\": \"s\", \"kind\": \"send_sms\", \"config\": {\"template\": \"text\","
+    "   \"purpose\": \"promotional\", \"fallback\": {\"template\": \"wa_one\", \"on\": [\"no_consent\"]}}},"
+    " {\"id\": \"w\", \"kind\": \"send_whatsapp\", \"config\": {\"template\": \"wa_one\","
+    "   \"purpose\": \"promotional\", \"fallback\": {\"template\": \"sms_two\", \"on\": [\"no_consent\"]}}},"
+    " {\"id\": \"p\", \"kind\": \"send_preferred\", \"config\": {\"sms_template\": \"sms_three\","
+    "   \"whatsapp_template\": \"wa_two\", \"purpose\": \"transactional\"}},"
+    " {\"id\": \"e\", \"kind\": \"send_whatsapp\", \"config\": {\"template\": \"\","
+    "   \"purpose\": \"promotional\"}}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcJourney) journey = tc_journey_new_from_data (json, -1, &error);
+  g_auto(GStrv) names = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_no_error (error);
+  names = tc_journey_dup_whatsapp_templates (journey);
+  joined = g_strjoinv (",", names);
+  g_assert_cmpstr (joined, ==, "wa_one,wa_two");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1041,6 +1067,7 @@ main (int    argc,
   g_test_add_func ("/tc/journey/json/limits", test_json_limits);
   g_test_add_func ("/tc/journey/edit", test_edit);
   g_test_add_func ("/tc/journey/library", test_library);
+  g_test_add_func ("/tc/journey/whatsapp-templates", test_whatsapp_templates);
   g_test_add ("/tc/journey/store/versions", Fixture, NULL, fixture_set_up, test_store_versions,
               fixture_tear_down);
   g_test_add ("/tc/journey/store/activate-refused", Fixture, NULL, fixture_set_up,

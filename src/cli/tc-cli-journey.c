@@ -39,6 +39,8 @@
 #include "tc-messaging.h"
 #include "tc-repository.h"
 #include "tc-template.h"
+#include "tc-wa-templates-client.h"
+#include "tc-wa-templates-simulated.h"
 
 static const char usage_text[] =
   "Usage: textcast-cli [--db FILE] journey COMMAND [OPTION…]\n"
@@ -297,6 +299,7 @@ cmd_create (Command *cmd)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) created = NULL;
+  g_autoptr(GPtrArray) reviewed = NULL;
   const char *name = tc_cli_args_get (cmd->opts, "from-template");
   gint64 id;
   int status;
@@ -317,6 +320,22 @@ cmd_create (Command *cmd)
   if (id == 0)
     return tc_cli_fail_with_error ("cannot create the journey", error);
 
+  /* On the built-in simulator, its WhatsApp templates are reviewed now,
+   * as Meta would (approved, so that the journey can send them). */
+  {
+    g_autoptr(TcJourney) journey = tc_journey_library_build (name, NULL);
+    g_auto(GStrv) names = tc_journey_dup_whatsapp_templates (journey);
+    g_clear_object (&result);
+    tc_wa_templates_review_simulated_async (cmd->repository, (const char * const *) names,
+                                            cmd->cancellable, tc_repository_store_result_cb,
+                                            &result);
+    tc_repository_wait (&result);
+    reviewed = tc_wa_templates_review_simulated_finish (cmd->repository, result, NULL, &error);
+    if (reviewed == NULL)
+      return tc_cli_fail_with_error ("the journey was created, but the simulator could not "
+                                     "review its WhatsApp templates", error);
+  }
+
   if (cmd->opts->json)
     print_id (id);
   else
@@ -324,6 +343,17 @@ cmd_create (Command *cmd)
       g_print ("Created journey %" G_GINT64_FORMAT " (a draft) from “%s”\n", id, name);
       for (guint i = 0; created[i] != NULL; i++)
         g_print ("Created template %s\n", created[i]);
+      for (guint i = 0; i < reviewed->len; i++)
+        {
+          const TcWaTemplateState *state = g_ptr_array_index (reviewed, i);
+          g_autofree char *stored = tc_wa_template_state_stored_status (state);
+
+          if (state->reason[0] != '\0')
+            g_print ("WhatsApp template %s: %s by the simulator (%s)\n", state->name, stored,
+                     state->reason);
+          else
+            g_print ("WhatsApp template %s: %s by the simulator\n", state->name, stored);
+        }
     }
 
   return EXIT_SUCCESS;
@@ -941,6 +971,36 @@ print_totals (const TcJourneyRunTotals *totals,
   g_print ("Clock: %s\n", clock);
 }
 
+/* The WhatsApp templates the journeys that are not drafts send (their
+ * current version), for the simulator to review. */
+static GStrv
+journeys_whatsapp_templates (TcRepository  *repository,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) journeys = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  tc_journey_store_list_async (repository, cancellable, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  journeys = tc_journey_store_list_finish (repository, result, error);
+  if (journeys == NULL)
+    return NULL;
+  for (guint i = 0; i < journeys->len; i++)
+    {
+      TcJourneyInfo *info = g_ptr_array_index (journeys, i);
+      g_auto(GStrv) names = NULL;
+
+      if (info->active_version == 0)
+        continue;
+      names = tc_journey_dup_whatsapp_templates (info->journey);
+      g_strv_builder_addv (builder, (const char **) names);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
 static int
 journeys_run (TcCliArgs    *opts,
               GCancellable *cancellable)
@@ -984,6 +1044,24 @@ journeys_run (TcCliArgs    *opts,
   if (context == NULL)
     return tc_cli_fail_with_error (NULL, error);
   repository = tc_context_get_repository (context);
+
+  /* On the built-in simulator, the WhatsApp templates the journeys send
+   * that are drafts or pending are reviewed first, as Meta would. */
+  {
+    g_auto(GStrv) names = journeys_whatsapp_templates (repository, cancellable, &error);
+    g_autoptr(GPtrArray) reviewed = NULL;
+
+    if (names == NULL)
+      return tc_cli_fail_with_error ("cannot list the journeys", error);
+    tc_wa_templates_review_simulated_async (repository, (const char * const *) names, cancellable,
+                                            tc_repository_store_result_cb, &result);
+    tc_repository_wait (&result);
+    reviewed = tc_wa_templates_review_simulated_finish (repository, result, NULL, &error);
+    if (reviewed == NULL)
+      return tc_cli_fail_with_error ("the simulator could not review the WhatsApp templates",
+                                     error);
+    g_clear_object (&result);
+  }
 
   if (simulate)
     clock = tc_journey_clock_new_simulated (g_get_real_time () / G_USEC_PER_SEC);

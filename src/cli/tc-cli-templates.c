@@ -25,12 +25,14 @@
 #include "tc-cli.h"
 #include "tc-context.h"
 #include "tc-media-probe.h"
+#include "tc-settings.h"
 #include "tc-repository.h"
 #include "tc-soup.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
 #include "tc-wa-template.h"
 #include "tc-wa-templates-client.h"
+#include "tc-wa-templates-simulated.h"
 
 #define EXIT_USAGE 2
 
@@ -65,7 +67,9 @@ static const char usage_text[] =
   "\n"
   "submit, refresh and remote need the access token — in TEXTCAST_WHATSAPP_TOKEN, or in the\n"
   "keyring (textcast-cli providers set whatsapp --token-stdin) — and the WhatsApp\n"
-  "Business Account id in the setting whatsapp.waba_id.\n";
+  "Business Account id in the setting whatsapp.waba_id. When WhatsApp goes through the\n"
+  "built-in simulator (provider.whatsapp) and no WhatsApp Business Account is set,\n"
+  "submit and refresh have the simulator review the template, as Meta would.\n";
 
 /* The options, in the order of the usage text. */
 static const TcCliOption option_specs[] = {
@@ -585,6 +589,103 @@ open_client (TcRepository  *repository,
   return g_steal_pointer (&client);
 }
 
+/* Whether WhatsApp goes through the built-in simulator with no WhatsApp
+ * Business Account set up: then the simulator reviews the templates. */
+static gboolean
+on_simulator (TcRepository *repository)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) settings = NULL;
+  const char *provider, *waba;
+
+  tc_settings_get_all_async (repository, "", NULL, tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  settings = tc_settings_get_all_finish (repository, result, NULL);
+  if (settings == NULL)
+    return FALSE;
+  provider = g_hash_table_lookup (settings, TC_SETTING_PROVIDER_WHATSAPP);
+  waba = g_hash_table_lookup (settings, TC_SETTING_WHATSAPP_WABA_ID);
+
+  return (provider == NULL || provider[0] == '\0' || strcmp (provider, "simulator") == 0) &&
+         (waba == NULL || waba[0] == '\0');
+}
+
+/* `templates submit|refresh` on the simulator: the simulator's review
+ * (tc-wa-templates-simulated.h) of template @name (NULL: every pending
+ * one). Fills @states with what it said. */
+static gboolean
+sync_on_simulator (TcRepository  *repository,
+                   const char    *name,
+                   gboolean       submit,
+                   GPtrArray     *states,
+                   GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) reviewed = NULL;
+  g_autoptr(TcTemplate) template = NULL;
+  const char *names[] = { name, NULL };
+
+  if (name != NULL)
+    {
+      const char *status;
+
+      template = find_existing (repository, TC_TEMPLATE_KIND_WHATSAPP, name, 0, error);
+      if (template == NULL)
+        return FALSE;
+      status = tc_template_get_status (template);
+      if (submit && g_strcmp0 (status, "draft") != 0 && g_strcmp0 (status, "pending") != 0)
+        {
+          g_set_error (error, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_INVALID,
+                       "“%s” was submitted already (it is %s); save a changed version to "
+                       "submit again", name, status);
+          return FALSE;
+        }
+      if (!submit && g_strcmp0 (status, "draft") == 0)
+        {
+          g_set_error (error, TC_WA_CLIENT_ERROR, TC_WA_CLIENT_ERROR_NOT_FOUND,
+                       "the simulator has no template “%s”; submit it first", name);
+          return FALSE;
+        }
+      if (!submit && g_strcmp0 (status, "pending") != 0)
+        {
+          /* Reviewed already: what was said stands. */
+          TcWaTemplateState *state = g_new0 (TcWaTemplateState, 1);
+          g_autoptr(JsonNode) definition = json_from_string (tc_template_get_definition (template),
+                                                             NULL);
+          const char *language = NULL;
+
+          if (definition != NULL && JSON_NODE_HOLDS_OBJECT (definition))
+            language = json_object_get_string_member_with_default (json_node_get_object (definition),
+                                                                   "language", NULL);
+          state->id = g_strdup ("");
+          state->name = g_strdup (name);
+          state->language = g_strdup (language != NULL ? language : tc_template_get_language (template));
+          state->status = g_ascii_strup (status, -1);
+          state->reason = g_strdup (tc_template_get_status_reason (template) != NULL
+                                    ? tc_template_get_status_reason (template) : "");
+          state->category = g_strdup ("");
+          g_ptr_array_add (states, state);
+          return TRUE;
+        }
+    }
+
+  tc_wa_templates_review_simulated_async (repository, submit ? names : NULL, NULL,
+                                          tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  reviewed = tc_wa_templates_review_simulated_finish (repository, result, NULL, error);
+  if (reviewed == NULL)
+    return FALSE;
+  for (guint i = 0; i < reviewed->len; i++)
+    {
+      const TcWaTemplateState *state = g_ptr_array_index (reviewed, i);
+
+      if (name == NULL || strcmp (state->name, name) == 0)
+        g_ptr_array_add (states, tc_wa_template_state_copy (state));
+    }
+
+  return TRUE;
+}
+
 /* `templates submit NAME` (@submit) and `templates refresh [NAME]`. */
 static int
 cmd_sync (TcCliArgs  *opts,
@@ -613,6 +714,19 @@ cmd_sync (TcCliArgs  *opts,
   if (context == NULL)
     return tc_cli_fail ("%s", error->message);
   repository = tc_context_get_repository (context);
+
+  if (on_simulator (repository))
+    {
+      const char *name = opts->args->len == 3 ? g_ptr_array_index (opts->args, 2) : NULL;
+
+      if (!sync_on_simulator (repository, name, submit, states, &error))
+        {
+          if (name != NULL)
+            return tc_cli_fail ("cannot %s “%s”: %s", command, name, error->message);
+          return tc_cli_fail ("cannot %s: %s", command, error->message);
+        }
+      goto print;
+    }
 
   client = open_client (repository, &error);
   if (client == NULL)
@@ -655,6 +769,7 @@ cmd_sync (TcCliArgs  *opts,
       g_ptr_array_add (states, state);
     }
 
+print:
   if (opts->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
 #include "tc-compose.h"
@@ -134,6 +136,18 @@ tc_composer_new (TcTemplate              *template,
             g_prefix_error (error, "The WhatsApp template “%s” is damaged: ", self->name);
             return NULL;
           }
+        /* What Meta (or the simulator) last said, stored on the template
+         * by `templates refresh`, wins over the status in the definition;
+         * a template never submitted keeps the definition's. */
+        {
+          const char *stored = tc_template_get_status (template);
+          g_autofree char *upper = stored != NULL ? g_ascii_strup (stored, -1) : NULL;
+          TcWaStatus status;
+
+          if (upper != NULL && strcmp (upper, "DRAFT") != 0 &&
+              tc_wa_status_from_string (upper, &status))
+            tc_wa_template_set_status (self->model, status, tc_template_get_status_reason (template));
+        }
       }
       break;
 

@@ -125,18 +125,18 @@ goal (Builder    *b,
 static void
 build_cart_abandonment (Builder *b)
 {
-  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Cart abandoned"), 0, 0,
+  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Cart abandoned"), 0, 72,
        "{\"event\":\"cart_abandoned\"}");
-  add (b, "wait-1h", TC_JOURNEY_NODE_WAIT, _("Wait 1 hour"), 0, 120, "{\"duration\":3600}");
-  add (b, "sms-reminder", TC_JOURNEY_NODE_SEND_SMS, _("SMS reminder"), 0, 240,
+  add (b, "wait-1h", TC_JOURNEY_NODE_WAIT, _("Wait 1 hour"), 272, 72, "{\"duration\":3600}");
+  add (b, "sms-reminder", TC_JOURNEY_NODE_SEND_SMS, _("SMS reminder"), 544, 48,
        "{\"template\":\"cart_reminder_sms\",\"purpose\":\"promotional\"}");
-  add (b, "wait-23h", TC_JOURNEY_NODE_WAIT, _("Wait 23 hours"), 0, 360, "{\"duration\":82800}");
-  add (b, "purchased", TC_JOURNEY_NODE_BRANCH, _("Ordered since?"), 0, 480,
+  add (b, "wait-23h", TC_JOURNEY_NODE_WAIT, _("Wait 23 hours"), 816, 72, "{\"duration\":82800}");
+  add (b, "purchased", TC_JOURNEY_NODE_BRANCH, _("Ordered since?"), 1088, 48,
        "{\"condition\":{\"event\":\"order_placed\"}}");
-  add (b, "exit-purchased", TC_JOURNEY_NODE_EXIT, _("Bought"), -200, 600, "{}");
+  add (b, "exit-purchased", TC_JOURNEY_NODE_EXIT, _("Bought"), 1360, 0, "{}");
   add (b, "whatsapp-followup", TC_JOURNEY_NODE_SEND_WHATSAPP, _("WhatsApp with picture"),
-       200, 600, "{\"template\":\"cart_followup_whatsapp\",\"purpose\":\"promotional\"}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 200, 720, "{}");
+       1360, 96, "{\"template\":\"cart_followup_whatsapp\",\"purpose\":\"promotional\"}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 1632, 72, "{}");
   join (b, "trigger", "next", "wait-1h");
   join (b, "wait-1h", "next", "sms-reminder");
   /* Someone SMS cannot reach may still be reached on WhatsApp. */
@@ -155,13 +155,13 @@ build_cart_abandonment (Builder *b)
 static void
 build_back_in_stock (Builder *b)
 {
-  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Back in stock"), 0, 0,
+  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Back in stock"), 0, 24,
        "{\"event\":\"back_in_stock\"}");
-  add (b, "whatsapp-back", TC_JOURNEY_NODE_SEND_WHATSAPP, _("WhatsApp with picture"), 0, 120,
+  add (b, "whatsapp-back", TC_JOURNEY_NODE_SEND_WHATSAPP, _("WhatsApp with picture"), 272, 0,
        "{\"template\":\"back_in_stock_whatsapp\",\"purpose\":\"promotional\","
        "\"fallback\":{\"template\":\"back_in_stock_sms\","
        "\"on\":[\"no_consent\",\"not_on_whatsapp\"]}}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 0, 240, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 544, 24, "{}");
   join (b, "trigger", "next", "whatsapp-back");
   join (b, "whatsapp-back", "sent", "exit");
   end_at (b, "whatsapp-back", "skipped");
@@ -173,15 +173,15 @@ build_back_in_stock (Builder *b)
 static void
 build_welcome (Builder *b)
 {
-  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Subscribed by SMS"), 0, 0,
+  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Subscribed by SMS"), 0, 24,
        "{\"event\":\"opted_in\",\"channel\":\"sms\"}");
-  add (b, "sms-welcome", TC_JOURNEY_NODE_SEND_SMS, _("Welcome text"), 0, 120,
+  add (b, "sms-welcome", TC_JOURNEY_NODE_SEND_SMS, _("Welcome text"), 272, 0,
        "{\"template\":\"welcome_sms\",\"purpose\":\"promotional\"}");
-  add (b, "wait-2d", TC_JOURNEY_NODE_WAIT, _("Wait 2 days"), 0, 240,
+  add (b, "wait-2d", TC_JOURNEY_NODE_WAIT, _("Wait 2 days"), 544, 24,
        "{\"duration\":172800}");
-  add (b, "sms-offer", TC_JOURNEY_NODE_SEND_SMS, _("First-order offer"), 0, 360,
+  add (b, "sms-offer", TC_JOURNEY_NODE_SEND_SMS, _("First-order offer"), 816, 0,
        "{\"template\":\"welcome_offer_sms\",\"purpose\":\"promotional\"}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 0, 480, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 1088, 24, "{}");
   join (b, "trigger", "next", "sms-welcome");
   join (b, "sms-welcome", "sent", "wait-2d");
   end_at (b, "sms-welcome", "skipped");
@@ -196,14 +196,14 @@ build_welcome (Builder *b)
 static void
 build_post_purchase_feedback (Builder *b)
 {
-  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Order placed"), 0, 0,
+  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Order placed"), 0, 24,
        "{\"event\":\"order_placed\"}");
-  add (b, "wait-3d", TC_JOURNEY_NODE_WAIT, _("Wait 3 days"), 0, 120,
+  add (b, "wait-3d", TC_JOURNEY_NODE_WAIT, _("Wait 3 days"), 272, 24,
        "{\"duration\":259200}");
-  add (b, "ask-feedback", TC_JOURNEY_NODE_SEND_PREFERRED, _("Ask for feedback"), 0, 240,
+  add (b, "ask-feedback", TC_JOURNEY_NODE_SEND_PREFERRED, _("Ask for feedback"), 544, 0,
        "{\"sms_template\":\"feedback_request_sms\","
        "\"whatsapp_template\":\"feedback_request_whatsapp\",\"purpose\":\"transactional\"}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 0, 360, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 816, 24, "{}");
   join (b, "trigger", "next", "wait-3d");
   join (b, "wait-3d", "next", "ask-feedback");
   join (b, "ask-feedback", "sent", "exit");
@@ -215,15 +215,15 @@ build_post_purchase_feedback (Builder *b)
 static void
 build_birthday_offer (Builder *b)
 {
-  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Birthday, 10:00"), 0, 0,
+  add (b, "trigger", TC_JOURNEY_NODE_TRIGGER, _("Birthday, 10:00"), 0, 24,
        "{\"event\":\"date_attribute\",\"attribute\":\"birthday\",\"time\":\"10:00\"}");
-  add (b, "whatsapp-offer", TC_JOURNEY_NODE_SEND_WHATSAPP, _("Birthday offer"), 0, 120,
+  add (b, "whatsapp-offer", TC_JOURNEY_NODE_SEND_WHATSAPP, _("Birthday offer"), 272, 0,
        "{\"template\":\"birthday_offer_whatsapp\",\"purpose\":\"promotional\","
        "\"fallback\":{\"template\":\"birthday_offer_sms\","
        "\"on\":[\"no_consent\",\"not_on_whatsapp\"]}}");
-  add (b, "tag", TC_JOURNEY_NODE_UPDATE_CONTACT, _("Tag: birthday offer sent"), 0, 240,
+  add (b, "tag", TC_JOURNEY_NODE_UPDATE_CONTACT, _("Tag: birthday offer sent"), 544, 24,
        "{\"action\":\"add_tag\",\"tag\":\"birthday-offer\"}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 0, 360, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 816, 24, "{}");
   join (b, "trigger", "next", "whatsapp-offer");
   join (b, "whatsapp-offer", "sent", "tag");
   end_at (b, "whatsapp-offer", "skipped");

@@ -27,11 +27,13 @@
 #include "tc-gate.h"
 #include "tc-journey-runner.h"
 #include "tc-journey.h"
+#include "tc-keywords.h"
 #include "tc-links.h"
 #include "tc-mustache.h"
 #include "tc-outbox.h"
 #include "tc-phone.h"
 #include "tc-repository-private.h"
+#include "tc-segment.h"
 #include "tc-settings.h"
 #include "tc-short-links.h"
 #include "tc-template-store.h"
@@ -39,6 +41,9 @@
 
 /* Where the runner keeps the id of the last event it has read. */
 #define CURSOR_SETTING "journeys.event_cursor"
+/* The same for consent events (opt-ins) and inbound messages (keywords). */
+#define CONSENT_CURSOR_SETTING "journeys.consent_cursor"
+#define INBOUND_CURSOR_SETTING "journeys.inbound_cursor"
 /* The reserved member of an enrollment's context holding the runner's
  * bookkeeping (step count, per-node tallies, a wait's deadline). */
 #define RUNNER_MEMBER "_runner"
@@ -617,15 +622,22 @@ event_properties (Enrollment *en)
   return copy;
 }
 
+/* Enrols @contact_id into @journey's active version with @properties as
+ * the context. @source_key names what enrolled them, unique per journey:
+ * "e<event id>" for an event, "k<inbound id>" for a keyword, "o<consent
+ * event id>" for an opt-in, "d<contact>:<year>" for a date, "s<contact>:
+ * <time>" for a segment; the "once" policy uses "c<contact>" instead.
+ * @event_id is the event's id (0 when the trigger is not an event). */
 static gboolean
-enrol (Tick          *tick,
-       ActiveJourney *journey,
-       gint64         event_id,
-       gint64         contact_id,
-       const char    *properties,
-       GError       **error)
+enrol_with_key (Tick          *tick,
+                ActiveJourney *journey,
+                const char    *source_key,
+                gint64         event_id,
+                gint64         contact_id,
+                JsonObject    *properties,
+                GError       **error)
 {
-  g_autoptr(JsonObject) context = parse_object (tick->parser, properties);
+  g_autoptr(JsonObject) context = json_object_new ();
   g_autofree char *entry_key = NULL;
   g_autofree char *context_text = NULL;
   JsonObject *data;
@@ -636,11 +648,22 @@ enrol (Tick          *tick,
   guint days = 0;
   int rc;
 
+  if (properties != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, properties);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (context, name, json_node_copy (value));
+    }
+
   reentry = tc_journey_get_reentry (journey->active, &days);
   if (reentry == TC_JOURNEY_REENTRY_ONCE)
     entry_key = g_strdup_printf ("c%" G_GINT64_FORMAT, contact_id);
   else
-    entry_key = g_strdup_printf ("e%" G_GINT64_FORMAT, event_id);
+    entry_key = g_strdup (source_key);
 
   if (reentry == TC_JOURNEY_REENTRY_ONCE_PER_DAYS)
     {
@@ -667,7 +690,9 @@ enrol (Tick          *tick,
 
   json_object_remove_member (context, RUNNER_MEMBER);
   data = json_object_new ();
-  json_object_set_int_member (data, "event", event_id);
+  if (event_id > 0)
+    json_object_set_int_member (data, "event", event_id);
+  json_object_set_string_member (data, "source", source_key);
   json_object_set_int_member (data, "step", 0);
   json_object_set_object_member (context, RUNNER_MEMBER, data);
   context_text = object_to_string (tick->generator, context);
@@ -695,6 +720,20 @@ enrol (Tick          *tick,
     tick->tick.enrolled++;
 
   return TRUE;
+}
+
+static gboolean
+enrol (Tick          *tick,
+       ActiveJourney *journey,
+       gint64         event_id,
+       gint64         contact_id,
+       const char    *properties,
+       GError       **error)
+{
+  g_autoptr(JsonObject) context = parse_object (tick->parser, properties);
+  g_autofree char *key = g_strdup_printf ("e%" G_GINT64_FORMAT, event_id);
+
+  return enrol_with_key (tick, journey, key, event_id, contact_id, context, error);
 }
 
 static gboolean
@@ -1030,24 +1069,16 @@ typedef struct
 static const char * const weekday_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
 /* The contact's zone: the first stored one, else the phone's, else UTC. */
+static GTimeZone *zone_for (const char *timezones,
+                            const char *phone);
+
 static GTimeZone *
 contact_zone (TcContact *contact)
 {
   const char * const *zones = contact != NULL ? tc_contact_get_timezones (contact) : NULL;
-  GTimeZone *zone = NULL;
 
-  if (zones != NULL && zones[0] != NULL)
-    zone = g_time_zone_new_identifier (zones[0]);
-  if (zone == NULL && contact != NULL)
-    {
-      g_autoptr(TcPhoneInfo) info = tc_phone_parse (tc_contact_get_phone (contact), "US",
-                                                    TC_PHONE_PARSE_ALL, NULL);
-
-      if (info != NULL && info->timezones != NULL && info->timezones[0] != NULL)
-        zone = g_time_zone_new_identifier (info->timezones[0]);
-    }
-
-  return zone != NULL ? zone : g_time_zone_new_utc ();
+  return zone_for (zones != NULL ? zones[0] : NULL,
+                   contact != NULL ? tc_contact_get_phone (contact) : NULL);
 }
 
 static int
@@ -1113,6 +1144,851 @@ window_time (JsonObject *until,
     }
 
   return now;
+}
+
+/* ------------------------------------------------------------------------
+ * Triggers that are not events: opt-ins (consent_events), keywords
+ * (inbound_messages), a date attribute (the contacts' attributes) and
+ * entering a saved segment. Each remembers where it got to in the settings
+ * table (schema 11 has no place for it); losing that is harmless, as the
+ * entry keys make a second enrollment from the same source impossible.
+ */
+
+static gboolean
+get_int_setting (Tick        *tick,
+                 const char  *key,
+                 gint64      *value,
+                 gboolean    *found,
+                 GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = _tc_db_get_setting (tick->db, key, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  *value = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+  if (found != NULL)
+    *found = text != NULL;
+
+  return TRUE;
+}
+
+static gboolean
+put_setting (Tick        *tick,
+             const char  *key,
+             const char  *value,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = _tc_db_prepare (tick->db,
+                                       "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)"
+                                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+                                       "  updated_at = excluded.updated_at",
+                                       error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, tick->options.now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _tc_db_set_error (tick->db, error, "Cannot remember where the journeys got to");
+
+  return TRUE;
+}
+
+static gboolean
+put_int_setting (Tick        *tick,
+                 const char  *key,
+                 gint64       value,
+                 GError     **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return put_setting (tick, key, text, error);
+}
+
+/* Where a source is read from: the cursor in @setting, or, when no
+ * active journey has a trigger on @event, nowhere (*@listen FALSE; the
+ * cursor moves to the end of @table). The first time a journey listens,
+ * the rows recorded (@time_column) since its activation are read. */
+static gboolean
+start_cursor (Tick        *tick,
+              const char  *setting,
+              const char  *table,
+              const char  *time_column,
+              const char  *event,
+              gint64      *cursor,
+              gboolean    *listen,
+              GError     **error)
+{
+  g_autofree char *sql = NULL;
+  gboolean found = FALSE;
+  gint64 first = G_MAXINT64, end;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!get_int_setting (tick, setting, cursor, &found, error))
+    return FALSE;
+  *listen = FALSE;
+  for (guint j = 0; j < tick->journeys->len; j++)
+    {
+      ActiveJourney *journey = &g_array_index (tick->journeys, ActiveJourney, j);
+      const TcJourneyNode *trigger = tc_journey_get_trigger (journey->active);
+
+      if (trigger != NULL && strcmp (config_string (trigger->config, "event", ""), event) == 0)
+        {
+          *listen = TRUE;
+          first = MIN (first, journey->first_activated);
+        }
+    }
+  if (found && *listen)
+    return TRUE;
+
+  /* @table and @time_column are fixed names from this file. */
+  sql = *listen ? g_strdup_printf ("SELECT coalesce (max (id), 0) FROM %s WHERE %s < ?1",
+                                   table, time_column)
+                : g_strdup_printf ("SELECT coalesce (max (id), 0) FROM %s", table);
+  stmt = _tc_db_prepare (tick->db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (*listen)
+    sqlite3_bind_int64 (stmt, 1, first);
+  rc = sqlite3_step (stmt);
+  end = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return _tc_db_set_error (tick->db, error, "Cannot find where to read from");
+  if (found && end == *cursor)
+    return TRUE;
+  *cursor = end;
+
+  return put_int_setting (tick, setting, end, error);
+}
+
+/* Whether something recorded at @recorded_at that happened at
+ * @occurred_at may enrol into @journey: recorded after the journey was
+ * first activated, and not history imported long after the fact. */
+static gboolean
+fresh_for (ActiveJourney *journey,
+           gint64         occurred_at,
+           gint64         recorded_at)
+{
+  return recorded_at >= journey->first_activated &&
+         occurred_at >= recorded_at - LATE_EVENT_SECONDS;
+}
+
+/* Opt-ins: a consent event that leaves the contact opted in (opted_in,
+ * confirmed — the YES of a double opt-in —, resubscribed) is the trigger
+ * "opted_in", with channel, purpose, method and source as its properties.
+ * (An event called opted_in sent through the events API enrols too.) */
+static gboolean
+read_consents (Tick    *tick,
+               GError **error)
+{
+  gint64 cursor = 0, last;
+  gboolean listen = FALSE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!start_cursor (tick, CONSENT_CURSOR_SETTING, "consent_events", "recorded_at", "opted_in",
+                     &cursor, &listen, error))
+    return FALSE;
+  if (!listen)
+    return TRUE;
+
+  last = cursor;
+  stmt = _tc_db_prepare (tick->db,
+                         "SELECT id, contact_id, channel, purpose, method, source, occurred_at,"
+                         "  recorded_at"
+                         " FROM consent_events WHERE id > ?1 AND status = 'opted_in'"
+                         "  AND kind IN ('opted_in', 'confirmed', 'resubscribed')"
+                         " ORDER BY id LIMIT ?2",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, cursor);
+  sqlite3_bind_int64 (stmt, 2, 5000);
+  {
+    typedef struct { gint64 id, contact_id, occurred_at, recorded_at; JsonObject *properties; } Row;
+    g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
+    gboolean ok = TRUE;
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        Row row;
+
+        row.id = sqlite3_column_int64 (stmt, 0);
+        row.contact_id = sqlite3_column_int64 (stmt, 1);
+        row.properties = json_object_new ();
+        json_object_set_string_member (row.properties, "channel",
+                                       (const char *) sqlite3_column_text (stmt, 2));
+        json_object_set_string_member (row.properties, "purpose",
+                                       (const char *) sqlite3_column_text (stmt, 3));
+        json_object_set_string_member (row.properties, "method",
+                                       (const char *) sqlite3_column_text (stmt, 4));
+        json_object_set_string_member (row.properties, "source",
+                                       (const char *) sqlite3_column_text (stmt, 5));
+        row.occurred_at = sqlite3_column_int64 (stmt, 6);
+        row.recorded_at = sqlite3_column_int64 (stmt, 7);
+        g_array_append_val (rows, row);
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      ok = _tc_db_set_error (tick->db, error, "Cannot read the consent events");
+
+    for (guint i = 0; i < rows->len; i++)
+      {
+        Row *row = &g_array_index (rows, Row, i);
+        g_autofree char *key = g_strdup_printf ("o%" G_GINT64_FORMAT, row->id);
+
+        last = row->id;
+        for (guint j = 0; j < tick->journeys->len && ok; j++)
+          {
+            ActiveJourney *journey = &g_array_index (tick->journeys, ActiveJourney, j);
+            const TcJourneyNode *trigger = tc_journey_get_trigger (journey->active);
+
+            if (trigger != NULL && fresh_for (journey, row->occurred_at, row->recorded_at) &&
+                trigger_matches (trigger, "opted_in", row->properties))
+              ok = enrol_with_key (tick, journey, key, 0, row->contact_id, row->properties, error);
+          }
+        json_object_unref (row->properties);
+      }
+    if (!ok)
+      return FALSE;
+    if (rows->len == 5000)
+      tick->tick.more = TRUE;
+  }
+
+  return last == cursor || put_int_setting (tick, CONSENT_CURSOR_SETTING, last, error);
+}
+
+/* What a keyword compares as: trimmed of spaces and punctuation around
+ * it, accents dropped, upper case ("  Join! " → "JOIN"). */
+static char *
+keyword_norm (const char *text)
+{
+  g_autofree char *ascii = g_str_to_ascii (text != NULL ? text : "", "C");
+  char *start = ascii, *end;
+
+  while (*start != '\0' && (g_ascii_isspace (*start) || g_ascii_ispunct (*start)))
+    start++;
+  end = start + strlen (start);
+  while (end > start && (g_ascii_isspace (end[-1]) || g_ascii_ispunct (end[-1])))
+    end--;
+
+  return g_ascii_strup (start, end - start);
+}
+
+/* The workspace's keyword lists (built-in ones plus settings). */
+static TcKeywords *
+load_keywords (Tick    *tick,
+               GError **error)
+{
+  g_autoptr(GHashTable) settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) local_error = NULL;
+  TcKeywords *keywords;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _tc_db_prepare (tick->db,
+                         "SELECT key, value FROM settings WHERE key >= 'keywords.'"
+                         " AND key < 'keywords/'",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (settings, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tc_db_set_error (tick->db, error, "Cannot read the keyword settings");
+      return NULL;
+    }
+  keywords = tc_keywords_new_from_settings (settings, &local_error);
+
+  return keywords != NULL ? keywords : tc_keywords_new_default ();
+}
+
+/* Whether @text says to stop: an opt-out word or sentence, or a custom
+ * keyword that unsubscribes. Such a message never enrols. */
+static gboolean
+is_stop (const TcKeywords *keywords,
+         const char       *text)
+{
+  TcKeywordMatch match;
+
+  tc_keywords_classify (keywords, text, -1, &match);
+
+  return match.action == TC_INBOUND_ACTION_OPT_OUT ||
+         (match.action == TC_INBOUND_ACTION_KEYWORD && match.unsubscribes);
+}
+
+/* Keywords: an inbound message from a known contact whose whole text (or
+ * the keyword it was read as) is the trigger's keyword, e.g. "JOIN",
+ * enrols them, with keyword, body and channel as the properties. A message
+ * that asks to stop never enrols, whatever the trigger says. */
+static gboolean
+read_inbound (Tick    *tick,
+              GError **error)
+{
+  gint64 cursor = 0, last;
+  gboolean listen = FALSE;
+  g_autoptr(TcKeywords) keywords = NULL;
+  typedef struct
+  {
+    gint64  id, contact_id, received_at;
+    char   *channel, *body, *action, *keyword;
+  } Row;
+  g_autoptr(GArray) rows = NULL;
+  gboolean ok = TRUE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!start_cursor (tick, INBOUND_CURSOR_SETTING, "inbound_messages", "received_at", "keyword",
+                     &cursor, &listen, error))
+    return FALSE;
+  if (!listen)
+    return TRUE;
+
+  last = cursor;
+  rows = g_array_new (FALSE, TRUE, sizeof (Row));
+  stmt = _tc_db_prepare (tick->db,
+                         "SELECT id, coalesce (contact_id, 0), received_at, channel, body, action,"
+                         "  keyword"
+                         " FROM inbound_messages WHERE id > ?1 ORDER BY id LIMIT ?2",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, cursor);
+  sqlite3_bind_int64 (stmt, 2, 5000);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Row row;
+
+      row.id = sqlite3_column_int64 (stmt, 0);
+      row.contact_id = sqlite3_column_int64 (stmt, 1);
+      row.received_at = sqlite3_column_int64 (stmt, 2);
+      row.channel = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      row.body = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      row.action = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      row.keyword = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      g_array_append_val (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    ok = _tc_db_set_error (tick->db, error, "Cannot read the inbound messages");
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+      g_autofree char *said = keyword_norm (row->body);
+      g_autofree char *key = g_strdup_printf ("k%" G_GINT64_FORMAT, row->id);
+      g_autoptr(JsonObject) properties = NULL;
+
+      last = row->id;
+      if (!ok || row->contact_id == 0 || strcmp (row->action, "opt_out") == 0)
+        continue;
+      for (guint j = 0; j < tick->journeys->len && ok; j++)
+        {
+          ActiveJourney *journey = &g_array_index (tick->journeys, ActiveJourney, j);
+          const TcJourneyNode *trigger = tc_journey_get_trigger (journey->active);
+          g_autofree char *want = NULL;
+
+          if (trigger == NULL ||
+              strcmp (config_string (trigger->config, "event", ""), "keyword") != 0 ||
+              !fresh_for (journey, row->received_at, row->received_at))
+            continue;
+          want = keyword_norm (config_string (trigger->config, "keyword", ""));
+          if (want[0] == '\0' ||
+              (strcmp (said, want) != 0 && g_ascii_strcasecmp (row->keyword, want) != 0))
+            continue;
+          if (keywords == NULL && (keywords = load_keywords (tick, error)) == NULL)
+            {
+              ok = FALSE;
+              break;
+            }
+          if (is_stop (keywords, row->body) || is_stop (keywords, want))
+            continue;
+          if (properties == NULL)
+            {
+              properties = json_object_new ();
+              json_object_set_string_member (properties, "keyword", want);
+              json_object_set_string_member (properties, "body", row->body);
+              json_object_set_string_member (properties, "channel", row->channel);
+            }
+          if (filters_match (config_filters (trigger->config), properties))
+            ok = enrol_with_key (tick, journey, key, 0, row->contact_id, properties, error);
+        }
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+
+      g_free (row->channel);
+      g_free (row->body);
+      g_free (row->action);
+      g_free (row->keyword);
+    }
+  if (!ok)
+    return FALSE;
+  if (rows->len == 5000)
+    tick->tick.more = TRUE;
+
+  return last == cursor || put_int_setting (tick, INBOUND_CURSOR_SETTING, last, error);
+}
+
+/* g_time_zone_new_identifier() reads and parses the zone's file each time
+ * (about 150 µs): contacts share a few hundred zones at most, so each is
+ * read once per process. NULL for an unknown identifier. */
+static GTimeZone *
+cached_zone (const char *identifier)
+{
+  static GHashTable *cache;  /* identifier → GTimeZone, or NULL for an unknown one */
+  G_LOCK_DEFINE_STATIC (cache);
+  gpointer known = NULL;
+  GTimeZone *zone;
+
+  G_LOCK (cache);
+  if (cache == NULL)
+    cache = g_hash_table_new (g_str_hash, g_str_equal);
+  if (g_hash_table_lookup_extended (cache, identifier, NULL, &known))
+    zone = known != NULL ? g_time_zone_ref (known) : NULL;
+  else
+    {
+      zone = g_time_zone_new_identifier (identifier);
+      /* Kept for the process's life; bounded against odd data. */
+      if (g_hash_table_size (cache) < 1000)
+        g_hash_table_insert (cache, g_strdup (identifier),
+                             zone != NULL ? g_time_zone_ref (zone) : NULL);
+    }
+  G_UNLOCK (cache);
+
+  return zone;
+}
+
+/* A zone from a contact's stored zones (space-separated, the first one
+ * counts), else their number's, else UTC. */
+static GTimeZone *
+zone_for (const char *timezones,
+          const char *phone)
+{
+  GTimeZone *zone = NULL;
+
+  if (timezones != NULL && timezones[0] != '\0')
+    {
+      const char *space = strchr (timezones, ' ');
+      g_autofree char *first = space != NULL ? g_strndup (timezones, space - timezones)
+                                             : g_strdup (timezones);
+
+      zone = cached_zone (first);
+    }
+  if (zone == NULL && phone != NULL)
+    {
+      g_autoptr(TcPhoneInfo) info = tc_phone_parse (phone, "US", TC_PHONE_PARSE_ALL, NULL);
+
+      if (info != NULL && info->timezones != NULL && info->timezones[0] != NULL)
+        zone = cached_zone (info->timezones[0]);
+    }
+
+  return zone != NULL ? zone : g_time_zone_new_utc ();
+}
+
+/* Reads the month and day of a date attribute: "1990-05-17", a date and
+ * time starting so, or "05-17" / "--05-17" without a year. FALSE for
+ * anything else, or a day the month cannot have. */
+static gboolean
+parse_month_day (const char *text,
+                 int        *month,
+                 int        *day)
+{
+  int m = 0, d = 0;
+  const char *p = text;
+
+  if (text == NULL)
+    return FALSE;
+  while (g_ascii_isspace (*p))
+    p++;
+  if (p[0] == '-' && p[1] == '-')
+    p += 2;
+  else if (g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
+           g_ascii_isdigit (p[3]) && p[4] == '-')
+    p += 5;
+  if (!(g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) && p[2] == '-' &&
+        g_ascii_isdigit (p[3]) && g_ascii_isdigit (p[4])))
+    return FALSE;
+  m = (p[0] - '0') * 10 + (p[1] - '0');
+  d = (p[3] - '0') * 10 + (p[4] - '0');
+  if (!(p[5] == '\0' || p[5] == 'T' || p[5] == ' ' || p[5] == 't'))
+    return FALSE;
+  /* Any year: 29 February is a valid birthday. */
+  if (m < 1 || m > 12 || d < 1 || d > g_date_get_days_in_month ((GDateMonth) m, 2000))
+    return FALSE;
+  *month = m;
+  *day = d;
+
+  return TRUE;
+}
+
+/* The moment the date @month-@day comes round in @year at @minutes past
+ * midnight in @zone. 29 February is kept on 28 February in other years.
+ * A time the clocks skip (a DST gap) is the moment they jump to, GLib's
+ * rule (02:30 on the morning they go from 02:00 to 03:00 → 03:00). */
+static gint64
+anniversary_at (GTimeZone *zone,
+                int        year,
+                int        month,
+                int        day,
+                int        minutes)
+{
+  g_autoptr(GDateTime) at = NULL;
+
+  if (month == 2 && day == 29 && !g_date_is_leap_year ((GDateYear) year))
+    day = 28;
+  at = g_date_time_new (zone, year, month, day, minutes / 60, minutes % 60, 0);
+
+  return at != NULL ? g_date_time_to_unix (at) : 0;
+}
+
+/* How often a date trigger looks at the contacts at most (a contact added
+ * or changed is seen within this), and how late a date may be taken up
+ * (the app was off when it came round). */
+#define DATE_SCAN_SECONDS (15 * 60)
+#define DATE_LATE_SECONDS LATE_EVENT_SECONDS
+
+/* A date attribute: every contact whose attribute (say "birthday" =
+ * 1990-05-17) comes round at the trigger's time of day in their zone in
+ * (the last look, now] — and at most a day ago — enters, once per year
+ * (entry key d<contact>:<year>). The settings key journeys.date.<id>
+ * keeps "<last look> <next date due>", so that a tick looks again only
+ * when a date is due or DATE_SCAN_SECONDS have gone by. */
+static gboolean
+check_dates_for (Tick          *tick,
+                 ActiveJourney *journey,
+                 GError       **error)
+{
+  const TcJourneyNode *trigger = tc_journey_get_trigger (journey->active);
+  const char *attribute = config_string (trigger->config, "attribute", "");
+  int minutes = minutes_of (config_string (trigger->config, "time", "09:00"));
+  g_autofree char *key = g_strdup_printf ("journeys.date.%" G_GINT64_FORMAT, journey->id);
+  g_autofree char *state = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 now = tick->options.now, last = 0, next_due = 0, from;
+  gboolean ok = TRUE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  state = _tc_db_get_setting (tick->db, key, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (state != NULL)
+    {
+      char *end = NULL;
+
+      last = g_ascii_strtoll (state, &end, 10);
+      if (end != NULL && *end == ' ')
+        next_due = g_ascii_strtoll (end + 1, NULL, 10);
+    }
+  if (state != NULL && now < last + DATE_SCAN_SECONDS && (next_due == 0 || now < next_due))
+    {
+      if (next_due > now && (tick->tick.next_trigger == 0 || next_due < tick->tick.next_trigger))
+        tick->tick.next_trigger = next_due;
+      return TRUE;
+    }
+
+  /* The window: after the last look (or the activation), at most a day. */
+  from = MAX (state != NULL ? last : journey->first_activated - 1, now - DATE_LATE_SECONDS);
+  next_due = 0;
+
+  stmt = _tc_db_prepare (tick->db,
+                         "SELECT c.id, c.phone, c.timezones, a.value"
+                         " FROM contacts c, json_each (c.attributes) a"
+                         " WHERE a.key = ?1 AND a.type = 'text'",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, attribute, -1, SQLITE_TRANSIENT);
+  {
+    typedef struct { gint64 contact_id; int year; gint64 at; } Due;
+    g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (Due));
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        g_autoptr(GTimeZone) zone = NULL;
+        g_autoptr(GDateTime) here = NULL;
+        int month, day, year;
+
+        if (!parse_month_day ((const char *) sqlite3_column_text (stmt, 3), &month, &day))
+          continue;
+        zone = zone_for ((const char *) sqlite3_column_text (stmt, 2),
+                         (const char *) sqlite3_column_text (stmt, 1));
+        here = g_date_time_new_from_unix_utc (now);
+        year = g_date_time_get_year (here);
+        /* Last year's, this year's and next year's: the window is at most
+         * a day, and the zones are a day apart at most. */
+        for (int y = year - 1; y <= year + 1; y++)
+          {
+            gint64 at = anniversary_at (zone, y, month, day, minutes);
+
+            if (at > from && at <= now)
+              {
+                Due d = { sqlite3_column_int64 (stmt, 0), y, at };
+
+                g_array_append_val (due, d);
+              }
+            else if (at > now && (next_due == 0 || at < next_due))
+              next_due = at;
+          }
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      return _tc_db_set_error (tick->db, error, "Cannot read the contacts' dates");
+
+    for (guint i = 0; i < due->len && ok; i++)
+      {
+        Due *d = &g_array_index (due, Due, i);
+        g_autofree char *source = g_strdup_printf ("d%" G_GINT64_FORMAT ":%d", d->contact_id,
+                                                   d->year);
+        g_autoptr(JsonObject) properties = json_object_new ();
+        g_autofree char *date = g_strdup_printf ("%d", d->year);
+        g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (d->at);
+        g_autofree char *iso = g_date_time_format_iso8601 (at);
+
+        json_object_set_string_member (properties, "attribute", attribute);
+        json_object_set_string_member (properties, "year", date);
+        json_object_set_string_member (properties, "at", iso);
+        if (filters_match (config_filters (trigger->config), properties))
+          ok = enrol_with_key (tick, journey, source, 0, d->contact_id, properties, error);
+      }
+  }
+  if (!ok)
+    return FALSE;
+
+  {
+    g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, now,
+                                              next_due);
+
+    if (!put_setting (tick, key, value, error))
+      return FALSE;
+  }
+  if (next_due > now && (tick->tick.next_trigger == 0 || next_due < tick->tick.next_trigger))
+    tick->tick.next_trigger = next_due;
+
+  return TRUE;
+}
+
+/* ---- Segments: who matched at the last look, as a compact list of id
+ * runs "<gap>+<length>" in base 36 joined by ",", where a gap counts from
+ * the end of the previous run. */
+
+static void
+append_base36 (GString *out,
+               guint64  value)
+{
+  char buffer[16];
+  int n = 0;
+
+  do
+    {
+      buffer[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[value % 36];
+      value /= 36;
+    }
+  while (value > 0);
+  while (n > 0)
+    g_string_append_c (out, buffer[--n]);
+}
+
+static char *
+members_encode (GArray *ids)
+{
+  GString *out = g_string_new ("");
+  gint64 end = 0;   /* one past the previous run */
+
+  for (guint i = 0; i < ids->len;)
+    {
+      gint64 start = g_array_index (ids, gint64, i);
+      guint j = i + 1;
+
+      while (j < ids->len && g_array_index (ids, gint64, j) == start + (gint64) (j - i))
+        j++;
+      if (out->len > 0)
+        g_string_append_c (out, ',');
+      append_base36 (out, (guint64) (start - end));
+      g_string_append_c (out, '+');
+      append_base36 (out, j - i);
+      end = start + (gint64) (j - i);
+      i = j;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Sorted ids back from members_encode(); NULL for text it did not write. */
+static GArray *
+members_decode (const char *text)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 end = 0;
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      guint64 gap, length;
+      char *stop = NULL;
+
+      gap = g_ascii_strtoull (p, &stop, 36);
+      if (stop == p || *stop != '+')
+        return NULL;
+      p = stop + 1;
+      length = g_ascii_strtoull (p, &stop, 36);
+      if (stop == p || length == 0 || length > G_MAXINT32 || (*stop != ',' && *stop != '\0'))
+        return NULL;
+      p = *stop == ',' ? stop + 1 : stop;
+      for (guint64 k = 0; k < length; k++)
+        {
+          gint64 id = end + (gint64) gap + (gint64) k;
+
+          g_array_append_val (ids, id);
+        }
+      end += (gint64) gap + (gint64) length;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+static gboolean
+collect_member (gint64   contact_id,
+                gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, contact_id);
+
+  return TRUE;
+}
+
+/* How often the members of an "entered segment" trigger's segment are
+ * counted again. */
+#define SEGMENT_SCAN_SECONDS (15 * 60)
+
+/* Entered a segment: every SEGMENT_SCAN_SECONDS the saved segment's
+ * members are listed and compared with those of the last look, kept in
+ * the settings key journeys.segment.<id> as "<time> <segment>\n<members>"
+ * (members_encode()). Those who match now and did not then enter. The
+ * first look (after activation, or when the trigger names another
+ * segment) only remembers: people already in the segment are not new to
+ * it. A segment that no longer exists enrols nobody. */
+static gboolean
+check_segment_for (Tick          *tick,
+                   ActiveJourney *journey,
+                   GError       **error)
+{
+  const TcJourneyNode *trigger = tc_journey_get_trigger (journey->active);
+  const char *name = config_string (trigger->config, "segment", "");
+  g_autofree char *key = g_strdup_printf ("journeys.segment.%" G_GINT64_FORMAT, journey->id);
+  g_autofree char *state = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TcSavedSegment) saved = NULL;
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) now_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) value = NULL;
+  g_autofree char *encoded = NULL;
+  gint64 now = tick->options.now, last = 0;
+
+  state = _tc_db_get_setting (tick->db, key, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (state != NULL)
+    {
+      const char *newline = strchr (state, '\n');
+      char *end = NULL;
+
+      last = g_ascii_strtoll (state, &end, 10);
+      if (newline != NULL && end != NULL && *end == ' ' &&
+          (gsize) (newline - (end + 1)) == strlen (name) &&
+          strncmp (end + 1, name, strlen (name)) == 0)
+        {
+          /* Same segment: not yet time to look again? */
+          if (now >= last && now < last + SEGMENT_SCAN_SECONDS)
+            return TRUE;
+          before = members_decode (newline + 1);
+        }
+    }
+
+  saved = _tc_db_segment_load (tick->db, name, &local_error);
+  if (saved == NULL)
+    {
+      if (!g_error_matches (local_error, TC_SEGMENT_ERROR, TC_SEGMENT_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_debug ("Journey %" G_GINT64_FORMAT ": there is no segment “%s”", journey->id, name);
+    }
+  else if (!_tc_db_segment_foreach (tick->db, saved->segment, now, 0, collect_member, now_ids,
+                                    NULL, error))
+    return FALSE;
+
+  if (before != NULL)
+    {
+      guint b = 0;
+
+      for (guint i = 0; i < now_ids->len; i++)
+        {
+          gint64 id = g_array_index (now_ids, gint64, i);
+          g_autofree char *source = NULL;
+          g_autoptr(JsonObject) properties = NULL;
+
+          while (b < before->len && g_array_index (before, gint64, b) < id)
+            b++;
+          if (b < before->len && g_array_index (before, gint64, b) == id)
+            continue;
+          source = g_strdup_printf ("s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, id, now);
+          properties = json_object_new ();
+          json_object_set_string_member (properties, "segment", name);
+          if (filters_match (config_filters (trigger->config), properties) &&
+              !enrol_with_key (tick, journey, source, 0, id, properties, error))
+            return FALSE;
+        }
+    }
+
+  encoded = members_encode (now_ids);
+  value = g_string_new (NULL);
+  g_string_printf (value, "%" G_GINT64_FORMAT " %s\n%s", now, name, encoded);
+
+  return put_setting (tick, key, value->str, error);
+}
+
+static gboolean
+check_scheduled_triggers (Tick    *tick,
+                          GError **error)
+{
+  for (guint j = 0; j < tick->journeys->len; j++)
+    {
+      ActiveJourney *journey = &g_array_index (tick->journeys, ActiveJourney, j);
+      const TcJourneyNode *trigger = tc_journey_get_trigger (journey->active);
+      const char *event;
+
+      if (trigger == NULL)
+        continue;
+      event = config_string (trigger->config, "event", "");
+      if (strcmp (event, "date_attribute") == 0 && !check_dates_for (tick, journey, error))
+        return FALSE;
+      if (strcmp (event, "entered_segment") == 0 && !check_segment_for (tick, journey, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -2292,6 +3168,9 @@ tick_job (TcDb          *db,
        (tick.policy = tc_gate_policy_new_from_settings (tick.settings, error)) != NULL &&
        load_journeys (&tick, error) &&
        read_events (&tick, error) &&
+       read_consents (&tick, error) &&
+       read_inbound (&tick, error) &&
+       check_scheduled_triggers (&tick, error) &&
        run_due (&tick, error) &&
        find_next_due (&tick, error);
   if (ok)
@@ -2445,6 +3324,12 @@ on_tick_cb (GObject      *source,
       run_next (task);
       return;
     }
+
+  /* A date trigger always has a next date: the simulated clock stops
+   * for it only on a run with an end, or it would never end. */
+  if (tick.next_trigger > 0 && (data->until > 0 || !tc_journey_clock_is_simulated (data->clock)) &&
+      (tick.next_due == 0 || tick.next_trigger < tick.next_due))
+    tick.next_due = tick.next_trigger;
 
   if (tc_journey_clock_is_simulated (data->clock))
     {

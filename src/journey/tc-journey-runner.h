@@ -63,6 +63,9 @@ typedef struct
   gboolean more;        /* work left at @now (a limit stopped the tick) */
   gint64  next_due;     /* the earliest due time after @now of an active
                          * journey's enrollment; 0: none */
+  gint64  next_trigger; /* the next time after @now a date trigger
+                         * (a birthday, …) enrols someone, as far as the
+                         * tick knows; 0: none */
 } TcJourneyTick;
 
 /* One transaction on the writer: reads the events recorded since the last

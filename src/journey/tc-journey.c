@@ -24,6 +24,7 @@
 
 #include "tc-events.h"
 #include "tc-journey.h"
+#include "tc-keywords.h"
 #include "tc-names-private.h"
 
 #define FORMAT_NAME        "textcast.journey"
@@ -579,6 +580,17 @@ check_trigger (const char  *node,
         }
       else if (!read_string (config, extra, required, TRUE, 256, node, NULL, &text, error))
         return FALSE;
+      else if (strcmp (extra, "keyword") == 0 && text != NULL)
+        {
+          /* STOP and its kin opt people out: they never start a journey. */
+          g_autoptr(TcKeywords) keywords = tc_keywords_new_default ();
+          TcKeywordMatch match;
+
+          tc_keywords_classify (keywords, text, -1, &match);
+          if (match.action == TC_INBOUND_ACTION_OPT_OUT)
+            return invalid (error, node, extra, json_object_get_member (config, extra),
+                            _("is a word people send to stop messages; choose another keyword"));
+        }
     }
 
   return TRUE;
@@ -2222,6 +2234,41 @@ tc_journey_get_trigger (TcJourney *self)
     }
 
   return trigger;
+}
+
+GStrv
+tc_journey_dup_whatsapp_templates (TcJourney *self)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  g_return_val_if_fail (TC_IS_JOURNEY (self), NULL);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      const TcJourneyNode *node = g_ptr_array_index (self->nodes, i);
+      JsonNode *fallback = json_object_get_member (node->config, "fallback");
+      const char *name = NULL;
+
+      if (node->kind == TC_JOURNEY_NODE_SEND_WHATSAPP)
+        name = json_object_get_string_member_with_default (node->config, "template", NULL);
+      else if (node->kind == TC_JOURNEY_NODE_SEND_PREFERRED)
+        name = json_object_get_string_member_with_default (node->config, "whatsapp_template",
+                                                           NULL);
+      else if (node->kind == TC_JOURNEY_NODE_SEND_SMS && fallback != NULL &&
+               JSON_NODE_HOLDS_OBJECT (fallback))
+        name = json_object_get_string_member_with_default (json_node_get_object (fallback),
+                                                           "template", NULL);
+      if (name == NULL || name[0] == '\0')
+        continue;
+      for (guint k = 0; k < names->len && name != NULL; k++)
+        if (strcmp (g_ptr_array_index (names, k), name) == 0)
+          name = NULL;
+      if (name != NULL)
+        g_ptr_array_add (names, g_strdup (name));
+    }
+  g_ptr_array_add (names, NULL);
+
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
 /* ------------------------------------------------------------------------

@@ -291,6 +291,10 @@ gboolean          tc_journey_disconnect        (TcJourney         *self,
 
 /* The trigger node when there is exactly one, else NULL. */
 const TcJourneyNode *tc_journey_get_trigger    (TcJourney         *self);
+/* The names of the WhatsApp templates the journey sends — a WhatsApp
+ * step's template, an SMS step's fallback, a preferred-channel step's
+ * WhatsApp template — each once, in node order (for their approval). */
+GStrv                tc_journey_dup_whatsapp_templates (TcJourney *self) G_GNUC_WARN_UNUSED_RESULT;
 
 /* JSON: the shape is in DESIGN.md ("Journeys"). Reading checks everything
  * (sizes, ids, kinds, configs, edges) and names the node, field and value

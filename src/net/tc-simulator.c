@@ -52,6 +52,7 @@
 #include <libsoup/soup.h>
 
 #include "tc-simulator.h"
+#include "tc-simulator-templates.h"
 #include "tc-sms.h"
 #include "tc-soup.h"
 #include "tc-twilio.h"
@@ -184,6 +185,7 @@ struct _TcSimulator
   char         *twilio_inbound_url;
   gboolean      keep_replies;
   char         *log_path;
+  TcSimTemplates *templates;   /* WhatsApp message templates */
 
   SoupServer   *server;
   /* Our own listener (tc-soup.h: libsoup 3.2's keeps every socket). */
@@ -2272,7 +2274,7 @@ handler (SoupServer        *server,
 
   if (g_str_has_prefix (path, TWILIO_PREFIX))
     handle_twilio (self, msg, path, query, body);
-  else
+  else if (!_tc_sim_templates_handle (self->templates, msg, path, query, body, self->base_url))
     handle_meta (self, msg, path, body);
 }
 
@@ -2335,6 +2337,7 @@ tc_simulator_finalize (GObject *object)
   g_clear_pointer (&self->whatsapp_webhook_url, g_free);
   g_clear_pointer (&self->twilio_inbound_url, g_free);
   g_clear_pointer (&self->log_path, g_free);
+  g_clear_pointer (&self->templates, _tc_sim_templates_free);
   g_clear_pointer (&self->base_url, g_free);
 
   G_OBJECT_CLASS (tc_simulator_parent_class)->finalize (object);
@@ -2408,6 +2411,7 @@ tc_simulator_new (const TcSimulatorConfig *config)
   self->twilio_inbound_url = dup_nonempty (config->twilio_inbound_url);
   self->keep_replies = config->keep_replies && self->twilio_inbound_url == NULL;
   self->log_path = dup_nonempty (config->log_path);
+  self->templates = _tc_sim_templates_new (config->template_review_ms);
   self->rand = g_rand_new_with_seed (config->seed);
   self->tokens = MAX (1.0, config->max_rate);
   self->tokens_at = g_get_monotonic_time ();

@@ -11,6 +11,12 @@
  *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json
  *   GET  /2010-04-01/Accounts/{AccountSid}/Messages.json?To=…&DateSent>=…
  *   POST /{version}/{phone-number-id}/messages              Meta create
+ *   POST /{version}/{waba-id}/message_templates             submit a template
+ *   GET  /{version}/{waba-id}/message_templates             list templates
+ *
+ * Submitted WhatsApp templates are reviewed as Meta would: refused with
+ * Meta's errors, or approved or rejected with its reasons
+ * (tc-simulator-templates.h).
  *
  * It accepts any well-formed credentials (Basic auth with an "AC…" SID,
  * a Bearer token). Beyond max_rate accepted create requests per second it
@@ -74,6 +80,9 @@ typedef struct
   gboolean    keep_replies;       /* no twilio_inbound_url: keep Twilio replies for
                                    * listing (inbound polling) instead of making none */
   const char *log_path;           /* JSON lines; NULL = no log */
+  guint       template_review_ms; /* a submitted WhatsApp template shows its verdict
+                                   * this long after submission; default 0: at
+                                   * the first look (tc-simulator-templates.h) */
 } TcSimulatorConfig;
 
 /* Fills @config with the defaults above (seed 0, no limit, no URLs). */

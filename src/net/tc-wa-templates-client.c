@@ -674,6 +674,18 @@ tc_wa_templates_client_new (const char *api_base,
                        NULL);
 }
 
+void
+tc_wa_templates_client_set_token (TcWaTemplatesClient *self,
+                                  const char          *token)
+{
+  g_return_if_fail (TC_IS_WA_TEMPLATES_CLIENT (self));
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = tc_http_clean_value (token != NULL ? token : "", "", FALSE);
+}
+
 static void
 keyring_token_cb (GObject      *object,
                   GAsyncResult *result,

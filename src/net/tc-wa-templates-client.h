@@ -94,6 +94,11 @@ void                 tc_wa_templates_client_new_from_settings_async  (TcReposito
 TcWaTemplatesClient *tc_wa_templates_client_new_from_settings_finish (GAsyncResult        *result,
                                                              GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Uses @token instead of the one read from the environment (the built-in
+ * simulator takes any). */
+void                 tc_wa_templates_client_set_token       (TcWaTemplatesClient *self,
+                                                             const char          *token);
+
 const char          *tc_wa_templates_client_get_api_base    (TcWaTemplatesClient *self);
 const char          *tc_wa_templates_client_get_api_version (TcWaTemplatesClient *self);
 const char          *tc_wa_templates_client_get_waba_id     (TcWaTemplatesClient *self);

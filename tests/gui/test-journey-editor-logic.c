@@ -386,10 +386,16 @@ test_tidy (void)
     {
       g_autoptr(TcJourney) journey = tc_journey_library_build (names[k], NULL);
       g_autoptr(TcJourneyEditorLogic) logic = tc_journey_editor_logic_new (journey);
+      g_autoptr(GArray) ready_made = g_array_new (FALSE, FALSE, sizeof (double));
       const TcJourneyNode *trigger;
 
-      /* The ready-made journeys are laid out top to bottom. */
-      g_assert_true (tc_journey_editor_logic_needs_tidy (logic));
+      /* The ready-made journeys come laid out as tidy-up lays them out. */
+      g_assert_false (tc_journey_editor_logic_needs_tidy (logic));
+      for (guint i = 0; i < tc_journey_get_n_nodes (journey); i++)
+        {
+          g_array_append_val (ready_made, tc_journey_get_node (journey, i)->x);
+          g_array_append_val (ready_made, tc_journey_get_node (journey, i)->y);
+        }
 
       /* Everything piled on one spot first. */
       for (guint i = 0; i < tc_journey_get_n_nodes (journey); i++)
@@ -399,6 +405,13 @@ test_tidy (void)
       tc_journey_editor_logic_tidy (logic);
       assert_no_overlaps (journey);
       g_assert_false (tc_journey_editor_logic_needs_tidy (logic));
+      for (guint i = 0; i < tc_journey_get_n_nodes (journey); i++)
+        {
+          g_assert_cmpfloat (tc_journey_get_node (journey, i)->x, ==,
+                             g_array_index (ready_made, double, 2 * i));
+          g_assert_cmpfloat (tc_journey_get_node (journey, i)->y, ==,
+                             g_array_index (ready_made, double, 2 * i + 1));
+        }
 
       /* Left to right: every edge (there is no loop here) goes right. */
       trigger = tc_journey_get_trigger (journey);
