@@ -83,11 +83,11 @@ not_found (gint64   id,
 {
   if (version > 0)
     g_set_error (error, TC_JOURNEY_ERROR, TC_JOURNEY_ERROR_NOT_FOUND,
-                 _("Journey %" G_GINT64_FORMAT " has no version %d"), id, version);
+                 _("Journey %lld has no version %d"), (long long) id, version);
   else
     g_set_error (error, TC_JOURNEY_ERROR, TC_JOURNEY_ERROR_NOT_FOUND,
-                 _("There is no journey %" G_GINT64_FORMAT "; the list of journeys shows "
-                   "their ids"), id);
+                 _("There is no journey %lld; the list of journeys shows "
+                   "their ids"), (long long) id);
 
   return FALSE;
 }
@@ -142,8 +142,8 @@ journey_from_graph (gint64       id,
   if (journey == NULL)
     {
       g_set_error (error, TC_JOURNEY_ERROR, TC_JOURNEY_ERROR_INVALID,
-                   _("Version %d of journey %" G_GINT64_FORMAT " cannot be read: %s"), version,
-                   id, local_error->message);
+                   _("Version %d of journey %lld cannot be read: %s"), version,
+                   (long long) id, local_error->message);
       return NULL;
     }
 
@@ -542,8 +542,8 @@ pause_job (TcDb          *db,
   if (g_strcmp0 (state, "draft") == 0)
     {
       g_set_error (error, TC_JOURNEY_ERROR, TC_JOURNEY_ERROR_STATE,
-                   _("Journey %" G_GINT64_FORMAT " is a draft; only an active journey can be "
-                     "paused"), data->id);
+                   _("Journey %lld is a draft; only an active journey can be "
+                     "paused"), (long long) data->id);
       return NULL;
     }
 

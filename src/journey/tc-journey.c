@@ -219,8 +219,8 @@ read_string (JsonObject  *object,
 
   text = json_node_get_string (value);
   if (strlen (text) > max_bytes)
-    return invalid (error, node, field, NULL, _("is longer than %" G_GSIZE_FORMAT " bytes"),
-                    max_bytes);
+    return invalid (error, node, field, NULL, _("is longer than %zu bytes"),
+                    (size_t) max_bytes);
 
   if (non_empty)
     {
@@ -282,7 +282,7 @@ read_seconds (JsonObject  *object,
     return invalid (error, node, field, value, _("must be a positive number of seconds"));
   if (json_node_get_int (value) > max)
     return invalid (error, node, field, value,
-                    _("must be at most %" G_GINT64_FORMAT " seconds"), max);
+                    _("must be at most %lld seconds"), (long long) max);
 
   *out = json_node_get_int (value);
   return TRUE;
@@ -2776,8 +2776,8 @@ tc_journey_new_from_data (const char  *data,
   if (size > TC_JOURNEY_MAX_JSON_BYTES)
     {
       g_set_error (error, TC_JOURNEY_ERROR, TC_JOURNEY_ERROR_INVALID,
-                   _("The journey is %" G_GSIZE_FORMAT " bytes; a journey is at most %d bytes "
-                     "of JSON"), size, TC_JOURNEY_MAX_JSON_BYTES);
+                   _("The journey is %zu bytes; a journey is at most %d bytes "
+                     "of JSON"), (size_t) size, TC_JOURNEY_MAX_JSON_BYTES);
       return NULL;
     }
   if (memchr (data, '\0', size) != NULL || !g_utf8_validate (data, size, NULL))
