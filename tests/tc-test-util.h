@@ -39,6 +39,27 @@ void tc_test_repo_set_up        (TcTestRepo   *f,
  * removes the folder. */
 void tc_test_repo_tear_down     (TcTestRepo   *f);
 
+/* Closes @f's repository and opens the same file on a new repository
+ * object: what a restarted process sees. */
+void    tc_test_repo_reopen (TcTestRepo *f);
+
+/* Reads the database at @path on a connection of their own, as another
+ * process would, failing the test on any SQLite error. */
+/* The first column of the one row @sql returns. */
+gint64  tc_test_sql_int     (const char *path,
+                             const char *sql);
+/* The first column of the first row as text, or %NULL without a row. */
+char   *tc_test_sql_text    (const char *path,
+                             const char *sql);
+/* Every row, its columns joined with "|" (NULL as "NULL"), rows ending
+ * with "\n". */
+char   *tc_test_sql_rows    (const char *path,
+                             const char *sql);
+/* Runs @sql (several statements may follow each other), waiting up to 5 s
+ * for the writer. */
+void    tc_test_sql_exec    (const char *path,
+                             const char *sql);
+
 /* SQL that takes a schema 11 database back to schema 10 (journeys). */
 #define TC_TEST_UNDO_SCHEMA_11 \
   "DROP TABLE journey_enrollments; DROP TABLE journey_versions; DROP TABLE journeys;" \
