@@ -77,6 +77,7 @@ struct _TcPreferencesWindow
   TcCompliancePage     *compliance_page;
   TcSendersPage        *senders_page;
   TcProvidersPage      *providers_page;
+  AdwPreferencesPage   *prices_page;
   GtkWidget            *reset_buttons[N_LANGUAGES];
 
   TcRepository         *repository;
@@ -533,8 +534,14 @@ tc_preferences_window_constructed (GObject *object)
       self->providers_page = tc_providers_page_new (self->repository);
       adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                                   ADW_PREFERENCES_PAGE (self->providers_page));
-      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
-                                  ADW_PREFERENCES_PAGE (tc_prices_page_new (self->repository)));
+      self->prices_page = ADW_PREFERENCES_PAGE (tc_prices_page_new (self->repository));
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->prices_page);
+      /* The names tc_preferences_window_show_page() takes. */
+      adw_preferences_page_set_name (self->messages_page, "messages");
+      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->compliance_page), "compliance");
+      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->senders_page), "senders");
+      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->providers_page), "providers");
+      adw_preferences_page_set_name (self->prices_page, "prices");
     }
 
   if (self->repository != NULL)
@@ -554,6 +561,7 @@ tc_preferences_window_dispose (GObject *object)
   self->compliance_page = NULL;
   self->senders_page = NULL;
   self->providers_page = NULL;
+  self->prices_page = NULL;
   g_clear_object (&self->repository);
 
   G_OBJECT_CLASS (tc_preferences_window_parent_class)->dispose (object);
@@ -712,4 +720,17 @@ tc_preferences_window_get_providers_page (TcPreferencesWindow *self)
   g_return_val_if_fail (TC_IS_PREFERENCES_WINDOW (self), NULL);
 
   return self->providers_page;
+}
+
+void
+tc_preferences_window_show_page (TcPreferencesWindow *self,
+                                 const char          *name)
+{
+  g_return_if_fail (TC_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  if (self->repository == NULL)
+    return;
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (self), name);
 }
