@@ -209,8 +209,9 @@ on_public_url_read_cb (GObject      *object,
   if (public_url == NULL || public_url[0] == '\0')
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("No public URL is set: set http.public_url to the address "
-                                 "your provider’s webhooks should call."));
+                               _("No public URL is set: enter the address your provider’s "
+                                 "webhooks should call in Preferences → Messages → Public URL "
+                                 "for Webhooks (the setting http.public_url)."));
       g_object_unref (task);
       return;
     }
