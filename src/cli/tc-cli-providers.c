@@ -29,6 +29,7 @@
 #include "tc-cli.h"
 #include "tc-context.h"
 #include "tc-providers.h"
+#include "tc-readiness-net.h"
 #include "tc-repository.h"
 #include "tc-secrets.h"
 #include "tc-settings.h"
@@ -448,10 +449,11 @@ run_test (TcCliArgs *opts)
   if (context == NULL)
     return tc_cli_fail_with_error (NULL, error);
 
-  tc_providers_test_async (tc_context_get_repository (context), NULL, kind, NULL,
-                           tc_repository_store_result_cb, &result);
+  /* Recorded for the readiness check (textcast-cli readiness). */
+  tc_readiness_test_provider_async (tc_context_get_repository (context), NULL, kind, NULL,
+                                    tc_repository_store_result_cb, &result);
   tc_repository_wait (&result);
-  message = tc_providers_test_finish (result, &error);
+  message = tc_readiness_test_provider_finish (result, &error);
 
   if (opts->json)
     print_test_json (name, message != NULL, message != NULL ? message : error->message);

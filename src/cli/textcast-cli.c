@@ -36,6 +36,7 @@
 #include "tc-cli-journey.h"
 #include "tc-cli-message.h"
 #include "tc-cli-prices.h"
+#include "tc-cli-readiness.h"
 #include "tc-cli-providers.h"
 #include "tc-cli-segments.h"
 #include "tc-cli-send.h"
@@ -182,6 +183,9 @@ static const char usage_text[] =
   "      The price table (USD; SMS per segment, WhatsApp per category): shipped\n"
   "      estimates and your own prices, and what a message would cost\n"
   "      (textcast-cli prices --help).\n"
+  "  readiness [show] | readiness answer KEY VALUE | readiness check-webhooks\n"
+  "      What is missing before texting customers, with a score, and the answers\n"
+  "      the check is fitted to (textcast-cli readiness --help).\n"
   "  campaign create|list|show|send|pause|resume|cancel|delete …\n"
   "      Campaigns to an audience, with A/B variants, a holdout and a schedule in\n"
   "      each recipient's own time (textcast-cli campaign --help).\n"
@@ -1235,6 +1239,7 @@ main (int    argc,
     { "simulator", tc_cli_simulator_main },
     { "providers", tc_cli_providers_main },
     { "prices", tc_cli_prices_main },
+    { "readiness", tc_cli_readiness_main },
     { "segments", tc_cli_segments_main },
     { "events", tc_cli_events_main },
     { "inbox", tc_cli_inbox_main },

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tc-compliance-page.h"
@@ -48,6 +50,7 @@ enum {
   FIELD_DOMAIN,
   FIELD_PORT,
   FIELD_EVERY,
+  FIELD_PUBLIC_URL,
   FIELD_OPTOUT_FIRST,
 };
 
@@ -65,6 +68,7 @@ struct _TcPreferencesWindow
   AdwExpanderRow       *optout_expander;
   GtkLabel             *optout_message;
   AdwEntryRow          *domain_row;
+  AdwEntryRow          *public_url_row;
   GtkSpinButton        *port_spin;
   GtkLabel             *links_message;
   GtkWidget            *background_group;
@@ -77,6 +81,7 @@ struct _TcPreferencesWindow
   TcCompliancePage     *compliance_page;
   TcSendersPage        *senders_page;
   TcProvidersPage      *providers_page;
+  AdwPreferencesPage   *prices_page;
   GtkWidget            *reset_buttons[N_LANGUAGES];
 
   TcRepository         *repository;
@@ -248,6 +253,31 @@ save_port (TcPreferencesWindow *self)
   store (self, TC_SETTING_HTTP_PORT, (guint) port == DEFAULT_HTTP_PORT ? NULL : value);
 }
 
+/* The address providers call back (webhooks); the readiness check points
+ * here when it is missing. */
+static void
+save_public_url (TcPreferencesWindow *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->public_url_row))));
+  g_autoptr(GError) error = NULL;
+
+  while (g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  if (url[0] != '\0' && !tc_settings_check_value (TC_SETTING_HTTP_PUBLIC_URL, url, &error))
+    {
+      set_message (self->links_message,
+                   _("The public URL must be an address such as https://shop.example/textcast "
+                     "that leads to this computer’s Textcast. It was not saved."), TRUE);
+      set_row_error (GTK_WIDGET (self->public_url_row), TRUE);
+      return;
+    }
+
+  set_row_error (GTK_WIDGET (self->public_url_row), FALSE);
+  if (!gtk_widget_has_css_class (GTK_WIDGET (self->domain_row), "error"))
+    set_message (self->links_message, NULL, FALSE);
+  store (self, TC_SETTING_HTTP_PUBLIC_URL, url[0] != '\0' ? url : NULL);
+}
+
 static void
 save_every (TcPreferencesWindow *self)
 {
@@ -310,6 +340,8 @@ flush (TcPreferencesWindow *self)
     save_port (self);
   if (dirty & (1u << FIELD_EVERY))
     save_every (self);
+  if (dirty & (1u << FIELD_PUBLIC_URL))
+    save_public_url (self);
   for (guint i = 0; i < N_LANGUAGES; i++)
     if (dirty & (1u << (FIELD_OPTOUT_FIRST + i)))
       save_optout (self, i);
@@ -348,6 +380,8 @@ field_of (TcPreferencesWindow *self,
     return FIELD_DOMAIN;
   if (widget == GTK_WIDGET (self->port_spin))
     return FIELD_PORT;
+  if (widget == GTK_WIDGET (self->public_url_row))
+    return FIELD_PUBLIC_URL;
   for (guint i = 0; i < N_LANGUAGES; i++)
     if (widget == GTK_WIDGET (self->optout_rows[i]))
       return FIELD_OPTOUT_FIRST + (int) i;
@@ -412,6 +446,9 @@ fill (TcPreferencesWindow *self,
 
   value = g_hash_table_lookup (settings, TC_SETTING_SHORT_LINK_DOMAIN);
   gtk_editable_set_text (GTK_EDITABLE (self->domain_row), value != NULL ? value : "");
+
+  value = g_hash_table_lookup (settings, TC_SETTING_HTTP_PUBLIC_URL);
+  gtk_editable_set_text (GTK_EDITABLE (self->public_url_row), value != NULL ? value : "");
 
   value = g_hash_table_lookup (settings, TC_SETTING_HTTP_PORT);
   if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 65535, &port, NULL))
@@ -533,8 +570,14 @@ tc_preferences_window_constructed (GObject *object)
       self->providers_page = tc_providers_page_new (self->repository);
       adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                                   ADW_PREFERENCES_PAGE (self->providers_page));
-      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
-                                  ADW_PREFERENCES_PAGE (tc_prices_page_new (self->repository)));
+      self->prices_page = ADW_PREFERENCES_PAGE (tc_prices_page_new (self->repository));
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->prices_page);
+      /* The names tc_preferences_window_show_page() takes. */
+      adw_preferences_page_set_name (self->messages_page, "messages");
+      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->compliance_page), "compliance");
+      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->senders_page), "senders");
+      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->providers_page), "providers");
+      adw_preferences_page_set_name (self->prices_page, "prices");
     }
 
   if (self->repository != NULL)
@@ -554,6 +597,7 @@ tc_preferences_window_dispose (GObject *object)
   self->compliance_page = NULL;
   self->senders_page = NULL;
   self->providers_page = NULL;
+  self->prices_page = NULL;
   g_clear_object (&self->repository);
 
   G_OBJECT_CLASS (tc_preferences_window_parent_class)->dispose (object);
@@ -639,6 +683,7 @@ tc_preferences_window_class_init (TcPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, optout_expander);
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, optout_message);
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, domain_row);
+  gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, public_url_row);
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, port_spin);
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, links_message);
   gtk_widget_class_bind_template_child (widget_class, TcPreferencesWindow, background_group);
@@ -712,4 +757,17 @@ tc_preferences_window_get_providers_page (TcPreferencesWindow *self)
   g_return_val_if_fail (TC_IS_PREFERENCES_WINDOW (self), NULL);
 
   return self->providers_page;
+}
+
+void
+tc_preferences_window_show_page (TcPreferencesWindow *self,
+                                 const char          *name)
+{
+  g_return_if_fail (TC_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  if (self->repository == NULL)
+    return;
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (self), name);
 }

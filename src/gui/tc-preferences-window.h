@@ -31,5 +31,9 @@ TcPreferencesWindow *tc_preferences_window_new (GtkWindow    *parent,
                                                 TcRepository *repository) G_GNUC_WARN_UNUSED_RESULT;
 /* The Providers page (borrowed; NULL once the window is gone). */
 TcProvidersPage     *tc_preferences_window_get_providers_page (TcPreferencesWindow *self);
+/* Shows the page @name: "messages", "compliance", "senders", "providers"
+ * or "prices" (the places of tc-readiness.h after "preferences:"). */
+void                 tc_preferences_window_show_page          (TcPreferencesWindow *self,
+                                                               const char          *name);
 
 G_END_DECLS

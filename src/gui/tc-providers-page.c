@@ -14,6 +14,7 @@
 
 #include "tc-providers-page.h"
 #include "tc-providers.h"
+#include "tc-readiness-net.h"
 #include "tc-repository.h"
 #include "tc-secrets.h"
 #include "tc-settings.h"
@@ -537,7 +538,7 @@ on_tested_cb (GObject      *object,
 
   g_free (test);
 
-  text = tc_providers_test_finish (result, &error);
+  text = tc_readiness_test_provider_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -562,7 +563,9 @@ on_test_clicked_cb (TcProvidersPage *self,
 
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
   set_message (test->message, _("Testing the connection…"), LOOK_NOTE);
-  tc_providers_test_async (self->repository, NULL, kind, self->cancellable, on_tested_cb, test);
+  /* The outcome is recorded for the readiness check. */
+  tc_readiness_test_provider_async (self->repository, NULL, kind, self->cancellable,
+                                    on_tested_cb, test);
 }
 
 /* ------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tc-campaigns-page.h"
@@ -22,6 +24,7 @@
 #include "tc-import-dialog.h"
 #include "tc-journey-editor.h"
 #include "tc-preferences-window.h"
+#include "tc-readiness-page.h"
 #include "tc-repository.h"
 #include "tc-sample.h"
 #include "tc-send-service.h"
@@ -51,6 +54,7 @@ struct _TcWindow
   GtkListBoxRow        *inbox_row;
   GtkLabel             *inbox_unread_label;
   GtkListBoxRow        *journeys_row;
+  GtkListBoxRow        *readiness_row;
   GtkRevealer          *sending_revealer;
   GtkSpinner           *sending_spinner;
   GtkLabel             *sending_label;
@@ -65,6 +69,7 @@ struct _TcWindow
   TcCampaignsPage      *campaigns_page;
   TcInboxPage          *inbox_page;
   TcJourneyEditor      *journeys_page;
+  TcReadinessPage      *readiness_page;
 
   TcContext            *context;
   GSettings            *settings;
@@ -428,6 +433,7 @@ on_repository_opened_cb (GObject      *object,
   tc_campaigns_page_set_repository (self->campaigns_page, get_repository (self));
   tc_inbox_page_set_repository (self->inbox_page, get_repository (self));
   tc_journey_editor_set_repository (self->journeys_page, get_repository (self));
+  tc_readiness_page_set_repository (self->readiness_page, get_repository (self));
 
   if (self->sample)
     {
@@ -548,6 +554,8 @@ on_sidebar_row_activated_cb (GtkListBox    *list,
     gtk_stack_set_visible_child_name (self->content_stack, "inbox");
   else if (row == self->journeys_row)
     gtk_stack_set_visible_child_name (self->content_stack, "journeys");
+  else if (row == self->readiness_row)
+    gtk_stack_set_visible_child_name (self->content_stack, "readiness");
 
   adw_leaflet_set_visible_child (self->leaflet, self->content_column);
 }
@@ -825,6 +833,15 @@ section_action (GtkWidget  *widget,
       return;
     }
 
+  if (g_strcmp0 (action_name, "win.section-readiness") == 0 ||
+      g_strcmp0 (action_name, "win.readiness") == 0)
+    {
+      gtk_list_box_select_row (self->sidebar_list, self->readiness_row);
+      adw_leaflet_set_visible_child (self->leaflet, self->content_column);
+      gtk_stack_set_visible_child_name (self->content_stack, "readiness");
+      return;
+    }
+
   if (g_strcmp0 (action_name, "win.section-campaigns") == 0)
     {
       gtk_list_box_select_row (self->sidebar_list, self->campaigns_row);
@@ -846,6 +863,36 @@ section_action (GtkWidget  *widget,
       gtk_stack_set_visible_child_name (self->content_stack, "contacts");
       tc_contacts_page_focus_list (self->contacts_page);
     }
+}
+
+/* A Fix… button of the Readiness page: open the place it names
+ * (tc-readiness.h). Coming back to the window refreshes the page. */
+static void
+on_readiness_fix_requested_cb (TcWindow   *self,
+                               const char *place)
+{
+  g_debug ("Opening %s for a readiness fix", place);
+
+  if (g_str_has_prefix (place, "preferences:"))
+    {
+      open_preferences (self, FALSE);
+      if (self->preferences != NULL)
+        tc_preferences_window_show_page (self->preferences, place + strlen ("preferences:"));
+    }
+  else if (g_strcmp0 (place, "templates") == 0)
+    {
+      gtk_list_box_select_row (self->sidebar_list, self->templates_row);
+      gtk_stack_set_visible_child_name (self->content_stack, "templates");
+      tc_templates_page_show_list (self->templates_page);
+    }
+  else if (g_strcmp0 (place, "contacts:import") == 0)
+    {
+      gtk_list_box_select_row (self->sidebar_list, self->contacts_row);
+      gtk_stack_set_visible_child_name (self->content_stack, "contacts");
+      open_import_dialog (self, NULL);
+    }
+  else
+    g_warning ("No place “%s” to fix a readiness finding in", place);
 }
 
 /* Ctrl+comma. */
@@ -1016,6 +1063,7 @@ tc_window_class_init (TcWindowClass *klass)
   g_type_ensure (TC_TYPE_CAMPAIGNS_PAGE);
   g_type_ensure (TC_TYPE_INBOX_PAGE);
   g_type_ensure (TC_TYPE_JOURNEY_EDITOR);
+  g_type_ensure (TC_TYPE_READINESS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/textcast/Textcast/tc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TcWindow, toast_overlay);
@@ -1047,6 +1095,9 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TcWindow, campaigns_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, inbox_page);
   gtk_widget_class_bind_template_child (widget_class, TcWindow, journeys_page);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, readiness_row);
+  gtk_widget_class_bind_template_child (widget_class, TcWindow, readiness_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_readiness_fix_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_contacts_page_contact_activated_cb);
 
@@ -1061,6 +1112,8 @@ tc_window_class_init (TcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.section-campaigns", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.section-inbox", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.section-journeys", NULL, section_action);
+  gtk_widget_class_install_action (widget_class, "win.section-readiness", NULL, section_action);
+  gtk_widget_class_install_action (widget_class, "win.readiness", NULL, section_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.provider-preferences", NULL,
@@ -1079,6 +1132,8 @@ tc_window_class_init (TcWindowClass *klass)
                                        "win.section-inbox", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_CONTROL_MASK,
                                        "win.section-journeys", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_6, GDK_CONTROL_MASK,
+                                       "win.section-readiness", NULL);
 }
 
 static void

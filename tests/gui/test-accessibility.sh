@@ -4,8 +4,8 @@
 # tests/gui/a11y-check.py — every control has a role and a name a screen
 # reader can say, and can take the keyboard focus — in the main window
 # (every section: the pages not on screen are in the tree too), in
-# Preferences, in the campaign creator and with a conversation open in
-# the Inbox. Reaches each of them by keyboard only.
+# Preferences, in the campaign creator, with a conversation open in
+# the Inbox and in the readiness check. Reaches each of them by keyboard only.
 #
 # SPDX-FileCopyrightText: 2026 The Textcast authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -28,7 +28,7 @@ LAUNCHER=/usr/libexec/at-spi-bus-launcher
 
 # lib.sh turns the accessibility bridge off for the other tests.
 unset NO_AT_BRIDGE GTK_A11Y
-export G_MESSAGES_DEBUG=tc-inbox-page,tc-send-service
+export G_MESSAGES_DEBUG=tc-inbox-page,tc-send-service,tc-readiness-page
 
 cli () {
   "$TEXTCAST_CLI" --db "$DB" "$@" >>"$TMP/cli.log" 2>&1 || fail "textcast-cli $* failed: $(tail -n 3 "$TMP/cli.log")"
@@ -93,6 +93,13 @@ xdotool key --clearmodifiers Return
 wait_log "Conversation with contact" 10
 check "the Inbox"
 shot 04-inbox
+
+step "Ctrl+6: the readiness check (its questions, and the findings behind them)"
+focus "$MAIN"
+xdotool key --clearmodifiers ctrl+6
+wait_log "Readiness score " 10
+check "the readiness check"
+shot 05-readiness
 
 step "Ctrl+Q"
 focus "$MAIN"
