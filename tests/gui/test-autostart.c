@@ -71,11 +71,13 @@ exec_argv (const char *program)
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *exec = NULL;
+  g_autofree char *start_group = NULL;
   char **argv = NULL;
 
   g_assert_true (g_key_file_load_from_data (key_file, entry, -1, G_KEY_FILE_NONE, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (g_key_file_get_start_group (key_file), ==, "Desktop Entry");
+  start_group = g_key_file_get_start_group (key_file);
+  g_assert_cmpstr (start_group, ==, "Desktop Entry");
   exec = g_key_file_get_string (key_file, "Desktop Entry", "Exec", &error);
   g_assert_no_error (error);
   g_assert_true (g_key_file_get_boolean (key_file, "Desktop Entry", "X-GNOME-Autostart-enabled", NULL));
@@ -201,12 +203,13 @@ test_portal (void)
   g_autofree char *out = NULL;
   g_autofree char *ready = NULL;
   g_autofree char *file = tc_autostart_dup_desktop_file_path ();
+  g_autofree char *dbus_daemon = g_find_program_in_path ("dbus-daemon");
   JsonObject *request, *options;
   JsonArray *commandline;
   gint64 deadline;
 
   if (script == NULL || !g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE) ||
-      g_find_program_in_path ("dbus-daemon") == NULL)
+      dbus_daemon == NULL)
     {
       g_test_skip ("needs TC_FAKE_PORTAL, python3 and dbus-daemon");
       return;
