@@ -51,6 +51,7 @@
 #include "tc-phone.h"
 #include "tc-repository.h"
 #include "tc-sample.h"
+#include "tc-sample-journey.h"
 
 #define EXIT_USAGE       TC_CLI_EXIT_USAGE
 #define EXIT_INTERRUPTED TC_CLI_EXIT_INTERRUPTED
@@ -1032,6 +1033,8 @@ cmd_sample (CliOptions  *opts,
   guint64 count = SAMPLE_DEFAULT_COUNT;
   guint64 seed = SAMPLE_DEFAULT_SEED;
   guint n_contacts = 0;
+  gint64 journey_id = 0;
+  guint n_enrolled = 0;
   int status;
 
   if ((opts->given & OPT_COUNT) &&
@@ -1050,6 +1053,15 @@ cmd_sample (CliOptions  *opts,
   if (!tc_sample_create_finish (tc_context_get_repository (context), result, &error))
     return tc_cli_fail_with_error (NULL, error);
 
+  /* The sample comes with a ready-made journey, switched on, with shoppers in it. */
+  g_clear_object (&result);
+  tc_sample_journey_create_async (tc_context_get_repository (context), 0, NULL,
+                                  tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  if (!tc_sample_journey_create_finish (tc_context_get_repository (context), result, &journey_id,
+                                        &n_enrolled, &error))
+    return tc_cli_fail_with_error (NULL, error);
+
   if (!count_contacts (tc_context_get_repository (context), NULL, NULL, &n_contacts, &error))
     return tc_cli_fail_with_error (NULL, error);
 
@@ -1063,12 +1075,25 @@ cmd_sample (CliOptions  *opts,
       json_builder_add_int_value (builder, n_contacts);
       json_builder_set_member_name (builder, "path");
       json_builder_add_string_value (builder, tc_context_get_db_path (context));
+      json_builder_set_member_name (builder, "journey");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, journey_id);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, TC_SAMPLE_JOURNEY_NAME);
+      json_builder_set_member_name (builder, "enrolled");
+      json_builder_add_int_value (builder, n_enrolled);
+      json_builder_end_object (builder);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       tc_cli_print_json (root);
     }
   else
-    g_print ("Added %u sample contacts to %s\n", n_contacts, tc_context_get_db_path (context));
+    {
+      g_print ("Added %u sample contacts to %s\n", n_contacts, tc_context_get_db_path (context));
+      g_print ("Switched on journey %" G_GINT64_FORMAT " (%s) with %u sample shoppers in it\n",
+               journey_id, TC_SAMPLE_JOURNEY_NAME, n_enrolled);
+    }
 
   return EXIT_SUCCESS;
 }

@@ -39,6 +39,15 @@ struct _TcApplication
   gboolean        background;
   /* TEXTCAST_STALL_REPORT: the responsiveness benchmark's meter. */
   TcStallMeter   *stall_meter;
+  /* --background (as started at login): the first activation opens no
+   * window; the app runs hidden, holding itself (hidden), and goes back
+   * to that when its window closes (resident) until Quit (quitting). */
+  gboolean        start_hidden;
+  gboolean        hidden;
+  gboolean        resident;
+  gboolean        quitting;
+  gboolean        opening_hidden;
+  gboolean        window_pending;
 };
 
 G_DEFINE_FINAL_TYPE (TcApplication, tc_application, ADW_TYPE_APPLICATION)
@@ -48,6 +57,8 @@ static const GOptionEntry main_entries[] = {
     N_("Open the workspace stored in FILE instead of the default one"), N_("FILE") },
   { "sample", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Fill an empty workspace with sample contacts"), NULL },
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start without a window, to receive replies and run journeys (as at login)"), NULL },
   { NULL }
 };
 
@@ -89,6 +100,15 @@ on_quit_activated_cb (GSimpleAction *action,
 {
   TcApplication *self = user_data;
   GList *windows;
+
+  self->quitting = TRUE;
+  /* Running hidden: stop sending, then quit. */
+  if (self->hidden)
+    {
+      self->hidden = FALSE;
+      stop_sending (self);
+      g_application_release (G_APPLICATION (self));
+    }
 
   /* Sending in the background: stop it (what is in flight is recorded;
    * the rest goes out the next time Textcast runs), then quit. */
@@ -279,7 +299,14 @@ tc_application_window_removed (GtkApplication *app,
     if (l->data != window && TC_IS_WINDOW (l->data))
       last = FALSE;
 
-  if (last && self->send_service != NULL)
+  if (last && self->send_service != NULL && self->resident && !self->quitting && !self->hidden)
+    {
+      /* Started at login: back to running hidden, as it began. */
+      self->hidden = TRUE;
+      g_application_hold (G_APPLICATION (self));
+      g_debug ("The window closed; running on hidden (started with --background)");
+    }
+  else if (last && self->send_service != NULL)
     {
       if (!self->quit_pending && is_sending (self) && self->settings != NULL &&
           g_settings_get_boolean (self->settings, "run-in-background"))
@@ -451,6 +478,16 @@ tc_application_handle_local_options (GApplication *app,
   if (g_variant_dict_contains (options, "sample"))
     self->sample = TRUE;
 
+  if (g_variant_dict_contains (options, "background"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Already running: it is in the background or shown; nothing to do. */
+      if (g_application_register (app, NULL, &error) && g_application_get_is_remote (app))
+        return EXIT_SUCCESS;
+      self->start_hidden = TRUE;
+    }
+
   return -1;
 }
 
@@ -521,15 +558,87 @@ tc_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.preferences", preferences_accels);
 }
 
+/* A window is shown: it holds the app from now on. */
+static void
+leave_hidden (TcApplication *self)
+{
+  if (!self->hidden)
+    return;
+  self->hidden = FALSE;
+  g_application_release (G_APPLICATION (self));
+  g_debug ("Shown after running hidden");
+}
+
+static void
+on_hidden_opened_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(TcApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->opening_hidden = FALSE;
+  if (!tc_repository_open_finish (TC_REPOSITORY (object), result, &error))
+    {
+      /* The window says what is wrong with the workspace; without one
+       * there is nobody to tell. */
+      g_message ("Cannot open the workspace (%s); not starting in the background", error->message);
+      self->resident = FALSE;
+    }
+  else if (self->hidden)
+    {
+      tc_send_service_start (self->send_service);
+      g_debug ("Started hidden: receiving replies and running journeys");
+    }
+
+  if (self->window_pending)
+    {
+      self->window_pending = FALSE;
+      g_application_activate (G_APPLICATION (self));
+    }
+  else if (error != NULL && self->hidden)
+    {
+      self->hidden = FALSE;
+      g_application_release (G_APPLICATION (self));
+    }
+}
+
+/* --background: no window; the workspace opened and sending (replies,
+ * webhooks, journeys) started, as the window would. */
+static void
+start_hidden (TcApplication *self)
+{
+  self->hidden = TRUE;
+  self->resident = TRUE;
+  self->opening_hidden = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  tc_repository_open_async (tc_context_get_repository (self->context), NULL, on_hidden_opened_cb,
+                            g_object_ref (self));
+}
+
 static void
 tc_application_activate (GApplication *app)
 {
   TcApplication *self = TC_APPLICATION (app);
 
+  if (self->start_hidden)
+    {
+      self->start_hidden = FALSE;
+      start_hidden (self);
+      return;
+    }
+  /* Opened while the hidden start opens the workspace: once it has. */
+  if (self->opening_hidden)
+    {
+      self->window_pending = TRUE;
+      return;
+    }
+
   gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
   /* Opened again while sending in the background: the window holds the
    * app from now on. */
   leave_background (self);
+  leave_hidden (self);
 }
 
 static void
@@ -543,6 +652,7 @@ tc_application_open (GApplication  *app,
 
   window = get_or_create_window (self);
   gtk_window_present (GTK_WINDOW (window));
+  leave_hidden (self);
 
   /* One import at a time: the first file is the one the user meant. */
   if (n_files > 0)

@@ -610,6 +610,8 @@ show_report (TcCampaignView *self)
     else
       replies_note = g_strdup (_("Nobody opted out"));
     set_figure (self, FIG_DELIVERED, t->delivered, read_note);
+    g_debug ("Report of campaign %" G_GINT64_FORMAT " shows %" G_GUINT64_FORMAT " delivered",
+             self->id, (guint64) t->delivered);
     set_figure (self, FIG_REPLIES, t->replies, replies_note);
     set_figure (self, FIG_FAILED, t->failed, failed_note);
     set_figure (self, FIG_SKIPPED, skipped, skipped_note);

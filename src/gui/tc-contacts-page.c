@@ -421,6 +421,10 @@ update_state (TcContactsPage *self)
   gtk_spinner_set_spinning (self->spinner, g_str_equal (page, "loading"));
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_widget_set_visible (self->toolbar, !g_str_equal (page, "empty"));
+  /* Nobody to put in a segment yet; and the welcome's Alt+S is then
+   * "Try It With Sample Data", not Segments (two widgets with one
+   * mnemonic only take turns at the focus). */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->segments_button), !g_str_equal (page, "empty"));
 
   if (self->model != NULL && self->total_known)
     {

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-inbox-contact.h"
 #include "tc-inbox-page.h"
 #include "tc-inbox.h"
 #include "tc-template-store.h"
@@ -32,6 +33,8 @@ struct _TcInboxPage
   GtkListBox     *conversation_list;
   GtkStack       *thread_stack;
   AdwWindowTitle *thread_title;
+  GtkMenuButton  *contact_button;
+  TcInboxContact *contact_panel;
   GtkListBox     *thread_list;
   GtkScrolledWindow *thread_scroller;
   GtkDropDown    *channel_dropdown;
@@ -505,6 +508,7 @@ select_contact (TcInboxPage *self,
       self->n_thread_rows = 0;
     }
   self->contact_id = contact_id;
+  tc_inbox_contact_set_contact (self->contact_panel, self->repository, contact_id);
   load_thread (self);
   adw_leaflet_set_visible_child (self->leaflet, self->thread_pane);
 }
@@ -893,6 +897,56 @@ on_back_clicked_cb (TcInboxPage *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+static void
+on_contact_popover_shown_cb (TcInboxPage *self)
+{
+  g_debug ("Showing the contact's tags and note");
+  tc_inbox_contact_focus (self->contact_panel);
+}
+
+/* Closing the popover keeps what was typed in the note, and goes back to
+ * the reply. */
+static void
+on_contact_popover_closed_cb (TcInboxPage *self)
+{
+  tc_inbox_contact_save_note (self->contact_panel);
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->reply_entry)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->reply_entry));
+}
+
+/* Alt+Enter, as for properties elsewhere in GNOME. */
+static void
+show_contact_details (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TcInboxPage *self = TC_INBOX_PAGE (widget);
+
+  if (self->contact_id <= 0 || !gtk_widget_get_mapped (GTK_WIDGET (self->contact_button)))
+    return;
+  gtk_menu_button_popup (self->contact_button);
+}
+
+/* The contact's tags and note, in a popover of the thread's header. */
+static GtkWidget *
+build_contact_button (TcInboxPage *self)
+{
+  GtkWidget *popover = gtk_popover_new ();
+
+  self->contact_panel = TC_INBOX_CONTACT (tc_inbox_contact_new ());
+  gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->contact_panel));
+  g_signal_connect_swapped (popover, "show", G_CALLBACK (on_contact_popover_shown_cb), self);
+  g_signal_connect_swapped (popover, "closed", G_CALLBACK (on_contact_popover_closed_cb), self);
+
+  self->contact_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+  gtk_menu_button_set_icon_name (self->contact_button, "avatar-default-symbolic");
+  gtk_menu_button_set_popover (self->contact_button, popover);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->contact_button), _("Tags and Note (Alt+Enter)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->contact_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Tags and note on the contact"), -1);
+  return GTK_WIDGET (self->contact_button);
+}
+
 static GtkWidget *
 build_thread_pane (TcInboxPage *self)
 {
@@ -913,6 +967,7 @@ build_thread_pane (TcInboxPage *self)
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
   self->thread_title = ADW_WINDOW_TITLE (adw_window_title_new ("", NULL));
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->thread_title));
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), build_contact_button (self));
   gtk_box_append (GTK_BOX (box), header);
 
   self->thread_list = GTK_LIST_BOX (gtk_list_box_new ());
@@ -1092,6 +1147,10 @@ tc_inbox_page_class_init (TcInboxPageClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_install_action (widget_class, "inbox.contact-details", NULL, show_contact_details);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_ALT_MASK, "inbox.contact-details", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_ALT_MASK, "inbox.contact-details", NULL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "tcinboxpage");
 }
@@ -1125,6 +1184,7 @@ tc_inbox_page_set_repository (TcInboxPage  *self,
   if (!g_set_object (&self->repository, repository))
     return;
   self->contact_id = 0;
+  tc_inbox_contact_set_contact (self->contact_panel, NULL, 0);
   g_clear_pointer (&self->conversation, tc_conversation_free);
   gtk_stack_set_visible_child_name (self->thread_stack, "none");
   load_templates (self);

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tc-autostart-row.h"
 #include "tc-compliance-page.h"
 #include "tc-editor-logic.h"
 #include "tc-gui-util.h"
@@ -731,6 +732,8 @@ tc_preferences_window_init (TcPreferencesWindow *self)
         self->settings = g_settings_new_full (schema, NULL, NULL);
         g_settings_bind (self->settings, "run-in-background", self->background_switch, "active",
                          G_SETTINGS_BIND_DEFAULT);
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->background_group),
+                                   tc_autostart_row_new (self->settings));
       }
     else
       gtk_widget_set_visible (self->background_group, FALSE);

@@ -27,6 +27,7 @@
 #include "tc-readiness-page.h"
 #include "tc-repository.h"
 #include "tc-sample.h"
+#include "tc-sample-journey.h"
 #include "tc-send-service.h"
 #include "tc-templates-page.h"
 #include "tc-window.h"
@@ -172,6 +173,35 @@ show_workspace (TcWindow *self)
 }
 
 static void
+on_sample_journey_created_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(TcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 journey_id = 0;
+  guint n_enrolled = 0;
+
+  if (!tc_sample_journey_create_finish (TC_REPOSITORY (object), result, &journey_id, &n_enrolled, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("The sample journey could not be created: %s", error->message);
+    }
+  else
+    g_debug ("Sample journey %" G_GINT64_FORMAT " switched on with %u shoppers", journey_id, n_enrolled);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  show_workspace (self);
+  tc_window_add_toast (self, _("Added sample contacts — explore, then import your own list"));
+  if (error != NULL)
+    tc_window_add_toast (self, _("The sample journey could not be switched on — open Journeys to "
+                                 "start one from the ready-made ones"));
+}
+
+static void
 on_sample_created_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
@@ -191,8 +221,9 @@ on_sample_created_cb (GObject      *object,
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  show_workspace (self);
-  tc_window_add_toast (self, _("Added sample contacts — explore, then import your own list"));
+  /* The sample comes with a ready-made journey, switched on, with shoppers in it. */
+  tc_sample_journey_create_async (TC_REPOSITORY (object), 0, self->cancellable,
+                                  on_sample_journey_created_cb, g_object_ref (self));
 }
 
 static void

@@ -170,7 +170,8 @@ step "what was stored, read with textcast-cli settings list --json"
 # touched, so they stay unset (their defaults).
 settings_json | python3 -c '
 import json, sys
-settings = json.load(sys.stdin)
+# (The sample journey keeps its runner position among the settings.)
+settings = {k: v for k, v in json.load(sys.stdin).items() if not k.startswith("journeys.")}
 expected = {
     "brand.name": "Acme Shoes Lisboa",
     "links.short_domain": "go.shop.example",

@@ -37,8 +37,10 @@ expect_state () {
   fail "the counter is “$(cat "$STATE" 2>/dev/null)”, expected /$pattern/"
 }
 
+# (Without the sample journey's own template, cart_reminder_sms.)
 templates_json () {
-  "$TEXTCAST_CLI" --db "$DB" templates list --kind sms --json 2>"$TMP/cli.err" || \
+  "$TEXTCAST_CLI" --db "$DB" templates list --kind sms --json 2>"$TMP/cli.err" |
+    python3 -c 'import json, sys; print(json.dumps([t for t in json.load(sys.stdin) if t["name"] != "cart_reminder_sms"]))' || \
     fail "textcast-cli templates list failed: $(cat "$TMP/cli.err")"
 }
 
