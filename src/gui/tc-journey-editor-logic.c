@@ -61,6 +61,8 @@ struct _TcJourneyEditorLogic
   gpointer                 lookup_data;
   GDestroyNotify           lookup_destroy;
 
+  GHashTable              *stats;        /* node id → TcJourneyNodeStats (a copy), or NULL */
+
   char                    *paste_source; /* the text last copied or pasted */
   guint                    n_pastes;     /* pastes of it in a row */
 
@@ -85,6 +87,7 @@ enum {
 enum {
   SELECTION_CHANGED,
   PROBLEMS_CHANGED,
+  STATS_CHANGED,
   N_SIGNALS
 };
 
@@ -657,6 +660,7 @@ tc_journey_editor_logic_finalize (GObject *object)
   g_clear_pointer (&self->move_origins, g_array_unref);
   g_clear_pointer (&self->selection, g_hash_table_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_pointer (&self->stats, g_hash_table_unref);
   if (self->lookup_destroy != NULL)
     self->lookup_destroy (self->lookup_data);
   g_free (self->paste_source);
@@ -752,6 +756,9 @@ tc_journey_editor_logic_class_init (TcJourneyEditorLogicClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[PROBLEMS_CHANGED] =
     g_signal_new ("problems-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[STATS_CHANGED] =
+    g_signal_new ("stats-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
@@ -1817,4 +1824,188 @@ tc_journey_editor_logic_count_node_problems (TcJourneyEditorLogic *self,
         n++;
     }
   return n;
+}
+
+/* Live statistics */
+
+void
+tc_journey_badge_free (TcJourneyBadge *badge)
+{
+  if (badge == NULL)
+    return;
+  g_free (badge->text);
+  g_free (badge);
+}
+
+static void
+node_stats_copy_free (gpointer data)
+{
+  TcJourneyNodeStats *stats = data;
+
+  g_free (stats->node);
+  g_free (stats->kind);
+  g_free (stats->label);
+  g_free (stats);
+}
+
+static gboolean
+node_stats_equal (const TcJourneyNodeStats *a,
+                  const TcJourneyNodeStats *b)
+{
+  return a->waiting == b->waiting && a->passed == b->passed && a->sent == b->sent &&
+         a->converted == b->converted;
+}
+
+gboolean
+tc_journey_editor_logic_set_stats (TcJourneyEditorLogic *self,
+                                   const TcJourneyStats *stats)
+{
+  g_autoptr(GHashTable) table = NULL;
+  gboolean changed;
+
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR_LOGIC (self), FALSE);
+
+  if (stats != NULL)
+    {
+      table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, node_stats_copy_free);
+      for (guint i = 0; stats->nodes != NULL && i < stats->nodes->len; i++)
+        {
+          const TcJourneyNodeStats *node = g_ptr_array_index (stats->nodes, i);
+          TcJourneyNodeStats *copy;
+
+          if (node->node == NULL || g_hash_table_contains (table, node->node))
+            continue;
+          copy = g_new0 (TcJourneyNodeStats, 1);
+          *copy = *node;
+          copy->node = g_strdup (node->node);
+          copy->kind = g_strdup (node->kind);
+          copy->label = g_strdup (node->label);
+          g_hash_table_insert (table, copy->node, copy);
+        }
+    }
+
+  /* Changed: one of them has none, or a node's numbers differ. */
+  if ((table == NULL) != (self->stats == NULL))
+    changed = TRUE;
+  else if (table == NULL)
+    changed = FALSE;
+  else
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      changed = g_hash_table_size (table) != g_hash_table_size (self->stats);
+      g_hash_table_iter_init (&iter, table);
+      while (!changed && g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          const TcJourneyNodeStats *now = value;
+          const TcJourneyNodeStats *before = g_hash_table_lookup (self->stats, now->node);
+
+          changed = before == NULL || !node_stats_equal (now, before);
+        }
+    }
+
+  g_clear_pointer (&self->stats, g_hash_table_unref);
+  self->stats = g_steal_pointer (&table);
+  if (changed)
+    g_signal_emit (self, signals[STATS_CHANGED], 0);
+  return changed;
+}
+
+gboolean
+tc_journey_editor_logic_has_stats (TcJourneyEditorLogic *self)
+{
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR_LOGIC (self), FALSE);
+
+  return self->stats != NULL;
+}
+
+/* Takes @text. */
+static void
+add_badge (GPtrArray          *badges,
+           TcJourneyBadgeKind  kind,
+           guint64             count,
+           char               *text)
+{
+  TcJourneyBadge *badge;
+
+  if (count == 0)
+    {
+      g_free (text);
+      return;
+    }
+  badge = g_new0 (TcJourneyBadge, 1);
+  badge->kind = kind;
+  badge->count = count;
+  badge->text = text;
+  g_ptr_array_add (badges, badge);
+}
+
+#define PLURAL_N(count) ((gulong) MIN ((count), G_MAXULONG))
+
+GPtrArray *
+tc_journey_editor_logic_dup_badges (TcJourneyEditorLogic *self,
+                                    const char           *id)
+{
+  GPtrArray *badges = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_journey_badge_free);
+  const TcJourneyNodeStats *stats;
+  const TcJourneyNode *node;
+  char waiting[24], passed[24], sent[24], converted[24];
+
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR_LOGIC (self), badges);
+  g_return_val_if_fail (id != NULL, badges);
+
+  if (self->stats == NULL || (stats = g_hash_table_lookup (self->stats, id)) == NULL)
+    return badges;
+  node = tc_journey_lookup_node (self->journey, id);
+  g_snprintf (waiting, sizeof waiting, "%" G_GUINT64_FORMAT, stats->waiting);
+  g_snprintf (passed, sizeof passed, "%" G_GUINT64_FORMAT, stats->passed);
+  g_snprintf (sent, sizeof sent, "%" G_GUINT64_FORMAT, stats->sent);
+  g_snprintf (converted, sizeof converted, "%" G_GUINT64_FORMAT, stats->converted);
+
+  add_badge (badges, TC_JOURNEY_BADGE_WAITING, stats->waiting,
+             /* Translators: contacts waiting at a journey step now; %s is a number */
+             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s waiting", "%s waiting",
+                                           PLURAL_N (stats->waiting)), waiting));
+  add_badge (badges, TC_JOURNEY_BADGE_PASSED, stats->passed,
+             /* Translators: times contacts went on from a journey step; %s is a number */
+             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s passed", "%s passed",
+                                           PLURAL_N (stats->passed)), passed));
+  if (node == NULL || tc_journey_node_kind_is_send (node->kind))
+    add_badge (badges, TC_JOURNEY_BADGE_SENT, stats->sent,
+               /* Translators: messages a journey step sent; %s is a number */
+               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s sent", "%s sent",
+                                             PLURAL_N (stats->sent)), sent));
+  add_badge (badges, TC_JOURNEY_BADGE_CONVERTED, stats->converted,
+             /* Translators: contacts a journey's goal ended at this step; %s is a number */
+             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s converted", "%s converted",
+                                           PLURAL_N (stats->converted)), converted));
+  return badges;
+}
+
+char *
+tc_journey_editor_logic_dup_stats_text (TcJourneyEditorLogic *self,
+                                        const char           *id)
+{
+  g_autoptr(GPtrArray) badges = NULL;
+  g_autoptr(GString) text = NULL;
+
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR_LOGIC (self), NULL);
+
+  badges = tc_journey_editor_logic_dup_badges (self, id);
+  if (badges->len == 0)
+    return NULL;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < badges->len; i++)
+    {
+      const TcJourneyBadge *badge = g_ptr_array_index (badges, i);
+
+      if (i > 0)
+        /* Translators: between two statistics, "3 waiting, 12 passed" */
+        g_string_append (text, _(", "));
+      g_string_append (text, badge->text);
+    }
+  /* Translators: the end of the sentence of a step's statistics */
+  g_string_append (text, _("."));
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }

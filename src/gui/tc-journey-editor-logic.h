@@ -16,6 +16,7 @@
 #include <glib-object.h>
 
 #include "tc-journey.h"
+#include "tc-journey-runner.h"
 
 G_BEGIN_DECLS
 
@@ -112,7 +113,8 @@ G_DECLARE_FINAL_TYPE (TcJourneyEditorLogic, tc_journey_editor_logic, TC, JOURNEY
  * tc_journey_editor_logic_mark_saved()), "n-selected".
  *
  * Signals: "selection-changed"; "problems-changed" (after the journey
- * changed and was validated again).
+ * changed and was validated again); "stats-changed" (new live statistics
+ * that differ from the last).
  */
 
 TcJourneyEditorLogic *tc_journey_editor_logic_new (TcJourney *journey) G_GNUC_WARN_UNUSED_RESULT;
@@ -240,5 +242,43 @@ GPtrArray  *tc_journey_editor_logic_get_problems  (TcJourneyEditorLogic *self);
 /* How many problems name node @id (0: none). */
 guint       tc_journey_editor_logic_count_node_problems (TcJourneyEditorLogic *self,
                                                          const char           *id);
+
+/* Live statistics: what tc_journey_runner_stats_async() counted per node,
+ * drawn as badges on the cards. */
+typedef enum
+{
+  TC_JOURNEY_BADGE_WAITING,
+  TC_JOURNEY_BADGE_PASSED,
+  TC_JOURNEY_BADGE_SENT,
+  TC_JOURNEY_BADGE_CONVERTED,
+} TcJourneyBadgeKind;
+
+typedef struct
+{
+  TcJourneyBadgeKind  kind;
+  guint64             count;
+  char               *text;   /* "3 waiting" */
+} TcJourneyBadge;
+
+void        tc_journey_badge_free               (TcJourneyBadge *badge);
+
+/* Takes the numbers of @stats (NULL: none; it is copied, not kept).
+ * Returns TRUE, and emits "stats-changed", when a node's numbers differ
+ * from the last ones set. */
+gboolean    tc_journey_editor_logic_set_stats   (TcJourneyEditorLogic *self,
+                                                 const TcJourneyStats *stats);
+/* Whether statistics have been set. */
+gboolean    tc_journey_editor_logic_has_stats   (TcJourneyEditorLogic *self);
+/* The badges of node @id: one per number that is not zero, in the order
+ * waiting, passed, sent, converted (sent only for the send kinds); empty
+ * without statistics.
+ * Returns: (transfer full) (element-type TcJourneyBadge) */
+GPtrArray  *tc_journey_editor_logic_dup_badges  (TcJourneyEditorLogic *self,
+                                                 const char           *id) G_GNUC_WARN_UNUSED_RESULT;
+/* The badges of node @id as a sentence ("3 waiting, 12 passed."), for
+ * the tooltip and the screen reader; NULL when it has none.
+ * Returns: (transfer full) (nullable) */
+char       *tc_journey_editor_logic_dup_stats_text (TcJourneyEditorLogic *self,
+                                                    const char           *id) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -27,6 +27,7 @@
 #include "tc-journey-editor-logic.h"
 #include "tc-journey-editor.h"
 #include "tc-journey-library.h"
+#include "tc-journey-runner.h"
 #include "tc-journey-store.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
@@ -63,6 +64,10 @@ struct _TcJourneyEditor
   guint                 inspector_idle;
   guint                 problems_idle;
   GtkLabel             *inspector_error;
+
+  /* Live statistics of the open journey, read every few seconds. */
+  guint                 stats_source;
+  GCancellable         *stats_cancellable;
 
   gboolean              folded;
   guint                 filling : 1;   /* the inspector is being built */
@@ -1547,11 +1552,99 @@ on_canvas_error_cb (TcJourneyCanvas *canvas,
   toast (self, message);
 }
 
+/* Live statistics: read on the repository's reader every few seconds
+ * while the canvas shows a stored journey, one read at a time. */
+
+#define STATS_INTERVAL_S 3
+
+static void
+on_stats_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TcJourneyEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcJourneyStats) stats = NULL;
+
+  stats = tc_journey_runner_stats_finish (TC_REPOSITORY (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->stats_cancellable);
+  if (stats == NULL)
+    {
+      g_debug ("No statistics: %s", error->message);
+      return;
+    }
+  if (self->logic == NULL || self->journey == NULL ||
+      tc_journey_get_id (self->journey) != stats->journey_id)
+    return;
+
+  if (tc_journey_editor_logic_set_stats (self->logic, stats) &&
+      !g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (guint i = 0; i < stats->nodes->len; i++)
+        {
+          const TcJourneyNodeStats *node = g_ptr_array_index (stats->nodes, i);
+
+          if (node->waiting + node->passed + node->sent + node->converted == 0)
+            continue;
+          g_string_append_printf (text, " %s: %" G_GUINT64_FORMAT " waiting, %" G_GUINT64_FORMAT
+                                  " passed, %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT
+                                  " converted;", node->node, node->waiting, node->passed,
+                                  node->sent, node->converted);
+        }
+      g_debug ("Statistics of journey %" G_GINT64_FORMAT ":%s", stats->journey_id,
+               text->len > 0 ? text->str : " none");
+    }
+}
+
+static void
+refresh_stats (TcJourneyEditor *self)
+{
+  gint64 id;
+
+  if (self->repository == NULL || self->journey == NULL || self->stats_cancellable != NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)))
+    return;
+  id = tc_journey_get_id (self->journey);
+  if (id <= 0)
+    return;
+  self->stats_cancellable = g_cancellable_new ();
+  tc_journey_runner_stats_async (self->repository, id, self->stats_cancellable, on_stats_read_cb,
+                                 g_object_ref (self));
+}
+
+static gboolean
+stats_timeout_cb (gpointer user_data)
+{
+  refresh_stats (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_stats (TcJourneyEditor *self)
+{
+  if (self->stats_source == 0)
+    self->stats_source = g_timeout_add_seconds (STATS_INTERVAL_S, stats_timeout_cb, self);
+  refresh_stats (self);
+}
+
+static void
+stop_stats (TcJourneyEditor *self)
+{
+  g_clear_handle_id (&self->stats_source, g_source_remove);
+  g_cancellable_cancel (self->stats_cancellable);
+  g_clear_object (&self->stats_cancellable);
+}
+
 /* Opening a journey */
 
 static void
 close_journey (TcJourneyEditor *self)
 {
+  stop_stats (self);
   if (self->logic != NULL)
     g_signal_handlers_disconnect_by_data (self->logic, self);
   tc_journey_canvas_set_logic (self->canvas, NULL);
@@ -1630,6 +1723,7 @@ open_journey (TcJourneyEditor *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   g_debug ("Opened journey %" G_GINT64_FORMAT " (%u steps)", tc_journey_get_id (journey),
            tc_journey_get_n_nodes (journey));
+  start_stats (self);
   g_timeout_add (500, log_geometry_cb, g_object_ref (self));
 }
 

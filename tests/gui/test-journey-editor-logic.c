@@ -647,6 +647,147 @@ test_validation_marks (void)
   }
 }
 
+/* Live statistics become badges per node: only the numbers that are not
+ * zero, "sent" only on sends, and "stats-changed" only when a number
+ * moved. */
+typedef struct
+{
+  const char *node;
+  guint64     waiting, passed, sent, converted;
+} StatsRow;
+
+static TcJourneyStats *
+make_stats (const StatsRow *rows,
+            guint           n_rows)
+{
+  TcJourneyStats *stats = g_new0 (TcJourneyStats, 1);
+
+  stats->journey_id = 1;
+  stats->nodes = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      TcJourneyNodeStats *node = g_new0 (TcJourneyNodeStats, 1);
+
+      /* Static strings: the array frees only the struct. */
+      node->node = (char *) rows[i].node;
+      node->kind = (char *) "";
+      node->label = (char *) "";
+      node->waiting = rows[i].waiting;
+      node->passed = rows[i].passed;
+      node->sent = rows[i].sent;
+      node->converted = rows[i].converted;
+      g_ptr_array_add (stats->nodes, node);
+    }
+  return stats;
+}
+
+static char *
+badges_text (TcJourneyEditorLogic *logic,
+             const char           *id)
+{
+  g_autoptr(GPtrArray) badges = tc_journey_editor_logic_dup_badges (logic, id);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < badges->len; i++)
+    {
+      const TcJourneyBadge *badge = g_ptr_array_index (badges, i);
+
+      g_string_append_printf (text, "%s%d:%" G_GUINT64_FORMAT ":%s", i > 0 ? "|" : "",
+                              (int) badge->kind, badge->count, badge->text);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_stats_badges (void)
+{
+  g_autoptr(TcJourney) journey = tc_journey_library_build ("cart_abandonment", NULL);
+  g_autoptr(TcJourneyEditorLogic) logic = tc_journey_editor_logic_new (journey);
+  static const StatsRow first[] = {
+    { "trigger", 0, 5, 0, 0 },
+    { "wait-1h", 3, 2, 0, 0 },
+    { "sms-reminder", 0, 2, 2, 1 },
+    /* A branch never sends: a stray "sent" is not shown on it. */
+    { "purchased", 0, 0, 4, 0 },
+    /* A node only an older version had. */
+    { "gone", 1, 0, 0, 0 },
+  };
+  static const struct { const char *node; const char *badges; const char *sentence; } expected[] = {
+    { "trigger", "1:5:5 passed", "5 passed." },
+    { "wait-1h", "0:3:3 waiting|1:2:2 passed", "3 waiting, 2 passed." },
+    { "sms-reminder", "1:2:2 passed|2:2:2 sent|3:1:1 converted", "2 passed, 2 sent, 1 converted." },
+    { "purchased", "", NULL },
+    { "wait-23h", "", NULL },
+    { "gone", "0:1:1 waiting", "1 waiting." },
+  };
+  g_autoptr(TcJourneyStats) stats = make_stats (first, G_N_ELEMENTS (first));
+  g_autoptr(TcJourneyStats) same = make_stats (first, G_N_ELEMENTS (first));
+  StatsRow moved[G_N_ELEMENTS (first)];
+  g_autoptr(TcJourneyStats) later = NULL;
+  g_autofree char *none = NULL;
+  guint n_changed = 0;
+
+  g_signal_connect_swapped (logic, "stats-changed", G_CALLBACK (count_cb), &n_changed);
+
+  /* Before any statistics: no badges, no sentence. */
+  g_assert_false (tc_journey_editor_logic_has_stats (logic));
+  none = badges_text (logic, "wait-1h");
+  g_assert_cmpstr (none, ==, "");
+  g_assert_null (tc_journey_editor_logic_dup_stats_text (logic, "wait-1h"));
+
+  g_assert_true (tc_journey_editor_logic_set_stats (logic, stats));
+  g_assert_true (tc_journey_editor_logic_has_stats (logic));
+  g_assert_cmpuint (n_changed, ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *text = badges_text (logic, expected[i].node);
+      g_autofree char *sentence = tc_journey_editor_logic_dup_stats_text (logic, expected[i].node);
+
+      g_assert_cmpstr (text, ==, expected[i].badges);
+      g_assert_cmpstr (sentence, ==, expected[i].sentence);
+    }
+
+  /* The same numbers again (the next refresh): nothing to redraw. */
+  g_assert_false (tc_journey_editor_logic_set_stats (logic, same));
+  g_assert_cmpuint (n_changed, ==, 1);
+
+  /* One number moved: a change. */
+  memcpy (moved, first, sizeof first);
+  moved[1].waiting = 2;
+  moved[2].passed = 3;
+  later = make_stats (moved, G_N_ELEMENTS (moved));
+  g_assert_true (tc_journey_editor_logic_set_stats (logic, later));
+  g_assert_cmpuint (n_changed, ==, 2);
+  {
+    g_autofree char *text = badges_text (logic, "wait-1h");
+
+    g_assert_cmpstr (text, ==, "0:2:2 waiting|1:2:2 passed");
+  }
+
+  /* The statistics were copied: freeing them changes nothing. */
+  g_clear_pointer (&later, tc_journey_stats_free);
+  {
+    g_autofree char *sentence = tc_journey_editor_logic_dup_stats_text (logic, "sms-reminder");
+
+    g_assert_cmpstr (sentence, ==, "3 passed, 2 sent, 1 converted.");
+  }
+
+  /* Undo / redo and edits keep them by node id. */
+  g_assert_true (tc_journey_editor_logic_disconnect (logic, "wait-23h", "next"));
+  tc_journey_editor_logic_undo (logic);
+  {
+    g_autofree char *text = badges_text (logic, "wait-1h");
+
+    g_assert_cmpstr (text, ==, "0:2:2 waiting|1:2:2 passed");
+  }
+
+  /* Cleared. */
+  g_assert_true (tc_journey_editor_logic_set_stats (logic, NULL));
+  g_assert_cmpuint (n_changed, ==, 3);
+  g_assert_false (tc_journey_editor_logic_has_stats (logic));
+  g_assert_null (tc_journey_editor_logic_dup_stats_text (logic, "wait-1h"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -663,6 +804,7 @@ main (int   argc,
   g_test_add_func ("/tc/journey-editor/selection-and-hits", test_selection_and_hits);
   g_test_add_func ("/tc/journey-editor/fit-and-zoom", test_fit_and_zoom);
   g_test_add_func ("/tc/journey-editor/validation-marks", test_validation_marks);
+  g_test_add_func ("/tc/journey-editor/stats-badges", test_stats_badges);
 
   return g_test_run ();
 }

@@ -7,7 +7,8 @@
 # output dragged onto it and its output onto the last step; Ctrl+S; then
 # `textcast-cli journey export` must hold the step and both edges. Tidy
 # Up must keep every edge going right, and Activate must switch the
-# journey on. Undo (Ctrl+Z) and redo are used on the way, and a
+# journey on; once a cart is abandoned, the canvas's live statistics show
+# the shopper waiting at the first wait. Undo (Ctrl+Z) and redo are used on the way, and a
 # screenshot is taken at each step.
 #
 # Where to point comes from the app's debug output (the palette rows and
@@ -260,6 +261,24 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 [ "$(enrolled)" = 1 ] || fail "the window ran no journey: $(enrolled) enrollments after 30 s"
+
+step "the canvas's live statistics: the shopper waits at “Wait 1 hour”, having passed the trigger"
+# Read every 3 s on the repository's reader; logged when they change.
+wait_log "wait-1h: 1 waiting, 0 passed, 0 sent, 0 converted;" 15
+grep -F "Statistics of journey $ID:" "$LOG" | tail -n 1 | grep -qF "trigger: 0 waiting, 1 passed" ||
+  fail "the trigger's statistics are not shown: $(grep -F "Statistics of journey" "$LOG" | tail -n 1)"
+focus "$MAIN"
+VIEWS=$(log_count "View: origin")
+xdotool key --clearmodifiers ctrl+shift+f
+wait_more "View: origin" "$VIEWS" 10
+# Ctrl+scroll over the first wait zooms in around it, so the badges can be read.
+cp "$TMP/tidied.json" "$TMP/saved.json"
+read -r X1 Y1 < <(port_point wait-1h input)
+xdotool mousemove "$X1" "$Y1"
+sleep 0.3
+xdotool keydown ctrl click --repeat 15 --delay 80 4 keyup ctrl
+sleep 0.5
+shot 11-statistics
 
 step "Ctrl+Q: the app exits cleanly, without a warning"
 xdotool key --clearmodifiers ctrl+q
