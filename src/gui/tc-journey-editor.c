@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tc-application.h"
 #include "tc-gui-util.h"
 #include "tc-journey-canvas.h"
 #include "tc-journey-editor-logic.h"
@@ -74,6 +75,8 @@ struct _TcJourneyEditor
   guint                 editing : 1;   /* the inspector is changing the journey */
   guint                 meta_modified : 1;
   guint                 activate_after_save : 1;
+  guint                 close_after_save : 1;  /* the window closes once saved */
+  guint                 asking : 1;            /* the "Save Changes?" dialog is open */
 };
 
 G_DEFINE_FINAL_TYPE (TcJourneyEditor, tc_journey_editor, GTK_TYPE_WIDGET)
@@ -1930,11 +1933,26 @@ on_saved_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   int version = tc_journey_store_save_finish (TC_REPOSITORY (object), result, &error);
   gboolean then_activate = self->activate_after_save;
+  gboolean then_close = self->close_after_save;
 
   self->activate_after_save = FALSE;
+  self->close_after_save = FALSE;
   if (version == 0)
     {
+      /* The window stays open on what could not be saved. */
+      if (then_close)
+        tc_application_cancel_quit (TC_APPLICATION (g_application_get_default ()));
       toast_error (self, _("Could not save the journey"), error);
+      return;
+    }
+  if (then_close)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      g_debug ("Saved journey %" G_GINT64_FORMAT " as version %d; closing the window",
+               self->journey != NULL ? tc_journey_get_id (self->journey) : 0, version);
+      if (GTK_IS_WINDOW (root))
+        gtk_window_close (GTK_WINDOW (root));
       return;
     }
   reload_list (self);
@@ -1980,6 +1998,7 @@ on_leave_response_cb (AdwMessageDialog *dialog,
                       const char       *response,
                       TcJourneyEditor  *self)
 {
+  self->asking = FALSE;
   if (g_str_equal (response, "save"))
     {
       save (self);
@@ -1987,6 +2006,77 @@ on_leave_response_cb (AdwMessageDialog *dialog,
     }
   else if (g_str_equal (response, "discard"))
     really_show_list (self);
+}
+
+static gboolean
+close_window_idle_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Closing the window (or quitting) with unsaved changes. */
+static void
+on_close_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      TcJourneyEditor  *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  self->asking = FALSE;
+  if (g_str_equal (response, "save") && self->journey != NULL)
+    {
+      g_debug ("Saving journey %" G_GINT64_FORMAT " before closing",
+               tc_journey_get_id (self->journey));
+      self->close_after_save = TRUE;
+      save (self);
+    }
+  else if (g_str_equal (response, "discard"))
+    {
+      g_debug ("Closing without saving journey %" G_GINT64_FORMAT,
+               self->journey != NULL ? tc_journey_get_id (self->journey) : 0);
+      close_journey (self);
+      /* From the main loop: the dialog is still emitting its response,
+       * and goes with the window. */
+      if (GTK_IS_WINDOW (root))
+        g_idle_add_full (G_PRIORITY_DEFAULT, close_window_idle_cb, g_object_ref (root),
+                         g_object_unref);
+    }
+  else
+    {
+      g_debug ("Closing the window cancelled");
+      tc_application_cancel_quit (TC_APPLICATION (g_application_get_default ()));
+    }
+}
+
+static void
+ask_to_save (TcJourneyEditor *self,
+             GCallback        response_cb)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  /* Translators: %s is the journey's name */
+  body = g_strdup_printf (_("The journey “%s” has changes that are not saved yet."),
+                          tc_journey_get_name (self->journey));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Save Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", response_cb, self, 0);
+  self->asking = TRUE;
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Actions */
@@ -2553,9 +2643,6 @@ tc_journey_editor_set_folded (TcJourneyEditor *self,
 void
 tc_journey_editor_show_list (TcJourneyEditor *self)
 {
-  GtkWidget *dialog;
-  GtkRoot *root;
-
   g_return_if_fail (TC_IS_JOURNEY_EDITOR (self));
 
   if (!is_modified (self))
@@ -2563,24 +2650,25 @@ tc_journey_editor_show_list (TcJourneyEditor *self)
       really_show_list (self);
       return;
     }
+  if (!self->asking)
+    ask_to_save (self, G_CALLBACK (on_leave_response_cb));
+}
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Save Changes?"),
-                                   _("The journey has changes that are not saved yet."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "discard", _("_Discard"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_leave_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+gboolean
+tc_journey_editor_confirm_close (TcJourneyEditor *self)
+{
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR (self), TRUE);
+
+  if (!is_modified (self))
+    return TRUE;
+  /* Already asked, or saving before closing: keep waiting for that. */
+  if (!self->asking && !self->close_after_save)
+    {
+      g_debug ("Asking before closing: journey %" G_GINT64_FORMAT " has unsaved changes",
+               tc_journey_get_id (self->journey));
+      ask_to_save (self, G_CALLBACK (on_close_response_cb));
+    }
+  return FALSE;
 }
 
 void

@@ -3,9 +3,10 @@
 # while a journey is active, and checks that Textcast keeps running
 # without a window: a desktop notification explains it the first time
 # (with Open and Quit), the journey keeps enrolling contacts whose events
-# arrive, "Open" brings the window back, a second close notifies quietly
-# (low urgency: no banner), and "Quit" stops the journey runner cleanly and
-# exits.
+# arrive, "Open" brings the window back, a second close — with the
+# journey open and unsaved, so it asks first and is told to discard —
+# notifies quietly (low urgency: no banner), and "Quit" stops the journey
+# runner cleanly and exits.
 #
 # SPDX-FileCopyrightText: 2026 The Textcast authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,7 +22,7 @@ GUI_SHOT_PREFIX=background-journeys-
 GUI_REQUIRED="TEXTCAST TEXTCAST_CLI GSETTINGS_SCHEMA_DIR SCREENSHOT_DIR"
 . "$(dirname "$0")/lib.sh" "$@"
 
-export G_MESSAGES_DEBUG=tc-send-service,tc-application
+export G_MESSAGES_DEBUG=tc-send-service,tc-application,tc-journey-editor
 
 cli () {
   "$TEXTCAST_CLI" --db "$DB" "$@" 2>>"$TMP/cli.log" || fail "textcast-cli $* failed: $(tail -n 3 "$TMP/cli.log")"
@@ -110,11 +111,28 @@ press "$FIRST_ID" app.show-window
 MAIN=$(wait_window "Textcast" 15) || exit 1
 shot 03-reopened
 
-step "Ctrl+W again: the notification comes quietly this time (low urgency), still with Open and Quit"
+step "open the journey (Ctrl+5, Return): opening tidies it up, an unsaved change"
+cli journey export "$ID" "$TMP/before.json" >/dev/null
+focus "$MAIN"
+xdotool key --clearmodifiers ctrl+5
+wait_log "Listed 1 journeys" 10
+sleep 0.5
+xdotool key --clearmodifiers Return
+wait_log "Tidied up journey $ID on opening" 15
+
+step "Ctrl+W asks first; Discard (Alt+D) closes the window without saving"
 : >"$TMP/notifications"
 focus "$MAIN"
 xdotool key --clearmodifiers ctrl+w
+wait_log "Asking before closing: journey $ID has unsaved changes" 10
+shot 04-save-changes
+xdotool key --clearmodifiers alt+d
+wait_log "Closing without saving journey $ID" 10
 wait_gone "Textcast" 10
+cli journey export "$ID" "$TMP/after.json" >/dev/null
+cmp -s "$TMP/before.json" "$TMP/after.json" || fail "closing without saving changed the journey"
+
+step "…and the notification comes quietly this time (low urgency), still with Open and Quit"
 wait_log "active journeys: running in the background (quietly)" 10
 SECOND=$(notification "Keeps Running Your Journeys")
 echo "$SECOND" | /usr/bin/python3 -c '

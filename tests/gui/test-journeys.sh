@@ -8,7 +8,8 @@
 # `textcast-cli journey export` must hold the step and both edges. Tidy
 # Up must keep every edge going right, and Activate must switch the
 # journey on; once a cart is abandoned, the canvas's live statistics show
-# the shopper waiting at the first wait. Undo (Ctrl+Z) and redo are used on the way, and a
+# the shopper waiting at the first wait. Quitting with an unsaved move
+# asks first: Cancel keeps the window, Save saves and quits. Undo (Ctrl+Z) and redo are used on the way, and a
 # screenshot is taken at each step.
 #
 # Where to point comes from the app's debug output (the palette rows and
@@ -280,16 +281,56 @@ xdotool keydown ctrl click --repeat 15 --delay 80 4 keyup ctrl
 sleep 0.5
 shot 11-statistics
 
-step "Ctrl+Q: the app exits cleanly, without a warning"
+step "move “Wait 1 hour” (click it, Right arrow): an unsaved change"
+sleep 0.5
+read -r X1 Y1 < <(python3 - "$TMP/tidied.json" "$LOG" <<'EOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+log = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+ox, oy = map(float, re.findall(r"Canvas at (-?[\d.]+),(-?[\d.]+)", log)[-1])
+zoom, px, py = map(float, re.findall(r"View: origin \S+ zoom ([\d.]+) pan (-?[\d.]+),(-?[\d.]+)", log)[-1])
+node = next(n for n in d["nodes"] if n["id"] == "wait-1h")
+print(round(ox + (node["x"] + 92) * zoom + px), round(oy + (node["y"] + 16) * zoom + py))
+EOF
+)
+xdotool mousemove "$X1" "$Y1" click 1
+sleep 0.5
+xdotool key --clearmodifiers Right
+sleep 0.5
+
+step "Ctrl+Q asks first (Save Changes?); Escape cancels: the window stays"
 xdotool key --clearmodifiers ctrl+q
-for _ in $(seq 100); do
+wait_log "Asking before closing: journey $ID has unsaved changes" 10
+shot 12-save-changes
+xdotool key --clearmodifiers Escape
+wait_log "Closing the window cancelled" 10
+sleep 0.5
+[ -n "$(find_window Textcast)" ] || fail "the window closed although the question was cancelled"
+kill -0 "$APP_PID" 2>/dev/null || fail "textcast quit although the question was cancelled"
+
+step "Ctrl+Q again, Return (Save): the change is saved, then the app exits cleanly, without a warning"
+ASKED=$(log_count "Asking before closing: journey $ID")
+focus "$MAIN"
+xdotool key --clearmodifiers ctrl+q
+wait_more "Asking before closing: journey $ID" "$ASKED" 10
+xdotool key --clearmodifiers Return
+for _ in $(seq 150); do
   kill -0 "$APP_PID" 2>/dev/null || break
   sleep 0.1
 done
-kill -0 "$APP_PID" 2>/dev/null && fail "textcast did not exit after Ctrl+Q"
+kill -0 "$APP_PID" 2>/dev/null && fail "textcast did not exit after saving on Ctrl+Q"
 wait "$APP_PID"
 status=$?
 APP_PID=
+grep -q "Saved journey $ID as version [0-9]*; closing the window" "$LOG" || fail "the journey was not saved before closing"
+export_journey "$TMP/closed.json"
+python3 - "$TMP/tidied.json" "$TMP/closed.json" <<'EOF' || fail "the move was not saved on closing"
+import json, sys
+before = {n["id"]: n["x"] for n in json.load(open(sys.argv[1]))["nodes"]}
+after = {n["id"]: n["x"] for n in json.load(open(sys.argv[2]))["nodes"]}
+assert after["wait-1h"] > before["wait-1h"], (before["wait-1h"], after["wait-1h"])
+assert all(after[k] == v for k, v in before.items() if k != "wait-1h")
+EOF
 [ "$status" = 0 ] || fail "textcast exited with status $status"
 ! grep -E "CRITICAL|WARNING" "$LOG" || fail "textcast warned"
 echo "PASS"
