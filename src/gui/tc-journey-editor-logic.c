@@ -2009,3 +2009,162 @@ tc_journey_editor_logic_dup_stats_text (TcJourneyEditorLogic *self,
   g_string_append (text, _("."));
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
+
+/* Conditions and time windows for the inspector */
+
+int
+tc_journey_condition_get_kind (JsonObject *condition)
+{
+  static const char * const members[TC_JOURNEY_N_CONDITION_KINDS] = {
+    [TC_JOURNEY_CONDITION_EVENT] = "event",
+    [TC_JOURNEY_CONDITION_TAG] = "tag",
+    [TC_JOURNEY_CONDITION_LAST_MESSAGE] = "last_message",
+    [TC_JOURNEY_CONDITION_FIELD] = "field",
+    [TC_JOURNEY_CONDITION_CONSENT] = "consent",
+  };
+
+  if (condition == NULL)
+    return -1;
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (json_object_has_member (condition, members[i]))
+      return (int) i;
+  return -1;
+}
+
+JsonObject *
+tc_journey_condition_new_default (TcJourneyConditionKind kind)
+{
+  JsonObject *condition = json_object_new ();
+
+  switch (kind)
+    {
+    case TC_JOURNEY_CONDITION_EVENT:
+      json_object_set_string_member (condition, "event", "order_placed");
+      break;
+    case TC_JOURNEY_CONDITION_TAG:
+      json_object_set_string_member (condition, "tag", "vip");
+      break;
+    case TC_JOURNEY_CONDITION_LAST_MESSAGE:
+      json_object_set_string_member (condition, "last_message", "clicked");
+      break;
+    case TC_JOURNEY_CONDITION_FIELD:
+      json_object_set_string_member (condition, "field", "country");
+      json_object_set_string_member (condition, "op", "equals");
+      json_object_set_string_member (condition, "value", "US");
+      break;
+    case TC_JOURNEY_CONDITION_CONSENT:
+    default:
+      /* The usual question before a promotional WhatsApp message. */
+      json_object_set_string_member (condition, "consent", "whatsapp");
+      json_object_set_string_member (condition, "purpose", "promotional");
+      json_object_set_string_member (condition, "status", "opted_in");
+      break;
+    }
+  return condition;
+}
+
+static const char * const window_days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+const char *
+tc_journey_window_day_name (guint day)
+{
+  g_return_val_if_fail (day < G_N_ELEMENTS (window_days), NULL);
+
+  return window_days[day];
+}
+
+/* "HH:MM" → minutes after midnight, or -1. */
+static int
+parse_time_of_day (const char *text)
+{
+  if (text == NULL || strlen (text) != 5 || !g_ascii_isdigit (text[0]) ||
+      !g_ascii_isdigit (text[1]) || text[2] != ':' || !g_ascii_isdigit (text[3]) ||
+      !g_ascii_isdigit (text[4]))
+    return -1;
+  {
+    int hours = (text[0] - '0') * 10 + (text[1] - '0');
+    int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+
+    if (hours > 23 || minutes > 59)
+      return -1;
+    return hours * 60 + minutes;
+  }
+}
+
+gboolean
+tc_journey_window_from_config (JsonObject      *config,
+                               TcJourneyWindow *window)
+{
+  JsonObject *until;
+  JsonNode *member;
+
+  g_return_val_if_fail (window != NULL, FALSE);
+
+  window->from = 0;
+  window->to = -1;
+  window->days = TC_JOURNEY_WINDOW_EVERY_DAY;
+  if (config == NULL || (member = json_object_get_member (config, "until")) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (member))
+    return FALSE;
+  until = json_node_get_object (member);
+
+  member = json_object_get_member (until, "from");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING ||
+      (window->from = parse_time_of_day (json_node_get_string (member))) < 0)
+    {
+      window->from = 0;
+      return FALSE;
+    }
+  member = json_object_get_member (until, "to");
+  if (member != NULL && json_node_get_value_type (member) == G_TYPE_STRING)
+    window->to = parse_time_of_day (json_node_get_string (member));
+  member = json_object_get_member (until, "days");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *days = json_node_get_array (member);
+
+      for (guint i = 0; i < json_array_get_length (days); i++)
+        {
+          JsonNode *day = json_array_get_element (days, i);
+
+          if (json_node_get_value_type (day) != G_TYPE_STRING)
+            continue;
+          for (guint d = 0; d < G_N_ELEMENTS (window_days); d++)
+            if (g_strcmp0 (json_node_get_string (day), window_days[d]) == 0)
+              window->days |= 1u << d;
+        }
+    }
+  return TRUE;
+}
+
+JsonObject *
+tc_journey_window_to_config (const TcJourneyWindow *window)
+{
+  JsonObject *config, *until;
+  char text[8];
+
+  g_return_val_if_fail (window != NULL, NULL);
+  g_return_val_if_fail (window->from >= 0 && window->from < 24 * 60, NULL);
+  g_return_val_if_fail (window->to >= -1 && window->to < 24 * 60, NULL);
+
+  config = json_object_new ();
+  until = json_object_new ();
+  g_snprintf (text, sizeof text, "%02d:%02d", window->from / 60, window->from % 60);
+  json_object_set_string_member (until, "from", text);
+  if (window->to >= 0)
+    {
+      g_snprintf (text, sizeof text, "%02d:%02d", window->to / 60, window->to % 60);
+      json_object_set_string_member (until, "to", text);
+    }
+  if ((window->days & 0x7f) != TC_JOURNEY_WINDOW_EVERY_DAY && (window->days & 0x7f) != 0x7f)
+    {
+      JsonArray *days = json_array_new ();
+
+      for (guint d = 0; d < G_N_ELEMENTS (window_days); d++)
+        if (window->days & (1u << d))
+          json_array_add_string_element (days, window_days[d]);
+      json_object_set_array_member (until, "days", days);
+    }
+  json_object_set_object_member (config, "until", until);
+  return config;
+}

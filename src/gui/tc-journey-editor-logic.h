@@ -281,4 +281,43 @@ GPtrArray  *tc_journey_editor_logic_dup_badges  (TcJourneyEditorLogic *self,
 char       *tc_journey_editor_logic_dup_stats_text (TcJourneyEditorLogic *self,
                                                     const char           *id) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Branch conditions as the inspector's controls see them: which kind a
+ * condition is, and the condition a kind starts with when chosen. */
+typedef enum
+{
+  TC_JOURNEY_CONDITION_EVENT,         /* {event, filters?}: since entry */
+  TC_JOURNEY_CONDITION_TAG,           /* {tag, has?} */
+  TC_JOURNEY_CONDITION_LAST_MESSAGE,  /* {last_message: delivered/read/clicked/replied} */
+  TC_JOURNEY_CONDITION_FIELD,         /* {field, op, value} */
+  TC_JOURNEY_CONDITION_CONSENT,       /* {consent: channel, purpose, status} */
+} TcJourneyConditionKind;
+
+#define TC_JOURNEY_N_CONDITION_KINDS (TC_JOURNEY_CONDITION_CONSENT + 1)
+
+/* The kind of @condition (NULL: none), or -1 when it is none of them. */
+int         tc_journey_condition_get_kind       (JsonObject             *condition);
+/* What a branch's condition becomes when the kind is chosen (it passes
+ * tc_journey_node_check_config() as a branch's "condition"). */
+JsonObject *tc_journey_condition_new_default    (TcJourneyConditionKind  kind) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A wait's time window ("until" in a wait's config): from a time of day,
+ * optionally to another, on some weekdays, in the contact's zone. */
+#define TC_JOURNEY_WINDOW_EVERY_DAY 0u
+typedef struct
+{
+  int   from;  /* minutes after midnight, 0 to 1439 */
+  int   to;    /* the same, or -1: no end (the moment "from") */
+  guint days;  /* bit 0 Monday … bit 6 Sunday; TC_JOURNEY_WINDOW_EVERY_DAY: any day */
+} TcJourneyWindow;
+
+/* The weekdays as the config names them ("mon" … "sun"), bit 0 first. */
+const char *tc_journey_window_day_name          (guint                   day);
+/* Reads the window of a wait's @config; FALSE when it waits for a
+ * duration (or the window cannot be read). */
+gboolean    tc_journey_window_from_config       (JsonObject             *config,
+                                                 TcJourneyWindow        *window);
+/* A wait's whole config for @window: {"until": {"from", "to"?, "days"?}}
+ * ("days" left out for any day). */
+JsonObject *tc_journey_window_to_config         (const TcJourneyWindow  *window) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -788,6 +788,147 @@ test_stats_badges (void)
   g_assert_null (tc_journey_editor_logic_dup_stats_text (logic, "wait-1h"));
 }
 
+/* The inspector's controls for branch conditions and wait windows: what
+ * they write must be what the model accepts, and read back the same. */
+static char *
+object_text (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return json_to_string (node, FALSE);
+}
+
+static void
+test_condition_kinds (void)
+{
+  static const struct { const char *json; int kind; } table[] = {
+    { "{\"event\":\"order_placed\"}", TC_JOURNEY_CONDITION_EVENT },
+    { "{\"tag\":\"vip\",\"has\":false}", TC_JOURNEY_CONDITION_TAG },
+    { "{\"last_message\":\"replied\"}", TC_JOURNEY_CONDITION_LAST_MESSAGE },
+    { "{\"field\":\"city\",\"op\":\"empty\"}", TC_JOURNEY_CONDITION_FIELD },
+    { "{\"consent\":\"sms\",\"purpose\":\"transactional\",\"status\":\"opted_out\"}",
+      TC_JOURNEY_CONDITION_CONSENT },
+    { "{}", -1 },
+  };
+
+  g_assert_cmpint (tc_journey_condition_get_kind (NULL), ==, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (table[i].json, NULL);
+
+      g_assert_cmpint (tc_journey_condition_get_kind (json_node_get_object (node)), ==,
+                       table[i].kind);
+    }
+
+  /* Each kind's starting condition is a valid branch, of that kind. */
+  for (guint k = 0; k < TC_JOURNEY_N_CONDITION_KINDS; k++)
+    {
+      g_autoptr(JsonObject) condition = tc_journey_condition_new_default (k);
+      g_autoptr(JsonObject) config = json_object_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (tc_journey_condition_get_kind (condition), ==, (int) k);
+      json_object_set_object_member (config, "condition", json_object_ref (condition));
+      g_assert_true (tc_journey_node_check_config (TC_JOURNEY_NODE_BRANCH, "b", config, &error));
+      g_assert_no_error (error);
+    }
+
+  /* Consent: channel, purpose and status, all three. */
+  {
+    g_autoptr(JsonObject) condition = tc_journey_condition_new_default (TC_JOURNEY_CONDITION_CONSENT);
+    g_autofree char *text = object_text (condition);
+
+    g_assert_cmpstr (text, ==,
+                     "{\"consent\":\"whatsapp\",\"purpose\":\"promotional\",\"status\":\"opted_in\"}");
+  }
+}
+
+static void
+test_wait_windows (void)
+{
+  static const struct
+  {
+    TcJourneyWindow window;
+    const char     *json;
+    guint           read_days;  /* what reads back */
+  } table[] = {
+    { { 9 * 60, 17 * 60, TC_JOURNEY_WINDOW_EVERY_DAY },
+      "{\"until\":{\"from\":\"09:00\",\"to\":\"17:00\"}}", TC_JOURNEY_WINDOW_EVERY_DAY },
+    { { 10 * 60, -1, 1u << 5 },
+      "{\"until\":{\"from\":\"10:00\",\"days\":[\"sat\"]}}", 1u << 5 },
+    { { 0, 23 * 60 + 59, 1u << 0 | 1u << 2 | 1u << 4 },
+      "{\"until\":{\"from\":\"00:00\",\"to\":\"23:59\",\"days\":[\"mon\",\"wed\",\"fri\"]}}",
+      1u << 0 | 1u << 2 | 1u << 4 },
+    /* Overnight; all seven days is every day. */
+    { { 23 * 60, 6 * 60 + 30, 0x7f },
+      "{\"until\":{\"from\":\"23:00\",\"to\":\"06:30\"}}", TC_JOURNEY_WINDOW_EVERY_DAY },
+    { { 12 * 60 + 5, -1, 1u << 6 | 1u << 5 },
+      "{\"until\":{\"from\":\"12:05\",\"days\":[\"sat\",\"sun\"]}}", 1u << 5 | 1u << 6 },
+  };
+  TcJourney *journey;
+  g_autoptr(TcJourneyEditorLogic) logic = new_session (&journey);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr(JsonObject) config = tc_journey_window_to_config (&table[i].window);
+      g_autofree char *text = object_text (config);
+      TcJourneyWindow back;
+
+      g_assert_cmpstr (text, ==, table[i].json);
+      g_assert_true (tc_journey_node_check_config (TC_JOURNEY_NODE_WAIT, "w", config, &error));
+      g_assert_no_error (error);
+      g_assert_true (tc_journey_window_from_config (config, &back));
+      g_assert_cmpint (back.from, ==, table[i].window.from);
+      g_assert_cmpint (back.to, ==, table[i].window.to);
+      g_assert_cmpuint (back.days, ==, table[i].read_days);
+    }
+
+  /* A wait for a duration has no window. */
+  {
+    g_autoptr(JsonNode) node = json_from_string ("{\"duration\":3600}", NULL);
+    TcJourneyWindow window = { 1, 2, 3 };
+
+    g_assert_false (tc_journey_window_from_config (json_node_get_object (node), &window));
+    g_assert_cmpint (window.from, ==, 0);
+    g_assert_cmpint (window.to, ==, -1);
+    g_assert_cmpuint (window.days, ==, TC_JOURNEY_WINDOW_EVERY_DAY);
+  }
+  for (guint d = 0; d < 7; d++)
+    g_assert_nonnull (tc_journey_window_day_name (d));
+  g_assert_cmpstr (tc_journey_window_day_name (0), ==, "mon");
+  g_assert_cmpstr (tc_journey_window_day_name (6), ==, "sun");
+
+  /* As the inspector edits: a wait becomes a window, its hour changes
+   * (merged into the same step), and undo brings the duration back. */
+  id = g_strdup (tc_journey_editor_logic_add_node (logic, TC_JOURNEY_NODE_WAIT, 0, 0, &error));
+  g_assert_no_error (error);
+  {
+    TcJourneyWindow window = { 9 * 60, 17 * 60, TC_JOURNEY_WINDOW_EVERY_DAY };
+    g_autoptr(JsonObject) first = tc_journey_window_to_config (&window);
+    g_autoptr(JsonObject) second = NULL;
+    TcJourneyWindow back;
+
+    g_assert_true (tc_journey_editor_logic_set_config (logic, id, first, &error));
+    window.from = 10 * 60;
+    window.days = 1u << 5;
+    second = tc_journey_window_to_config (&window);
+    g_assert_true (tc_journey_editor_logic_set_config (logic, id, second, &error));
+    g_assert_no_error (error);
+    g_assert_true (tc_journey_window_from_config (tc_journey_lookup_node (journey, id)->config,
+                                                  &back));
+    g_assert_cmpint (back.from, ==, 10 * 60);
+    g_assert_cmpuint (back.days, ==, 1u << 5);
+    g_assert_true (tc_journey_editor_logic_undo (logic));
+    g_assert_false (tc_journey_window_from_config (tc_journey_lookup_node (journey, id)->config,
+                                                   &back));
+    g_assert_true (json_object_has_member (tc_journey_lookup_node (journey, id)->config,
+                                           "duration"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -805,6 +946,8 @@ main (int   argc,
   g_test_add_func ("/tc/journey-editor/fit-and-zoom", test_fit_and_zoom);
   g_test_add_func ("/tc/journey-editor/validation-marks", test_validation_marks);
   g_test_add_func ("/tc/journey-editor/stats-badges", test_stats_badges);
+  g_test_add_func ("/tc/journey-editor/condition-kinds", test_condition_kinds);
+  g_test_add_func ("/tc/journey-editor/wait-windows", test_wait_windows);
 
   return g_test_run ();
 }
