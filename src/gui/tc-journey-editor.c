@@ -1151,6 +1151,8 @@ add_wait_rows (TcJourneyEditor     *self,
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("On"));
     gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
     gtk_widget_set_focusable (row, FALSE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("On which days"), -1);
     gtk_widget_set_margin_start (inner, 12);
     gtk_widget_set_margin_end (inner, 12);
     gtk_widget_set_margin_top (inner, 8);
@@ -1444,6 +1446,9 @@ add_json_rows (TcJourneyEditor     *self,
   text = json_to_string (wrapper, TRUE);
 
   expander = gtk_expander_new_with_mnemonic (_("All _Settings as JSON"));
+  /* GTK 4.8 names the expander's button after its class otherwise. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("All Settings as JSON"), -1);
   inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_margin_top (inner, 6);
   view = gtk_text_view_new ();
