@@ -304,10 +304,16 @@ tc_journey_node_dup_summary (const TcJourneyNode *node)
     case TC_JOURNEY_NODE_WAIT:
       if (json_object_has_member (config, "duration"))
         return format_duration (json_object_get_int_member (config, "duration"));
-      /* TRANSLATORS: a wait until a time window, "until 09:00". */
-      return g_strdup_printf (_("until %s"),
-                              member_string (json_object_get_object_member (config, "until"),
-                                             "from"));
+      {
+        JsonObject *until = json_object_get_object_member (config, "until");
+
+        if (member_string (until, "to") != NULL)
+          /* TRANSLATORS: a wait for a time window, "09:00–17:00". */
+          return g_strdup_printf (_("%s–%s"), member_string (until, "from"),
+                                  member_string (until, "to"));
+        /* TRANSLATORS: a wait until a time of day, "until 09:00". */
+        return g_strdup_printf (_("until %s"), member_string (until, "from"));
+      }
     case TC_JOURNEY_NODE_WAIT_FOR_EVENT:
       {
         g_autofree char *within = format_duration (json_object_get_int_member (config, "within"));
@@ -343,6 +349,10 @@ tc_journey_node_dup_summary (const TcJourneyNode *node)
         if (member_string (condition, "field") != NULL)
           return g_strdup_printf (_("%s %s?"), member_string (condition, "field"),
                                   member_string (condition, "op"));
+        if (g_strcmp0 (member_string (condition, "consent"), "sms") == 0)
+          return g_strdup (_("SMS consent?"));
+        if (g_strcmp0 (member_string (condition, "consent"), "whatsapp") == 0)
+          return g_strdup (_("WhatsApp consent?"));
         return g_strdup (_("consent?"));
       }
     case TC_JOURNEY_NODE_SPLIT:

@@ -834,6 +834,30 @@ test_condition_kinds (void)
       g_assert_no_error (error);
     }
 
+  /* What the card says. */
+  {
+    static const struct { const char *config; const char *summary; } cards[] = {
+      { "{\"condition\":{\"consent\":\"sms\",\"purpose\":\"promotional\",\"status\":\"opted_in\"}}",
+        "SMS consent?" },
+      { "{\"condition\":{\"consent\":\"whatsapp\",\"purpose\":\"transactional\",\"status\":\"none\"}}",
+        "WhatsApp consent?" },
+      { "{\"condition\":{\"last_message\":\"read\"}}", "last message read?" },
+    };
+    g_autoptr(TcJourney) journey = tc_journey_new ("Cards");
+
+    for (guint i = 0; i < G_N_ELEMENTS (cards); i++)
+      {
+        g_autoptr(JsonNode) config = json_from_string (cards[i].config, NULL);
+        g_autofree char *id = g_strdup_printf ("b%u", i);
+        g_autofree char *summary = NULL;
+
+        g_assert_nonnull (tc_journey_add_node (journey, id, TC_JOURNEY_NODE_BRANCH, NULL, 0, 0,
+                                               json_node_get_object (config), NULL));
+        summary = tc_journey_node_dup_summary (tc_journey_lookup_node (journey, id));
+        g_assert_cmpstr (summary, ==, cards[i].summary);
+      }
+  }
+
   /* Consent: channel, purpose and status, all three. */
   {
     g_autoptr(JsonObject) condition = tc_journey_condition_new_default (TC_JOURNEY_CONDITION_CONSENT);
@@ -885,6 +909,24 @@ test_wait_windows (void)
       g_assert_cmpint (back.to, ==, table[i].window.to);
       g_assert_cmpuint (back.days, ==, table[i].read_days);
     }
+
+  /* What the card says. */
+  {
+    g_autoptr(TcJourney) cards = tc_journey_new ("Cards");
+    g_autoptr(JsonObject) office = tc_journey_window_to_config (&table[0].window);
+    g_autoptr(JsonObject) at_ten = tc_journey_window_to_config (&table[1].window);
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    g_assert_nonnull (tc_journey_add_node (cards, "w1", TC_JOURNEY_NODE_WAIT, NULL, 0, 0, office,
+                                           NULL));
+    g_assert_nonnull (tc_journey_add_node (cards, "w2", TC_JOURNEY_NODE_WAIT, NULL, 0, 0, at_ten,
+                                           NULL));
+    first = tc_journey_node_dup_summary (tc_journey_lookup_node (cards, "w1"));
+    second = tc_journey_node_dup_summary (tc_journey_lookup_node (cards, "w2"));
+    g_assert_cmpstr (first, ==, "09:00–17:00");
+    g_assert_cmpstr (second, ==, "until 10:00");
+  }
 
   /* A wait for a duration has no window. */
   {
