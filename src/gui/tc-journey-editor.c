@@ -969,10 +969,10 @@ on_wait_mode_cb (AdwComboRow     *row,
 {
   const TcJourneyNode *node = inspected_node (self);
   guint selected = adw_combo_row_get_selected (row);
-  gboolean window = json_object_has_member (node != NULL ? node->config : NULL, "until");
   g_autoptr(JsonObject) config = NULL;
 
-  if (self->filling || node == NULL || selected > 1 || (selected == 1) == window)
+  if (self->filling || node == NULL || selected > 1 ||
+      (selected == 1) == json_object_has_member (node->config, "until"))
     return;
   if (selected == 1)
     {
@@ -1881,17 +1881,28 @@ on_canvas_error_cb (TcJourneyCanvas *canvas,
 
 #define STATS_INTERVAL_S 3
 
+typedef struct
+{
+  TcJourneyEditor *self;
+  GCancellable    *cancellable;
+} StatsRead;
+
 static void
 on_stats_read_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(TcJourneyEditor) self = user_data;
+  StatsRead *read = user_data;
+  g_autoptr(TcJourneyEditor) self = read->self;
+  g_autoptr(GCancellable) cancellable = read->cancellable;
   g_autoptr(GError) error = NULL;
   g_autoptr(TcJourneyStats) stats = NULL;
 
+  g_free (read);
   stats = tc_journey_runner_stats_finish (TC_REPOSITORY (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* A read for a journey closed since (a new one may be under way). */
+  if (g_cancellable_is_cancelled (cancellable) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->stats_cancellable);
   if (stats == NULL)
@@ -1927,6 +1938,7 @@ on_stats_read_cb (GObject      *object,
 static void
 refresh_stats (TcJourneyEditor *self)
 {
+  StatsRead *read;
   gint64 id;
 
   if (self->repository == NULL || self->journey == NULL || self->stats_cancellable != NULL ||
@@ -1935,9 +1947,11 @@ refresh_stats (TcJourneyEditor *self)
   id = tc_journey_get_id (self->journey);
   if (id <= 0)
     return;
-  self->stats_cancellable = g_cancellable_new ();
-  tc_journey_runner_stats_async (self->repository, id, self->stats_cancellable, on_stats_read_cb,
-                                 g_object_ref (self));
+  read = g_new0 (StatsRead, 1);
+  read->self = g_object_ref (self);
+  read->cancellable = g_cancellable_new ();
+  self->stats_cancellable = g_object_ref (read->cancellable);
+  tc_journey_runner_stats_async (self->repository, id, read->cancellable, on_stats_read_cb, read);
 }
 
 static gboolean
