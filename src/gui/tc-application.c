@@ -14,6 +14,7 @@
 #include "tc-context.h"
 #include "tc-gui-util.h"
 #include "tc-inbox.h"
+#include "tc-journey-store.h"
 #include "tc-stall-meter.h"
 #include "tc-repository.h"
 #include "tc-window.h"
@@ -37,6 +38,10 @@ struct _TcApplication
   gboolean        quit_pending;
   /* No window, still sending: the app holds itself until that is done. */
   gboolean        background;
+  /* …or journeys are active: it holds itself until quit. */
+  gboolean        background_journeys;
+  /* Quit was chosen: closing the windows must not keep the app running. */
+  gboolean        quitting;
   /* TEXTCAST_STALL_REPORT: the responsiveness benchmark's meter. */
   TcStallMeter   *stall_meter;
   /* --background (as started at login): the first activation opens no
@@ -89,6 +94,7 @@ send_notification (TcApplication *self,
 }
 
 static void stop_sending    (TcApplication *self);
+static gboolean has_main_window (TcApplication *self);
 static void leave_background (TcApplication *self);
 static void on_background_service_changed_cb (TcSendService *service,
                                               TcApplication *self);
@@ -112,8 +118,10 @@ on_quit_activated_cb (GSimpleAction *action,
 
   /* Sending in the background: stop it (what is in flight is recorded;
    * the rest goes out the next time Textcast runs), then quit. */
+  self->quitting = TRUE;
   if (self->background)
     {
+      g_debug ("Quitting from the background");
       leave_background (self);
       stop_sending (self);
     }
@@ -125,6 +133,12 @@ on_quit_activated_cb (GSimpleAction *action,
     if (TC_IS_WINDOW (l->data))
       gtk_window_close (GTK_WINDOW (l->data));
   g_list_free (windows);
+
+  /* A window asked first (unsaved changes): it closes itself once
+   * answered, and the app goes with it; or the question was cancelled
+   * (tc_application_cancel_quit()). */
+  if (has_main_window (self))
+    return;
 
   /* Messages in flight are recorded before the app goes: the stop holds
    * the app, and quits it when done. */
@@ -222,6 +236,7 @@ leave_background (TcApplication *self)
     return;
 
   self->background = FALSE;
+  self->background_journeys = FALSE;
   g_signal_handlers_disconnect_by_func (self->send_service, on_background_service_changed_cb, self);
   g_application_withdraw_notification (G_APPLICATION (self), "background");
   g_application_release (G_APPLICATION (self));
@@ -246,6 +261,49 @@ on_background_service_changed_cb (TcSendService *service,
   send_notification (self, "finished", notification);
   leave_background (self);
   stop_sending (self);
+}
+
+/* The window closed while journeys are active: keep running them (and
+ * sending what they queue) until the person quits. The first time, a
+ * notification explains it; afterwards the same notification, with its
+ * Open and Quit buttons, comes quietly (low priority: no banner in GNOME
+ * Shell, only an entry in the list), as the way back to the window and
+ * out of the app. */
+static void
+enter_background_journeys (TcApplication *self,
+                           guint          n_active)
+{
+  g_autoptr(GNotification) notification = NULL;
+  gboolean explained = FALSE;
+
+  self->background = TRUE;
+  self->background_journeys = TRUE;
+  g_application_hold (G_APPLICATION (self));
+
+  if (self->settings != NULL)
+    explained = g_settings_get_boolean (self->settings, "journeys-background-explained");
+
+  notification = g_notification_new (_("Textcast Keeps Running Your Journeys"));
+  if (!explained)
+    g_notification_set_body (notification,
+                             _("Active journeys go on while the window is closed: Textcast stays in "
+                               "the background to send their messages at the right moments. Open "
+                               "Textcast to see them, or quit to hold them until Textcast runs "
+                               "again."));
+  else
+    g_notification_set_body (notification,
+                             _("Open Textcast to see them, or quit to hold them until Textcast runs "
+                               "again."));
+  g_notification_set_priority (notification, explained ? G_NOTIFICATION_PRIORITY_LOW
+                                                        : G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_default_action (notification, "app.show-window");
+  g_notification_add_button (notification, _("Open Textcast"), "app.show-window");
+  g_notification_add_button (notification, _("Quit"), "app.quit");
+  send_notification (self, "background", notification);
+  if (!explained && self->settings != NULL)
+    g_settings_set_boolean (self->settings, "journeys-background-explained", TRUE);
+  g_debug ("The window closed with %u active journeys: running in the background (%s)",
+           n_active, explained ? "quietly" : "explained");
 }
 
 /* The window closed while messages are still going out: keep sending
@@ -288,6 +346,75 @@ enter_background (TcApplication *self)
   g_debug ("The window closed while sending: running in the background");
 }
 
+static gboolean
+has_main_window (TcApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (TC_IS_WINDOW (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+/* The journeys run with sending; they do not when it could not start. */
+static gboolean
+journeys_can_run (TcApplication *self)
+{
+  TcSendProblem problem = tc_send_service_get_problem (self->send_service);
+
+  return problem != TC_SEND_PROBLEM_SETTINGS && problem != TC_SEND_PROBLEM_ENDPOINT;
+}
+
+static void
+on_close_journeys_listed_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  TcApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) journeys = NULL;
+  guint n_active = 0;
+
+  journeys = tc_journey_store_list_finish (TC_REPOSITORY (object), result, &error);
+  if (journeys == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Could not tell whether journeys are active: %s", error->message);
+  for (guint i = 0; journeys != NULL && i < journeys->len; i++)
+    {
+      TcJourneyInfo *info = g_ptr_array_index (journeys, i);
+
+      if (tc_journey_get_state (info->journey) == TC_JOURNEY_ACTIVE)
+        n_active++;
+    }
+
+  /* Opened again meanwhile: the window holds the app, and sending never
+   * stopped. */
+  if (has_main_window (self))
+    ;
+  else if (self->quitting || self->quit_pending)
+    stop_sending (self);
+  else if (n_active > 0 && journeys_can_run (self))
+    enter_background_journeys (self, n_active);
+  else if (is_sending (self))
+    enter_background (self);
+  else
+    stop_sending (self);
+
+  /* The hold of decide_background(). */
+  g_application_release (G_APPLICATION (self));
+  g_object_unref (self);
+}
+
+/* The last window closed: keep running without it while journeys are
+ * active or messages are still going out, else stop sending. Whether
+ * journeys are active is a read on the repository's worker; the app holds
+ * itself until the answer is in. */
+static void
+decide_background (TcApplication *self)
+{
+  g_application_hold (G_APPLICATION (self));
+  tc_journey_store_list_async (tc_context_get_repository (self->context), NULL,
+                               on_close_journeys_listed_cb, g_object_ref (self));
+}
+
 static void
 tc_application_window_removed (GtkApplication *app,
                                GtkWindow      *window)
@@ -308,9 +435,9 @@ tc_application_window_removed (GtkApplication *app,
     }
   else if (last && self->send_service != NULL)
     {
-      if (!self->quit_pending && is_sending (self) && self->settings != NULL &&
+      if (!self->quit_pending && !self->quitting && self->settings != NULL &&
           g_settings_get_boolean (self->settings, "run-in-background"))
-        enter_background (self);
+        decide_background (self);
       else
         stop_sending (self);
     }
@@ -762,4 +889,21 @@ tc_application_get_send_service (TcApplication *self)
   g_return_val_if_fail (TC_IS_APPLICATION (self), NULL);
 
   return self->send_service;
+}
+
+/**
+ * tc_application_cancel_quit:
+ *
+ * A window that asked before closing (unsaved changes) was told to stay:
+ * a Quit that was waiting for it is off, and closing the window later
+ * keeps the app in the background again when there is reason to.
+ */
+void
+tc_application_cancel_quit (TcApplication *self)
+{
+  g_return_if_fail (TC_IS_APPLICATION (self));
+
+  if (self->quitting && !self->background)
+    g_debug ("Quit cancelled");
+  self->quitting = FALSE;
 }

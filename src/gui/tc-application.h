@@ -28,5 +28,11 @@ GSettings     *tc_application_get_settings (TcApplication *self);
  * finish and are recorded — when the last main window closes, and the
  * application waits for that before it exits. */
 TcSendService *tc_application_get_send_service (TcApplication *self);
+/* Closing the last window keeps the app running without it while journeys
+ * are active (or messages are still going out), with a notification to
+ * open it again or quit. A window that asks before closing (unsaved
+ * changes) calls this when told to stay, so that a Quit waiting on it is
+ * off. */
+void           tc_application_cancel_quit      (TcApplication *self);
 
 G_END_DECLS

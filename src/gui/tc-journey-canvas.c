@@ -24,6 +24,8 @@
 #define GRID_STEP      24.0
 #define CARD_RADIUS    10.0
 #define PORT_RADIUS    5.0
+#define BADGE_HEIGHT   18.0
+#define BADGE_PADDING  7.0
 #define PORT_HIT       12.0
 #define ZOOM_STEP      1.2
 #define NUDGE          8.0
@@ -243,6 +245,7 @@ update_accessible (TcJourneyCanvas *self)
     {
       g_auto(GStrv) ports = tc_journey_node_dup_ports (node);
       guint n_problems = tc_journey_editor_logic_count_node_problems (self->logic, node->id);
+      g_autofree char *stats = NULL;
 
       /* TRANSLATORS: the selected step on the journey canvas, "Send SMS “SMS reminder”". */
       g_string_append_printf (text, _("%s “%s”."), tc_journey_node_kind_get_title (node->kind),
@@ -271,6 +274,12 @@ update_accessible (TcJourneyCanvas *self)
           g_string_append_c (text, ' ');
           g_string_append_printf (text, ngettext ("%u problem.", "%u problems.", n_problems),
                                   n_problems);
+        }
+      stats = tc_journey_editor_logic_dup_stats_text (self->logic, node->id);
+      if (stats != NULL)
+        {
+          g_string_append_c (text, ' ');
+          g_string_append (text, stats);
         }
     }
   else if (n_selected > 1)
@@ -632,6 +641,52 @@ draw_card (TcJourneyCanvas     *self,
     }
 }
 
+/* Live statistics: a row of pills on the card's bottom edge, one per
+ * number that is not zero. */
+static const char * const badge_colors[] = {
+  "#1c71d8", /* waiting */
+  "#5e5c64", /* passed */
+  "#26a269", /* sent */
+  "#813d9c", /* converted */
+};
+
+static void
+draw_badges (TcJourneyCanvas     *self,
+             GtkSnapshot         *snapshot,
+             const TcJourneyNode *node,
+             const Palette       *palette)
+{
+  g_autoptr(GPtrArray) badges = tc_journey_editor_logic_dup_badges (self->logic, node->id);
+  TcJourneyRect r;
+  double x, y;
+
+  if (badges->len == 0)
+    return;
+
+  tc_journey_node_get_rect (node, &r);
+  x = r.x + 10;
+  y = r.y + r.height - BADGE_HEIGHT / 2 + 4;
+  for (guint i = 0; i < badges->len; i++)
+    {
+      const TcJourneyBadge *badge = g_ptr_array_index (badges, i);
+      GdkRGBA color;
+      int w, h;
+      graphene_rect_t pill;
+
+      gdk_rgba_parse (&color, badge_colors[MIN ((guint) badge->kind, G_N_ELEMENTS (badge_colors) - 1)]);
+      pango_layout_set_text (self->small_layout, badge->text, -1);
+      pango_layout_get_pixel_size (self->small_layout, &w, &h);
+      pill = GRAPHENE_RECT_INIT (x, y, w + 2 * BADGE_PADDING, BADGE_HEIGHT);
+      append_rounded (snapshot, &GRAPHENE_RECT_INIT (x - 1.5, y - 1.5, pill.size.width + 3,
+                                                     BADGE_HEIGHT + 3),
+                      BADGE_HEIGHT / 2 + 1.5, &palette->card);
+      append_rounded (snapshot, &pill, BADGE_HEIGHT / 2, &color);
+      append_text (snapshot, self->small_layout, x + BADGE_PADDING, y + (BADGE_HEIGHT - h) / 2.0,
+                   &palette->white);
+      x += pill.size.width + 4;
+    }
+}
+
 static void
 draw_grid (TcJourneyCanvas       *self,
            GtkSnapshot           *snapshot,
@@ -693,12 +748,15 @@ tc_journey_canvas_snapshot (GtkWidget   *widget,
           TcJourneyRect r;
 
           tc_journey_node_get_rect (node, &r);
-          /* Room for the shadow, the selection ring and the ports. */
+          /* Room for the shadow, the selection ring, the ports and the
+           * badges under the card (which may be wider than it). */
           if (!graphene_rect_intersection (&visible,
-                                           &GRAPHENE_RECT_INIT (r.x - 12, r.y - 12, r.width + 24,
-                                                                r.height + 24), NULL))
+                                           &GRAPHENE_RECT_INIT (r.x - 12, r.y - 12, r.width * 2,
+                                                                r.height + 24 + BADGE_HEIGHT),
+                                           NULL))
             continue;
           draw_card (self, snapshot, node, &palette);
+          draw_badges (self, snapshot, node, &palette);
         }
     }
 
@@ -781,10 +839,11 @@ tc_journey_canvas_query_tooltip (GtkWidget  *widget,
       node = tc_journey_editor_logic_node_at (self->logic, dx, dy);
     }
 
-  if (node != NULL && tc_journey_editor_logic_count_node_problems (self->logic, node->id) > 0)
+  if (node != NULL)
     {
       GPtrArray *problems = tc_journey_editor_logic_get_problems (self->logic);
       g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *stats = tc_journey_editor_logic_dup_stats_text (self->logic, node->id);
 
       for (guint i = 0; i < problems->len; i++)
         {
@@ -796,6 +855,14 @@ tc_journey_canvas_query_tooltip (GtkWidget  *widget,
             g_string_append_c (text, '\n');
           g_string_append (text, problem->message);
         }
+      if (stats != NULL)
+        {
+          if (text->len > 0)
+            g_string_append_c (text, '\n');
+          g_string_append (text, stats);
+        }
+      if (text->len == 0)
+        return FALSE;
       gtk_tooltip_set_text (tooltip, text->str);
       return TRUE;
     }
@@ -1466,6 +1533,8 @@ tc_journey_canvas_set_logic (TcJourneyCanvas      *self,
       g_signal_connect_swapped (self->logic, "selection-changed",
                                 G_CALLBACK (on_selection_changed_cb), self);
       g_signal_connect_swapped (self->logic, "problems-changed",
+                                G_CALLBACK (on_journey_changed_cb), self);
+      g_signal_connect_swapped (self->logic, "stats-changed",
                                 G_CALLBACK (on_journey_changed_cb), self);
       if (gtk_widget_get_width (GTK_WIDGET (self)) > 1)
         tc_journey_canvas_show_start (self);

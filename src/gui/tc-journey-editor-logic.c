@@ -61,6 +61,8 @@ struct _TcJourneyEditorLogic
   gpointer                 lookup_data;
   GDestroyNotify           lookup_destroy;
 
+  GHashTable              *stats;        /* node id → TcJourneyNodeStats (a copy), or NULL */
+
   char                    *paste_source; /* the text last copied or pasted */
   guint                    n_pastes;     /* pastes of it in a row */
 
@@ -85,6 +87,7 @@ enum {
 enum {
   SELECTION_CHANGED,
   PROBLEMS_CHANGED,
+  STATS_CHANGED,
   N_SIGNALS
 };
 
@@ -301,10 +304,16 @@ tc_journey_node_dup_summary (const TcJourneyNode *node)
     case TC_JOURNEY_NODE_WAIT:
       if (json_object_has_member (config, "duration"))
         return format_duration (json_object_get_int_member (config, "duration"));
-      /* TRANSLATORS: a wait until a time window, "until 09:00". */
-      return g_strdup_printf (_("until %s"),
-                              member_string (json_object_get_object_member (config, "until"),
-                                             "from"));
+      {
+        JsonObject *until = json_object_get_object_member (config, "until");
+
+        if (member_string (until, "to") != NULL)
+          /* TRANSLATORS: a wait for a time window, "09:00–17:00". */
+          return g_strdup_printf (_("%s–%s"), member_string (until, "from"),
+                                  member_string (until, "to"));
+        /* TRANSLATORS: a wait until a time of day, "until 09:00". */
+        return g_strdup_printf (_("until %s"), member_string (until, "from"));
+      }
     case TC_JOURNEY_NODE_WAIT_FOR_EVENT:
       {
         g_autofree char *within = format_duration (json_object_get_int_member (config, "within"));
@@ -340,6 +349,10 @@ tc_journey_node_dup_summary (const TcJourneyNode *node)
         if (member_string (condition, "field") != NULL)
           return g_strdup_printf (_("%s %s?"), member_string (condition, "field"),
                                   member_string (condition, "op"));
+        if (g_strcmp0 (member_string (condition, "consent"), "sms") == 0)
+          return g_strdup (_("SMS consent?"));
+        if (g_strcmp0 (member_string (condition, "consent"), "whatsapp") == 0)
+          return g_strdup (_("WhatsApp consent?"));
         return g_strdup (_("consent?"));
       }
     case TC_JOURNEY_NODE_SPLIT:
@@ -657,6 +670,7 @@ tc_journey_editor_logic_finalize (GObject *object)
   g_clear_pointer (&self->move_origins, g_array_unref);
   g_clear_pointer (&self->selection, g_hash_table_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_pointer (&self->stats, g_hash_table_unref);
   if (self->lookup_destroy != NULL)
     self->lookup_destroy (self->lookup_data);
   g_free (self->paste_source);
@@ -752,6 +766,9 @@ tc_journey_editor_logic_class_init (TcJourneyEditorLogicClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[PROBLEMS_CHANGED] =
     g_signal_new ("problems-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[STATS_CHANGED] =
+    g_signal_new ("stats-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
@@ -1817,4 +1834,347 @@ tc_journey_editor_logic_count_node_problems (TcJourneyEditorLogic *self,
         n++;
     }
   return n;
+}
+
+/* Live statistics */
+
+void
+tc_journey_badge_free (TcJourneyBadge *badge)
+{
+  if (badge == NULL)
+    return;
+  g_free (badge->text);
+  g_free (badge);
+}
+
+static void
+node_stats_copy_free (gpointer data)
+{
+  TcJourneyNodeStats *stats = data;
+
+  g_free (stats->node);
+  g_free (stats->kind);
+  g_free (stats->label);
+  g_free (stats);
+}
+
+static gboolean
+node_stats_equal (const TcJourneyNodeStats *a,
+                  const TcJourneyNodeStats *b)
+{
+  return a->waiting == b->waiting && a->passed == b->passed && a->sent == b->sent &&
+         a->converted == b->converted;
+}
+
+gboolean
+tc_journey_editor_logic_set_stats (TcJourneyEditorLogic *self,
+                                   const TcJourneyStats *stats)
+{
+  g_autoptr(GHashTable) table = NULL;
+  gboolean changed;
+
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR_LOGIC (self), FALSE);
+
+  if (stats != NULL)
+    {
+      table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, node_stats_copy_free);
+      for (guint i = 0; stats->nodes != NULL && i < stats->nodes->len; i++)
+        {
+          const TcJourneyNodeStats *node = g_ptr_array_index (stats->nodes, i);
+          TcJourneyNodeStats *copy;
+
+          if (node->node == NULL || g_hash_table_contains (table, node->node))
+            continue;
+          copy = g_new0 (TcJourneyNodeStats, 1);
+          *copy = *node;
+          copy->node = g_strdup (node->node);
+          copy->kind = g_strdup (node->kind);
+          copy->label = g_strdup (node->label);
+          g_hash_table_insert (table, copy->node, copy);
+        }
+    }
+
+  /* Changed: one of them has none, or a node's numbers differ. */
+  if ((table == NULL) != (self->stats == NULL))
+    changed = TRUE;
+  else if (table == NULL)
+    changed = FALSE;
+  else
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      changed = g_hash_table_size (table) != g_hash_table_size (self->stats);
+      g_hash_table_iter_init (&iter, table);
+      while (!changed && g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          const TcJourneyNodeStats *now = value;
+          const TcJourneyNodeStats *before = g_hash_table_lookup (self->stats, now->node);
+
+          changed = before == NULL || !node_stats_equal (now, before);
+        }
+    }
+
+  g_clear_pointer (&self->stats, g_hash_table_unref);
+  self->stats = g_steal_pointer (&table);
+  if (changed)
+    g_signal_emit (self, signals[STATS_CHANGED], 0);
+  return changed;
+}
+
+gboolean
+tc_journey_editor_logic_has_stats (TcJourneyEditorLogic *self)
+{
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR_LOGIC (self), FALSE);
+
+  return self->stats != NULL;
+}
+
+/* Takes @text. */
+static void
+add_badge (GPtrArray          *badges,
+           TcJourneyBadgeKind  kind,
+           guint64             count,
+           char               *text)
+{
+  TcJourneyBadge *badge;
+
+  if (count == 0)
+    {
+      g_free (text);
+      return;
+    }
+  badge = g_new0 (TcJourneyBadge, 1);
+  badge->kind = kind;
+  badge->count = count;
+  badge->text = text;
+  g_ptr_array_add (badges, badge);
+}
+
+#define PLURAL_N(count) ((gulong) MIN ((count), G_MAXULONG))
+
+GPtrArray *
+tc_journey_editor_logic_dup_badges (TcJourneyEditorLogic *self,
+                                    const char           *id)
+{
+  GPtrArray *badges = g_ptr_array_new_with_free_func ((GDestroyNotify) tc_journey_badge_free);
+  const TcJourneyNodeStats *stats;
+  const TcJourneyNode *node;
+  char waiting[24], passed[24], sent[24], converted[24];
+
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR_LOGIC (self), badges);
+  g_return_val_if_fail (id != NULL, badges);
+
+  if (self->stats == NULL || (stats = g_hash_table_lookup (self->stats, id)) == NULL)
+    return badges;
+  node = tc_journey_lookup_node (self->journey, id);
+  g_snprintf (waiting, sizeof waiting, "%" G_GUINT64_FORMAT, stats->waiting);
+  g_snprintf (passed, sizeof passed, "%" G_GUINT64_FORMAT, stats->passed);
+  g_snprintf (sent, sizeof sent, "%" G_GUINT64_FORMAT, stats->sent);
+  g_snprintf (converted, sizeof converted, "%" G_GUINT64_FORMAT, stats->converted);
+
+  add_badge (badges, TC_JOURNEY_BADGE_WAITING, stats->waiting,
+             /* Translators: contacts waiting at a journey step now; %s is a number */
+             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s waiting", "%s waiting",
+                                           PLURAL_N (stats->waiting)), waiting));
+  add_badge (badges, TC_JOURNEY_BADGE_PASSED, stats->passed,
+             /* Translators: times contacts went on from a journey step; %s is a number */
+             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s passed", "%s passed",
+                                           PLURAL_N (stats->passed)), passed));
+  if (node == NULL || tc_journey_node_kind_is_send (node->kind))
+    add_badge (badges, TC_JOURNEY_BADGE_SENT, stats->sent,
+               /* Translators: messages a journey step sent; %s is a number */
+               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s sent", "%s sent",
+                                             PLURAL_N (stats->sent)), sent));
+  add_badge (badges, TC_JOURNEY_BADGE_CONVERTED, stats->converted,
+             /* Translators: contacts a journey's goal ended at this step; %s is a number */
+             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s converted", "%s converted",
+                                           PLURAL_N (stats->converted)), converted));
+  return badges;
+}
+
+char *
+tc_journey_editor_logic_dup_stats_text (TcJourneyEditorLogic *self,
+                                        const char           *id)
+{
+  g_autoptr(GPtrArray) badges = NULL;
+  g_autoptr(GString) text = NULL;
+
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR_LOGIC (self), NULL);
+
+  badges = tc_journey_editor_logic_dup_badges (self, id);
+  if (badges->len == 0)
+    return NULL;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < badges->len; i++)
+    {
+      const TcJourneyBadge *badge = g_ptr_array_index (badges, i);
+
+      if (i > 0)
+        /* Translators: between two statistics, "3 waiting, 12 passed" */
+        g_string_append (text, _(", "));
+      g_string_append (text, badge->text);
+    }
+  /* Translators: the end of the sentence of a step's statistics */
+  g_string_append (text, _("."));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Conditions and time windows for the inspector */
+
+int
+tc_journey_condition_get_kind (JsonObject *condition)
+{
+  static const char * const members[TC_JOURNEY_N_CONDITION_KINDS] = {
+    [TC_JOURNEY_CONDITION_EVENT] = "event",
+    [TC_JOURNEY_CONDITION_TAG] = "tag",
+    [TC_JOURNEY_CONDITION_LAST_MESSAGE] = "last_message",
+    [TC_JOURNEY_CONDITION_FIELD] = "field",
+    [TC_JOURNEY_CONDITION_CONSENT] = "consent",
+  };
+
+  if (condition == NULL)
+    return -1;
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (json_object_has_member (condition, members[i]))
+      return (int) i;
+  return -1;
+}
+
+JsonObject *
+tc_journey_condition_new_default (TcJourneyConditionKind kind)
+{
+  JsonObject *condition = json_object_new ();
+
+  switch (kind)
+    {
+    case TC_JOURNEY_CONDITION_EVENT:
+      json_object_set_string_member (condition, "event", "order_placed");
+      break;
+    case TC_JOURNEY_CONDITION_TAG:
+      json_object_set_string_member (condition, "tag", "vip");
+      break;
+    case TC_JOURNEY_CONDITION_LAST_MESSAGE:
+      json_object_set_string_member (condition, "last_message", "clicked");
+      break;
+    case TC_JOURNEY_CONDITION_FIELD:
+      json_object_set_string_member (condition, "field", "country");
+      json_object_set_string_member (condition, "op", "equals");
+      json_object_set_string_member (condition, "value", "US");
+      break;
+    case TC_JOURNEY_CONDITION_CONSENT:
+    default:
+      /* The usual question before a promotional WhatsApp message. */
+      json_object_set_string_member (condition, "consent", "whatsapp");
+      json_object_set_string_member (condition, "purpose", "promotional");
+      json_object_set_string_member (condition, "status", "opted_in");
+      break;
+    }
+  return condition;
+}
+
+static const char * const window_days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+const char *
+tc_journey_window_day_name (guint day)
+{
+  g_return_val_if_fail (day < G_N_ELEMENTS (window_days), NULL);
+
+  return window_days[day];
+}
+
+/* "HH:MM" → minutes after midnight, or -1. */
+static int
+parse_time_of_day (const char *text)
+{
+  if (text == NULL || strlen (text) != 5 || !g_ascii_isdigit (text[0]) ||
+      !g_ascii_isdigit (text[1]) || text[2] != ':' || !g_ascii_isdigit (text[3]) ||
+      !g_ascii_isdigit (text[4]))
+    return -1;
+  {
+    int hours = (text[0] - '0') * 10 + (text[1] - '0');
+    int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+
+    if (hours > 23 || minutes > 59)
+      return -1;
+    return hours * 60 + minutes;
+  }
+}
+
+gboolean
+tc_journey_window_from_config (JsonObject      *config,
+                               TcJourneyWindow *window)
+{
+  JsonObject *until;
+  JsonNode *member;
+
+  g_return_val_if_fail (window != NULL, FALSE);
+
+  window->from = 0;
+  window->to = -1;
+  window->days = TC_JOURNEY_WINDOW_EVERY_DAY;
+  if (config == NULL || (member = json_object_get_member (config, "until")) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (member))
+    return FALSE;
+  until = json_node_get_object (member);
+
+  member = json_object_get_member (until, "from");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING ||
+      (window->from = parse_time_of_day (json_node_get_string (member))) < 0)
+    {
+      window->from = 0;
+      return FALSE;
+    }
+  member = json_object_get_member (until, "to");
+  if (member != NULL && json_node_get_value_type (member) == G_TYPE_STRING)
+    window->to = parse_time_of_day (json_node_get_string (member));
+  member = json_object_get_member (until, "days");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *days = json_node_get_array (member);
+
+      for (guint i = 0; i < json_array_get_length (days); i++)
+        {
+          JsonNode *day = json_array_get_element (days, i);
+
+          if (json_node_get_value_type (day) != G_TYPE_STRING)
+            continue;
+          for (guint d = 0; d < G_N_ELEMENTS (window_days); d++)
+            if (g_strcmp0 (json_node_get_string (day), window_days[d]) == 0)
+              window->days |= 1u << d;
+        }
+    }
+  return TRUE;
+}
+
+JsonObject *
+tc_journey_window_to_config (const TcJourneyWindow *window)
+{
+  JsonObject *config, *until;
+  char text[8];
+
+  g_return_val_if_fail (window != NULL, NULL);
+  g_return_val_if_fail (window->from >= 0 && window->from < 24 * 60, NULL);
+  g_return_val_if_fail (window->to >= -1 && window->to < 24 * 60, NULL);
+
+  config = json_object_new ();
+  until = json_object_new ();
+  g_snprintf (text, sizeof text, "%02d:%02d", window->from / 60, window->from % 60);
+  json_object_set_string_member (until, "from", text);
+  if (window->to >= 0)
+    {
+      g_snprintf (text, sizeof text, "%02d:%02d", window->to / 60, window->to % 60);
+      json_object_set_string_member (until, "to", text);
+    }
+  if ((window->days & 0x7f) != TC_JOURNEY_WINDOW_EVERY_DAY && (window->days & 0x7f) != 0x7f)
+    {
+      JsonArray *days = json_array_new ();
+
+      for (guint d = 0; d < G_N_ELEMENTS (window_days); d++)
+        if (window->days & (1u << d))
+          json_array_add_string_element (days, window_days[d]);
+      json_object_set_array_member (until, "days", days);
+    }
+  json_object_set_object_member (config, "until", until);
+  return config;
 }

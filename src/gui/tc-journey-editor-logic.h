@@ -16,6 +16,7 @@
 #include <glib-object.h>
 
 #include "tc-journey.h"
+#include "tc-journey-runner.h"
 
 G_BEGIN_DECLS
 
@@ -112,7 +113,8 @@ G_DECLARE_FINAL_TYPE (TcJourneyEditorLogic, tc_journey_editor_logic, TC, JOURNEY
  * tc_journey_editor_logic_mark_saved()), "n-selected".
  *
  * Signals: "selection-changed"; "problems-changed" (after the journey
- * changed and was validated again).
+ * changed and was validated again); "stats-changed" (new live statistics
+ * that differ from the last).
  */
 
 TcJourneyEditorLogic *tc_journey_editor_logic_new (TcJourney *journey) G_GNUC_WARN_UNUSED_RESULT;
@@ -240,5 +242,82 @@ GPtrArray  *tc_journey_editor_logic_get_problems  (TcJourneyEditorLogic *self);
 /* How many problems name node @id (0: none). */
 guint       tc_journey_editor_logic_count_node_problems (TcJourneyEditorLogic *self,
                                                          const char           *id);
+
+/* Live statistics: what tc_journey_runner_stats_async() counted per node,
+ * drawn as badges on the cards. */
+typedef enum
+{
+  TC_JOURNEY_BADGE_WAITING,
+  TC_JOURNEY_BADGE_PASSED,
+  TC_JOURNEY_BADGE_SENT,
+  TC_JOURNEY_BADGE_CONVERTED,
+} TcJourneyBadgeKind;
+
+typedef struct
+{
+  TcJourneyBadgeKind  kind;
+  guint64             count;
+  char               *text;   /* "3 waiting" */
+} TcJourneyBadge;
+
+void        tc_journey_badge_free               (TcJourneyBadge *badge);
+
+/* Takes the numbers of @stats (NULL: none; it is copied, not kept).
+ * Returns TRUE, and emits "stats-changed", when a node's numbers differ
+ * from the last ones set. */
+gboolean    tc_journey_editor_logic_set_stats   (TcJourneyEditorLogic *self,
+                                                 const TcJourneyStats *stats);
+/* Whether statistics have been set. */
+gboolean    tc_journey_editor_logic_has_stats   (TcJourneyEditorLogic *self);
+/* The badges of node @id: one per number that is not zero, in the order
+ * waiting, passed, sent, converted (sent only for the send kinds); empty
+ * without statistics.
+ * Returns: (transfer full) (element-type TcJourneyBadge) */
+GPtrArray  *tc_journey_editor_logic_dup_badges  (TcJourneyEditorLogic *self,
+                                                 const char           *id) G_GNUC_WARN_UNUSED_RESULT;
+/* The badges of node @id as a sentence ("3 waiting, 12 passed."), for
+ * the tooltip and the screen reader; NULL when it has none.
+ * Returns: (transfer full) (nullable) */
+char       *tc_journey_editor_logic_dup_stats_text (TcJourneyEditorLogic *self,
+                                                    const char           *id) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Branch conditions as the inspector's controls see them: which kind a
+ * condition is, and the condition a kind starts with when chosen. */
+typedef enum
+{
+  TC_JOURNEY_CONDITION_EVENT,         /* {event, filters?}: since entry */
+  TC_JOURNEY_CONDITION_TAG,           /* {tag, has?} */
+  TC_JOURNEY_CONDITION_LAST_MESSAGE,  /* {last_message: delivered/read/clicked/replied} */
+  TC_JOURNEY_CONDITION_FIELD,         /* {field, op, value} */
+  TC_JOURNEY_CONDITION_CONSENT,       /* {consent: channel, purpose, status} */
+} TcJourneyConditionKind;
+
+#define TC_JOURNEY_N_CONDITION_KINDS (TC_JOURNEY_CONDITION_CONSENT + 1)
+
+/* The kind of @condition (NULL: none), or -1 when it is none of them. */
+int         tc_journey_condition_get_kind       (JsonObject             *condition);
+/* What a branch's condition becomes when the kind is chosen (it passes
+ * tc_journey_node_check_config() as a branch's "condition"). */
+JsonObject *tc_journey_condition_new_default    (TcJourneyConditionKind  kind) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A wait's time window ("until" in a wait's config): from a time of day,
+ * optionally to another, on some weekdays, in the contact's zone. */
+#define TC_JOURNEY_WINDOW_EVERY_DAY 0u
+typedef struct
+{
+  int   from;  /* minutes after midnight, 0 to 1439 */
+  int   to;    /* the same, or -1: no end (the moment "from") */
+  guint days;  /* bit 0 Monday … bit 6 Sunday; TC_JOURNEY_WINDOW_EVERY_DAY: any day */
+} TcJourneyWindow;
+
+/* The weekdays as the config names them ("mon" … "sun"), bit 0 first. */
+const char *tc_journey_window_day_name          (guint                   day);
+/* Reads the window of a wait's @config; FALSE when it waits for a
+ * duration (or the window cannot be read). */
+gboolean    tc_journey_window_from_config       (JsonObject             *config,
+                                                 TcJourneyWindow        *window);
+/* A wait's whole config for @window: {"until": {"from", "to"?, "days"?}}
+ * ("days" left out for any day). */
+JsonObject *tc_journey_window_to_config         (const TcJourneyWindow  *window) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -22,11 +22,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tc-application.h"
 #include "tc-gui-util.h"
 #include "tc-journey-canvas.h"
 #include "tc-journey-editor-logic.h"
 #include "tc-journey-editor.h"
 #include "tc-journey-library.h"
+#include "tc-journey-runner.h"
 #include "tc-journey-store.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
@@ -64,11 +66,19 @@ struct _TcJourneyEditor
   guint                 problems_idle;
   GtkLabel             *inspector_error;
 
+  guint                 inspector_log_source;
+
+  /* Live statistics of the open journey, read every few seconds. */
+  guint                 stats_source;
+  GCancellable         *stats_cancellable;
+
   gboolean              folded;
   guint                 filling : 1;   /* the inspector is being built */
   guint                 editing : 1;   /* the inspector is changing the journey */
   guint                 meta_modified : 1;
   guint                 activate_after_save : 1;
+  guint                 close_after_save : 1;  /* the window closes once saved */
+  guint                 asking : 1;            /* the "Save Changes?" dialog is open */
 };
 
 G_DEFINE_FINAL_TYPE (TcJourneyEditor, tc_journey_editor, GTK_TYPE_WIDGET)
@@ -82,6 +92,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void rebuild_inspector (TcJourneyEditor *self);
+static gboolean log_inspector_cb (gpointer user_data);
 static void force_inspector   (TcJourneyEditor *self);
 static void reload_list       (TcJourneyEditor *self);
 static void save              (TcJourneyEditor *self);
@@ -813,27 +824,34 @@ add_send_rows (TcJourneyEditor     *self,
     }
 }
 
-/* Branch conditions: the common kinds have rows; the rest is edited as
- * JSON (below every step's rows). */
+/* Branch conditions: every kind has rows of its own; filters on an event
+ * are edited as JSON (below every step's rows). */
 static void
 on_condition_kind_cb (AdwComboRow     *row,
                       GParamSpec      *pspec,
                       TcJourneyEditor *self)
 {
-  static const char * const defaults[] = {
-    "{\"event\":\"order_placed\"}",
-    "{\"tag\":\"vip\"}",
-    "{\"last_message\":\"clicked\"}",
-    "{\"field\":\"country\",\"op\":\"equals\",\"value\":\"US\"}",
-  };
   guint selected = adw_combo_row_get_selected (row);
-  JsonNode *node;
+  const TcJourneyNode *node = inspected_node (self);
+  JsonNode *value;
 
-  if (selected >= G_N_ELEMENTS (defaults))
+  if (self->filling || node == NULL || selected >= TC_JOURNEY_N_CONDITION_KINDS ||
+      (int) selected == tc_journey_condition_get_kind (json_object_get_object_member (node->config,
+                                                                                      "condition")))
     return;
-  node = json_from_string (defaults[selected], NULL);
-  edit_member (self, NULL, "condition", node);
+  value = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (value, tc_journey_condition_new_default (selected));
+  edit_member (self, NULL, "condition", value);
   force_inspector (self);
+}
+
+/* Marks a control for the GUI test, which reads where it is from the
+ * debug output (log_inspector_cb()). */
+static void
+set_test_name (GtkWidget  *widget,
+               const char *name)
+{
+  g_object_set_data_full (G_OBJECT (widget), "test-name", g_strdup (name), g_free);
 }
 
 static void
@@ -842,8 +860,11 @@ add_branch_rows (TcJourneyEditor     *self,
                  const TcJourneyNode *node)
 {
   static const char * const kind_titles[] = {
-    N_("An Event Since They Entered"), N_("A Tag"), N_("The Last Message"), N_("A Contact Field"),
-    NULL,
+    [TC_JOURNEY_CONDITION_EVENT] = N_("An Event Since They Entered"),
+    [TC_JOURNEY_CONDITION_TAG] = N_("A Tag"),
+    [TC_JOURNEY_CONDITION_LAST_MESSAGE] = N_("The Last Message"),
+    [TC_JOURNEY_CONDITION_FIELD] = N_("A Contact Field"),
+    [TC_JOURNEY_CONDITION_CONSENT] = N_("Consent"),
   };
   static const char * const states[] = { "delivered", "read", "clicked", "replied", NULL };
   static const char * const state_titles[] = {
@@ -853,23 +874,24 @@ add_branch_rows (TcJourneyEditor     *self,
   static const char * const op_titles[] = {
     N_("Is"), N_("Is not"), N_("Contains"), N_("Is empty"), N_("Is not empty"), NULL,
   };
+  static const char * const channels[] = { "sms", "whatsapp", NULL };
+  static const char * const channel_titles[] = { N_("SMS"), N_("WhatsApp"), NULL };
+  static const char * const purposes[] = { "promotional", "transactional", NULL };
+  static const char * const purpose_titles[] = { N_("Promotional"), N_("Transactional"), NULL };
+  static const char * const statuses[] = { "opted_in", "opted_out", "pending", "none", NULL };
+  static const char * const status_titles[] = {
+    N_("Have agreed"), N_("Have opted out"), N_("Are waiting to confirm"), N_("Were never asked"),
+    NULL,
+  };
   JsonObject *condition = json_object_get_object_member (node->config, "condition");
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *row = adw_combo_row_new ();
-  const char *titles[5];
+  const char *titles[TC_JOURNEY_N_CONDITION_KINDS + 1] = { NULL, };
   GtkStringList *model;
-  int kind = -1;
+  int kind = tc_journey_condition_get_kind (condition);
 
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    titles[i] = kind_titles[i] != NULL ? _(kind_titles[i]) : NULL;
-  if (json_object_has_member (condition, "event"))
-    kind = 0;
-  else if (json_object_has_member (condition, "tag"))
-    kind = 1;
-  else if (json_object_has_member (condition, "last_message"))
-    kind = 2;
-  else if (json_object_has_member (condition, "field"))
-    kind = 3;
+  for (guint i = 0; i < TC_JOURNEY_N_CONDITION_KINDS; i++)
+    titles[i] = _(kind_titles[i]);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Condition"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
@@ -885,15 +907,16 @@ add_branch_rows (TcJourneyEditor     *self,
   else
     adw_combo_row_set_selected (ADW_COMBO_ROW (row), GTK_INVALID_LIST_POSITION);
   g_signal_connect (row, "notify::selected", G_CALLBACK (on_condition_kind_cb), self);
+  set_test_name (row, "condition-kind");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 
   switch (kind)
     {
-    case 0:
+    case TC_JOURNEY_CONDITION_EVENT:
       add_string_row (self, group, _("Event"), "condition", "event",
                       get_string (condition, "event"));
       break;
-    case 1:
+    case TC_JOURNEY_CONDITION_TAG:
       {
         GtkWidget *sw;
 
@@ -907,11 +930,14 @@ add_branch_rows (TcJourneyEditor     *self,
         g_signal_connect (sw, "notify::active", G_CALLBACK (on_switch_member_cb), self);
       }
       break;
-    case 2:
-      add_fixed_choice_row (self, group, _("Last Message"), "condition", "last_message", states,
-                            state_titles, get_string (condition, "last_message"));
+    case TC_JOURNEY_CONDITION_LAST_MESSAGE:
+      row = add_fixed_choice_row (self, group, _("Last Message"), "condition", "last_message",
+                                  states, state_titles, get_string (condition, "last_message"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("The message this journey sent them last"));
+      set_test_name (row, "last-message");
       break;
-    case 3:
+    case TC_JOURNEY_CONDITION_FIELD:
       add_string_row (self, group, _("Field"), "condition", "field",
                       get_string (condition, "field"));
       add_fixed_choice_row (self, group, _("Test"), "condition", "op", ops, op_titles,
@@ -919,8 +945,260 @@ add_branch_rows (TcJourneyEditor     *self,
       add_string_row (self, group, _("Value"), "condition", "value",
                       get_string (condition, "value"));
       break;
+    case TC_JOURNEY_CONDITION_CONSENT:
+      row = add_fixed_choice_row (self, group, _("Channel"), "condition", "consent", channels,
+                                  channel_titles, get_string (condition, "consent"));
+      set_test_name (row, "consent-channel");
+      row = add_fixed_choice_row (self, group, _("Purpose"), "condition", "purpose", purposes,
+                                  purpose_titles, get_string (condition, "purpose"));
+      set_test_name (row, "consent-purpose");
+      row = add_fixed_choice_row (self, group, _("Yes When They"), "condition", "status", statuses,
+                                  status_titles, get_string (condition, "status"));
+      set_test_name (row, "consent-status");
+      break;
     default:
       break;
+    }
+}
+
+/* A wait: for a duration, or until a time of day on some weekdays. */
+static void
+on_wait_mode_cb (AdwComboRow     *row,
+                 GParamSpec      *pspec,
+                 TcJourneyEditor *self)
+{
+  const TcJourneyNode *node = inspected_node (self);
+  guint selected = adw_combo_row_get_selected (row);
+  g_autoptr(JsonObject) config = NULL;
+
+  if (self->filling || node == NULL || selected > 1 ||
+      (selected == 1) == json_object_has_member (node->config, "until"))
+    return;
+  if (selected == 1)
+    {
+      /* Office hours, every day, to start from. */
+      TcJourneyWindow start = { 9 * 60, 17 * 60, TC_JOURNEY_WINDOW_EVERY_DAY };
+
+      config = tc_journey_window_to_config (&start);
+    }
+  else
+    {
+      config = json_object_new ();
+      json_object_set_int_member (config, "duration", 3600);
+    }
+  apply_config (self, config);
+  force_inspector (self);
+}
+
+/* Reads the window's controls back into the wait's config. */
+static void
+on_window_changed_cb (GtkWidget       *widget,
+                      GParamSpec      *pspec,
+                      TcJourneyEditor *self)
+{
+  GtkWidget *group = g_object_get_data (G_OBJECT (widget), "window-group");
+  GtkSpinButton *from_hour = g_object_get_data (G_OBJECT (group), "from-hour");
+  GtkSpinButton *from_minute = g_object_get_data (G_OBJECT (group), "from-minute");
+  GtkSpinButton *to_hour = g_object_get_data (G_OBJECT (group), "to-hour");
+  GtkSpinButton *to_minute = g_object_get_data (G_OBJECT (group), "to-minute");
+  GtkSwitch *has_end = g_object_get_data (G_OBJECT (group), "has-end");
+  TcJourneyWindow window = { 0, -1, TC_JOURNEY_WINDOW_EVERY_DAY };
+  g_autoptr(JsonObject) config = NULL;
+
+  if (self->filling)
+    return;
+  window.from = gtk_spin_button_get_value_as_int (from_hour) * 60 +
+                gtk_spin_button_get_value_as_int (from_minute);
+  if (gtk_switch_get_active (has_end))
+    window.to = gtk_spin_button_get_value_as_int (to_hour) * 60 +
+                gtk_spin_button_get_value_as_int (to_minute);
+  gtk_widget_set_sensitive (GTK_WIDGET (to_hour), gtk_switch_get_active (has_end));
+  gtk_widget_set_sensitive (GTK_WIDGET (to_minute), gtk_switch_get_active (has_end));
+  for (guint d = 0; d < 7; d++)
+    {
+      g_autofree char *key = g_strdup_printf ("day-%u", d);
+
+      if (gtk_toggle_button_get_active (g_object_get_data (G_OBJECT (group), key)))
+        window.days |= 1u << d;
+    }
+  config = tc_journey_window_to_config (&window);
+  apply_config (self, config);
+}
+
+/* Hours and minutes with two digits: 09:05. */
+static gboolean
+on_time_spin_output_cb (GtkSpinButton *spin)
+{
+  char text[8];
+
+  g_snprintf (text, sizeof text, "%02d", gtk_spin_button_get_value_as_int (spin));
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static GtkWidget *
+time_spin (GtkWidget  *group,
+           const char *key,
+           int         max,
+           int         value,
+           const char *accessible)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, max, 1);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_spin_button_set_wrap (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (spin), GTK_ORIENTATION_VERTICAL);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 2);
+  g_signal_connect (spin, "output", G_CALLBACK (on_time_spin_output_cb), NULL);
+  on_time_spin_output_cb (GTK_SPIN_BUTTON (spin));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+  g_object_set_data (G_OBJECT (group), key, spin);
+  g_object_set_data (G_OBJECT (spin), "window-group", group);
+  set_test_name (spin, key);
+  return spin;
+}
+
+/* "From" / "To": hour and minute, 24-hour. */
+static GtkWidget *
+add_time_row (GtkWidget  *group,
+              const char *title,
+              const char *prefix,
+              int         minutes,
+              const char *hour_name,
+              const char *minute_name)
+{
+  g_autofree char *hour_key = g_strdup_printf ("%s-hour", prefix);
+  g_autofree char *minute_key = g_strdup_printf ("%s-minute", prefix);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), time_spin (group, hour_key, 23, MAX (minutes, 0) / 60, hour_name));
+  gtk_box_append (GTK_BOX (box), gtk_label_new (":"));
+  gtk_box_append (GTK_BOX (box), time_spin (group, minute_key, 59, MAX (minutes, 0) % 60,
+                                            minute_name));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+static void
+add_wait_rows (TcJourneyEditor     *self,
+               GtkWidget           *box,
+               GtkWidget           *first_group,
+               const TcJourneyNode *node)
+{
+  static const char * const day_letters[] = {
+    /* Translators: Monday in two letters, on a toggle button */
+    N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"),
+  };
+  static const char * const day_names[] = {
+    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+    N_("Sunday"),
+  };
+  const char *modes[] = { _("For a While"), _("Until a Time of Day"), NULL };
+  TcJourneyWindow window;
+  gboolean is_window = tc_journey_window_from_config (node->config, &window);
+  GtkWidget *mode = adw_combo_row_new ();
+  GtkStringList *model = gtk_string_list_new (modes);
+  GtkWidget *group, *row, *sw, *days_box;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (mode), _("Kind of Wait"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (mode), G_LIST_MODEL (model));
+  g_object_unref (model);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (mode), is_window ? 1 : 0);
+  g_signal_connect (mode, "notify::selected", G_CALLBACK (on_wait_mode_cb), self);
+  set_test_name (mode, "wait-mode");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (first_group), mode);
+
+  if (!is_window)
+    {
+      add_duration_row (self, first_group, _("Wait For"), NULL, "duration",
+                        json_object_get_int_member (node->config, "duration"), 1);
+      return;
+    }
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Time of Day"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("In each contact’s time zone. Contacts go on at once "
+                                           "when it is already within the hours."));
+  gtk_box_append (GTK_BOX (box), group);
+
+  add_time_row (group, _("From"), "from", window.from, _("From, hour"), _("From, minute"));
+  sw = add_switch_row (self, group, _("Until a Later Time"),
+                       _("Off: they go on at the starting time only"), window.to >= 0);
+  g_object_set_data (G_OBJECT (group), "has-end", sw);
+  g_object_set_data (G_OBJECT (sw), "window-group", group);
+  set_test_name (sw, "has-end");
+  add_time_row (group, _("To"), "to", window.to >= 0 ? window.to : 17 * 60, _("To, hour"),
+                _("To, minute"));
+  gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (group), "to-hour"), window.to >= 0);
+  gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (group), "to-minute"), window.to >= 0);
+
+  /* The days under their title: seven buttons do not fit beside it. */
+  {
+    GtkWidget *inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+    GtkWidget *title = gtk_label_new (_("On"));
+    GtkWidget *subtitle = gtk_label_new (_("Every day, or the days chosen"));
+
+    row = adw_preferences_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("On"));
+    gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+    gtk_widget_set_focusable (row, FALSE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("On which days"), -1);
+    gtk_widget_set_margin_start (inner, 12);
+    gtk_widget_set_margin_end (inner, 12);
+    gtk_widget_set_margin_top (inner, 8);
+    gtk_widget_set_margin_bottom (inner, 10);
+    gtk_label_set_xalign (GTK_LABEL (title), 0);
+    gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+    gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
+    gtk_widget_add_css_class (subtitle, "dim-label");
+    gtk_widget_add_css_class (subtitle, "caption");
+    gtk_box_append (GTK_BOX (inner), title);
+    gtk_box_append (GTK_BOX (inner), subtitle);
+    days_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+    gtk_widget_add_css_class (days_box, "linked");
+    gtk_widget_set_halign (days_box, GTK_ALIGN_START);
+    gtk_widget_set_margin_top (days_box, 6);
+    gtk_box_append (GTK_BOX (inner), days_box);
+    gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), inner);
+  }
+  for (guint d = 0; d < 7; d++)
+    {
+      GtkWidget *toggle = gtk_toggle_button_new_with_label (_(day_letters[d]));
+      g_autofree char *key = g_strdup_printf ("day-%u", d);
+      g_autofree char *test_name = g_strdup_printf ("day-%s", tc_journey_window_day_name (d));
+
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle),
+                                    window.days == TC_JOURNEY_WINDOW_EVERY_DAY ||
+                                    (window.days & (1u << d)) != 0);
+      gtk_widget_add_css_class (toggle, "journey-day");
+      gtk_widget_set_tooltip_text (toggle, _(day_names[d]));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _(day_names[d]), -1);
+      g_object_set_data (G_OBJECT (group), key, toggle);
+      g_object_set_data (G_OBJECT (toggle), "window-group", group);
+      set_test_name (toggle, test_name);
+      g_signal_connect (toggle, "notify::active", G_CALLBACK (on_window_changed_cb), self);
+      gtk_box_append (GTK_BOX (days_box), toggle);
+    }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  g_signal_connect (sw, "notify::active", G_CALLBACK (on_window_changed_cb), self);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const keys[] = { "from-hour", "from-minute", "to-hour", "to-minute" };
+
+      g_signal_connect (g_object_get_data (G_OBJECT (group), keys[i]), "notify::value",
+                        G_CALLBACK (on_window_changed_cb), self);
     }
 }
 
@@ -1168,6 +1446,9 @@ add_json_rows (TcJourneyEditor     *self,
   text = json_to_string (wrapper, TRUE);
 
   expander = gtk_expander_new_with_mnemonic (_("All _Settings as JSON"));
+  /* GTK 4.8 names the expander's button after its class otherwise. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("All Settings as JSON"), -1);
   inner = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_margin_top (inner, 6);
   view = gtk_text_view_new ();
@@ -1384,16 +1665,7 @@ rebuild_inspector (TcJourneyEditor *self)
       add_string_row (self, group, _("Event"), NULL, "event", get_string (node->config, "event"));
       break;
     case TC_JOURNEY_NODE_WAIT:
-      if (json_object_has_member (node->config, "duration"))
-        add_duration_row (self, group, _("Wait For"), NULL, "duration",
-                          json_object_get_int_member (node->config, "duration"), 1);
-      else
-        {
-          row = adw_action_row_new ();
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                         _("Waits until a time of day (see the settings below)"));
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-        }
+      add_wait_rows (self, self->inspector, group, node);
       break;
     case TC_JOURNEY_NODE_WAIT_FOR_EVENT:
       add_string_row (self, group, _("Event"), NULL, "event", get_string (node->config, "event"));
@@ -1425,6 +1697,63 @@ rebuild_inspector (TcJourneyEditor *self)
     add_json_rows (self, self->inspector, node);
 
   self->filling = FALSE;
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    g_timeout_add (400, log_inspector_cb, g_object_ref (self));
+}
+
+static void
+log_test_names (GtkWidget *widget,
+                GtkNative *native,
+                double     sx,
+                double     sy)
+{
+  const char *name = g_object_get_data (G_OBJECT (widget), "test-name");
+  graphene_rect_t bounds;
+
+  if (name != NULL && gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds))
+    g_debug ("Inspector %s at %.0f,%.0f", name, sx + bounds.origin.x + bounds.size.width / 2,
+             sy + bounds.origin.y + bounds.size.height / 2);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    log_test_names (child, native, sx, sy);
+}
+
+/* Where the marked controls of the inspector are, in the window's
+ * surface: what the GUI test clicks. */
+static gboolean
+log_inspector_cb (gpointer user_data)
+{
+  g_autoptr(TcJourneyEditor) self = user_data;
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  double sx = 0, sy = 0;
+
+  if (native == NULL || self->inspector == NULL ||
+      g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return G_SOURCE_REMOVE;
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  g_debug ("Inspector shows %s", self->inspected_id != NULL ? self->inspected_id : "the journey");
+  log_test_names (self->inspector, native, sx, sy);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+inspector_scrolled_cb (gpointer user_data)
+{
+  TcJourneyEditor *self = user_data;
+
+  self->inspector_log_source = 0;
+  log_inspector_cb (g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolled: the controls moved (for the GUI test). */
+static void
+on_inspector_scrolled_cb (TcJourneyEditor *self)
+{
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+  g_clear_handle_id (&self->inspector_log_source, g_source_remove);
+  self->inspector_log_source = g_timeout_add (300, inspector_scrolled_cb, self);
 }
 
 static gboolean
@@ -1547,11 +1876,113 @@ on_canvas_error_cb (TcJourneyCanvas *canvas,
   toast (self, message);
 }
 
+/* Live statistics: read on the repository's reader every few seconds
+ * while the canvas shows a stored journey, one read at a time. */
+
+#define STATS_INTERVAL_S 3
+
+typedef struct
+{
+  TcJourneyEditor *self;
+  GCancellable    *cancellable;
+} StatsRead;
+
+static void
+on_stats_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  StatsRead *read = user_data;
+  g_autoptr(TcJourneyEditor) self = read->self;
+  g_autoptr(GCancellable) cancellable = read->cancellable;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TcJourneyStats) stats = NULL;
+
+  g_free (read);
+  stats = tc_journey_runner_stats_finish (TC_REPOSITORY (object), result, &error);
+  /* A read for a journey closed since (a new one may be under way). */
+  if (g_cancellable_is_cancelled (cancellable) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->stats_cancellable);
+  if (stats == NULL)
+    {
+      g_debug ("No statistics: %s", error->message);
+      return;
+    }
+  if (self->logic == NULL || self->journey == NULL ||
+      tc_journey_get_id (self->journey) != stats->journey_id)
+    return;
+
+  if (tc_journey_editor_logic_set_stats (self->logic, stats) &&
+      !g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (guint i = 0; i < stats->nodes->len; i++)
+        {
+          const TcJourneyNodeStats *node = g_ptr_array_index (stats->nodes, i);
+
+          if (node->waiting + node->passed + node->sent + node->converted == 0)
+            continue;
+          g_string_append_printf (text, " %s: %" G_GUINT64_FORMAT " waiting, %" G_GUINT64_FORMAT
+                                  " passed, %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT
+                                  " converted;", node->node, node->waiting, node->passed,
+                                  node->sent, node->converted);
+        }
+      g_debug ("Statistics of journey %" G_GINT64_FORMAT ":%s", stats->journey_id,
+               text->len > 0 ? text->str : " none");
+    }
+}
+
+static void
+refresh_stats (TcJourneyEditor *self)
+{
+  StatsRead *read;
+  gint64 id;
+
+  if (self->repository == NULL || self->journey == NULL || self->stats_cancellable != NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->canvas)))
+    return;
+  id = tc_journey_get_id (self->journey);
+  if (id <= 0)
+    return;
+  read = g_new0 (StatsRead, 1);
+  read->self = g_object_ref (self);
+  read->cancellable = g_cancellable_new ();
+  self->stats_cancellable = g_object_ref (read->cancellable);
+  tc_journey_runner_stats_async (self->repository, id, read->cancellable, on_stats_read_cb, read);
+}
+
+static gboolean
+stats_timeout_cb (gpointer user_data)
+{
+  refresh_stats (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_stats (TcJourneyEditor *self)
+{
+  if (self->stats_source == 0)
+    self->stats_source = g_timeout_add_seconds (STATS_INTERVAL_S, stats_timeout_cb, self);
+  refresh_stats (self);
+}
+
+static void
+stop_stats (TcJourneyEditor *self)
+{
+  g_clear_handle_id (&self->stats_source, g_source_remove);
+  g_cancellable_cancel (self->stats_cancellable);
+  g_clear_object (&self->stats_cancellable);
+}
+
 /* Opening a journey */
 
 static void
 close_journey (TcJourneyEditor *self)
 {
+  stop_stats (self);
   if (self->logic != NULL)
     g_signal_handlers_disconnect_by_data (self->logic, self);
   tc_journey_canvas_set_logic (self->canvas, NULL);
@@ -1630,6 +2061,7 @@ open_journey (TcJourneyEditor *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   g_debug ("Opened journey %" G_GINT64_FORMAT " (%u steps)", tc_journey_get_id (journey),
            tc_journey_get_n_nodes (journey));
+  start_stats (self);
   g_timeout_add (500, log_geometry_cb, g_object_ref (self));
 }
 
@@ -1836,11 +2268,26 @@ on_saved_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   int version = tc_journey_store_save_finish (TC_REPOSITORY (object), result, &error);
   gboolean then_activate = self->activate_after_save;
+  gboolean then_close = self->close_after_save;
 
   self->activate_after_save = FALSE;
+  self->close_after_save = FALSE;
   if (version == 0)
     {
+      /* The window stays open on what could not be saved. */
+      if (then_close)
+        tc_application_cancel_quit (TC_APPLICATION (g_application_get_default ()));
       toast_error (self, _("Could not save the journey"), error);
+      return;
+    }
+  if (then_close)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      g_debug ("Saved journey %" G_GINT64_FORMAT " as version %d; closing the window",
+               self->journey != NULL ? tc_journey_get_id (self->journey) : 0, version);
+      if (GTK_IS_WINDOW (root))
+        gtk_window_close (GTK_WINDOW (root));
       return;
     }
   reload_list (self);
@@ -1886,6 +2333,7 @@ on_leave_response_cb (AdwMessageDialog *dialog,
                       const char       *response,
                       TcJourneyEditor  *self)
 {
+  self->asking = FALSE;
   if (g_str_equal (response, "save"))
     {
       save (self);
@@ -1893,6 +2341,77 @@ on_leave_response_cb (AdwMessageDialog *dialog,
     }
   else if (g_str_equal (response, "discard"))
     really_show_list (self);
+}
+
+static gboolean
+close_window_idle_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Closing the window (or quitting) with unsaved changes. */
+static void
+on_close_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      TcJourneyEditor  *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  self->asking = FALSE;
+  if (g_str_equal (response, "save") && self->journey != NULL)
+    {
+      g_debug ("Saving journey %" G_GINT64_FORMAT " before closing",
+               tc_journey_get_id (self->journey));
+      self->close_after_save = TRUE;
+      save (self);
+    }
+  else if (g_str_equal (response, "discard"))
+    {
+      g_debug ("Closing without saving journey %" G_GINT64_FORMAT,
+               self->journey != NULL ? tc_journey_get_id (self->journey) : 0);
+      close_journey (self);
+      /* From the main loop: the dialog is still emitting its response,
+       * and goes with the window. */
+      if (GTK_IS_WINDOW (root))
+        g_idle_add_full (G_PRIORITY_DEFAULT, close_window_idle_cb, g_object_ref (root),
+                         g_object_unref);
+    }
+  else
+    {
+      g_debug ("Closing the window cancelled");
+      tc_application_cancel_quit (TC_APPLICATION (g_application_get_default ()));
+    }
+}
+
+static void
+ask_to_save (TcJourneyEditor *self,
+             GCallback        response_cb)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  /* Translators: %s is the journey's name */
+  body = g_strdup_printf (_("The journey “%s” has changes that are not saved yet."),
+                          tc_journey_get_name (self->journey));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Save Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", response_cb, self, 0);
+  self->asking = TRUE;
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Actions */
@@ -2261,6 +2780,8 @@ build_editor_page (TcJourneyEditor *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->inspector);
+  g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                            "value-changed", G_CALLBACK (on_inspector_scrolled_cb), self);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (side), scrolled);
   gtk_box_append (GTK_BOX (side), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
@@ -2305,6 +2826,7 @@ tc_journey_editor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->inspector_idle, g_source_remove);
   g_clear_handle_id (&self->problems_idle, g_source_remove);
+  g_clear_handle_id (&self->inspector_log_source, g_source_remove);
   if (self->canvas != NULL)
     close_journey (self);
   g_clear_pointer (&self->stack, gtk_widget_unparent);
@@ -2460,9 +2982,6 @@ tc_journey_editor_set_folded (TcJourneyEditor *self,
 void
 tc_journey_editor_show_list (TcJourneyEditor *self)
 {
-  GtkWidget *dialog;
-  GtkRoot *root;
-
   g_return_if_fail (TC_IS_JOURNEY_EDITOR (self));
 
   if (!is_modified (self))
@@ -2470,24 +2989,25 @@ tc_journey_editor_show_list (TcJourneyEditor *self)
       really_show_list (self);
       return;
     }
+  if (!self->asking)
+    ask_to_save (self, G_CALLBACK (on_leave_response_cb));
+}
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Save Changes?"),
-                                   _("The journey has changes that are not saved yet."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "discard", _("_Discard"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_leave_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+gboolean
+tc_journey_editor_confirm_close (TcJourneyEditor *self)
+{
+  g_return_val_if_fail (TC_IS_JOURNEY_EDITOR (self), TRUE);
+
+  if (!is_modified (self))
+    return TRUE;
+  /* Already asked, or saving before closing: keep waiting for that. */
+  if (!self->asking && !self->close_after_save)
+    {
+      g_debug ("Asking before closing: journey %" G_GINT64_FORMAT " has unsaved changes",
+               tc_journey_get_id (self->journey));
+      ask_to_save (self, G_CALLBACK (on_close_response_cb));
+    }
+  return FALSE;
 }
 
 void

@@ -42,6 +42,12 @@ void      tc_journey_editor_set_folded     (TcJourneyEditor *self,
  * changes), read it again, and focus it. */
 void      tc_journey_editor_show_list      (TcJourneyEditor *self);
 
+/* The window is closing (or the app quitting): TRUE when it may close
+ * now. With unsaved changes it asks — Save, Discard or Cancel — and
+ * returns FALSE; Save and Discard then close the window themselves (once
+ * saved), Cancel keeps it open and calls tc_application_cancel_quit(). */
+gboolean  tc_journey_editor_confirm_close  (TcJourneyEditor *self);
+
 /* Shown as a section: the list is read again and focused, or the open
  * journey's canvas is focused. */
 void      tc_journey_editor_present        (TcJourneyEditor *self);

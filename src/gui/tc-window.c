@@ -1012,6 +1012,11 @@ tc_window_close_request (GtkWindow *window)
 {
   TcWindow *self = TC_WINDOW (window);
 
+  /* Unsaved changes to a journey: the editor asks, and closes the window
+   * itself once answered. */
+  if (!tc_journey_editor_confirm_close (self->journeys_page))
+    return TRUE;
+
   save_window_state (self);
   g_cancellable_cancel (self->cancellable);
 

@@ -2,8 +2,13 @@
 # fake-notifications.py OUT: a desktop notification server on the session
 # bus (org.freedesktop.Notifications, as GNOME Shell provides it) that
 # writes each notification it is given to OUT, one line of JSON each
-# ({"summary": …, "body": …, "actions": […]}), and shows nothing. Writes
-# "ready" to OUT.ready once it owns the name.
+# ({"id": …, "summary": …, "body": …, "actions": […], "urgency": 0–2}),
+# and shows nothing. Writes "ready" to OUT.ready once it owns the name.
+#
+# For tests, one more method plays the person clicking a button:
+# InvokeAction(u id, s action) emits ActionInvoked(id, action), as the
+# shell does (the action is the button's key from "actions", such as
+# "app.quit", or "default").
 #
 # SPDX-FileCopyrightText: 2026 The Textcast authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -28,6 +33,7 @@ INTERFACE = """
       <arg type="s" direction="out"/><arg type="s" direction="out"/>
       <arg type="s" direction="out"/><arg type="s" direction="out"/>
     </method>
+    <method name="InvokeAction"><arg type="u" direction="in"/><arg type="s" direction="in"/></method>
     <signal name="NotificationClosed"><arg type="u"/><arg type="u"/></signal>
     <signal name="ActionInvoked"><arg type="u"/><arg type="s"/></signal>
   </interface>
@@ -40,11 +46,17 @@ counter = [0]
 
 def on_call(connection, sender, path, interface, method, parameters, invocation):
     if method == "Notify":
-        _, replaces, _, summary, body, actions, _, _ = parameters.unpack()
+        _, replaces, _, summary, body, actions, hints, _ = parameters.unpack()
         counter[0] += 1
+        notify_id = replaces or counter[0]
         with open(out_path, "a", encoding="utf-8") as out:
-            out.write(json.dumps({"summary": summary, "body": body, "actions": actions}) + "\n")
-        invocation.return_value(GLib.Variant("(u)", (replaces or counter[0],)))
+            out.write(json.dumps({"id": notify_id, "summary": summary, "body": body, "actions": actions,
+                                  "urgency": hints.get("urgency", 1)}) + "\n")
+        invocation.return_value(GLib.Variant("(u)", (notify_id,)))
+    elif method == "InvokeAction":
+        notify_id, action = parameters.unpack()
+        connection.emit_signal(None, path, interface, "ActionInvoked", GLib.Variant("(us)", (notify_id, action)))
+        invocation.return_value(None)
     elif method == "GetCapabilities":
         invocation.return_value(GLib.Variant("(as)", (["body", "actions"],)))
     elif method == "GetServerInformation":

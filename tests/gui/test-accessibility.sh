@@ -4,8 +4,9 @@
 # tests/gui/a11y-check.py — every control has a role and a name a screen
 # reader can say, and can take the keyboard focus — in the main window
 # (every section: the pages not on screen are in the tree too), in
-# Preferences, in the campaign creator, with a conversation open in
-# the Inbox and in the readiness check. Reaches each of them by keyboard only.
+# Preferences, in the campaign creator, with a conversation open in the
+# Inbox, in the readiness check and in the journey editor's inspector (a
+# time-of-day wait, a consent branch). Reaches each of them by keyboard only.
 #
 # SPDX-FileCopyrightText: 2026 The Textcast authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -28,7 +29,7 @@ LAUNCHER=/usr/libexec/at-spi-bus-launcher
 
 # lib.sh turns the accessibility bridge off for the other tests.
 unset NO_AT_BRIDGE GTK_A11Y
-export G_MESSAGES_DEBUG=tc-inbox-page,tc-send-service,tc-readiness-page
+export G_MESSAGES_DEBUG=tc-inbox-page,tc-send-service,tc-readiness-page,tc-journey-editor
 
 cli () {
   "$TEXTCAST_CLI" --db "$DB" "$@" >>"$TMP/cli.log" 2>&1 || fail "textcast-cli $* failed: $(tail -n 3 "$TMP/cli.log")"
@@ -100,6 +101,40 @@ xdotool key --clearmodifiers ctrl+6
 wait_log "Readiness score " 10
 check "the readiness check"
 shot 05-readiness
+
+step "Ctrl+5, Down, Return, Tab: a journey in the editor, the inspector on a time-of-day wait, then on a consent branch"
+cat >"$TMP/journey.json" <<'EOF'
+{ "name": "Accessible", "nodes": [
+  { "id": "trigger", "kind": "trigger", "x": 0, "y": 0, "config": { "event": "cart_abandoned" } },
+  { "id": "office-hours", "kind": "wait", "x": 272, "y": 0,
+    "config": { "until": { "from": "09:00", "to": "17:00", "days": ["mon", "fri"] } } },
+  { "id": "agreed", "kind": "branch", "x": 544, "y": 0,
+    "config": { "condition": { "consent": "sms", "purpose": "promotional", "status": "opted_in" } } },
+  { "id": "done", "kind": "exit", "x": 816, "y": 0 } ],
+  "edges": [ { "from": "trigger", "port": "next", "to": "office-hours" },
+             { "from": "office-hours", "port": "next", "to": "agreed" },
+             { "from": "agreed", "port": "yes", "to": "done" },
+             { "from": "agreed", "port": "no", "to": "done" } ] }
+EOF
+cli journey import "$TMP/journey.json"
+focus "$MAIN"
+xdotool key --clearmodifiers ctrl+5
+# The sample's own cart-abandonment journey comes first; ours is the second row.
+wait_log "Listed 2 journeys" 10
+sleep 0.5
+xdotool key --clearmodifiers Down
+sleep 0.3
+xdotool key --clearmodifiers Return
+wait_log "Opened journey" 10
+sleep 0.5
+xdotool key --clearmodifiers Tab Tab
+wait_log "Inspector shows office-hours" 10
+check "the journey editor, a wait until a time of day"
+shot 06-journey-wait
+xdotool key --clearmodifiers Tab
+wait_log "Inspector shows agreed" 10
+check "the journey editor, a consent branch"
+shot 07-journey-branch
 
 step "Ctrl+Q"
 focus "$MAIN"

@@ -140,6 +140,104 @@ test_in_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* How many text nodes the canvas draws (titles, summaries, port names,
+ * badges). */
+static guint
+count_text_nodes (GskRenderNode *node)
+{
+  GskRenderNodeType type = gsk_render_node_get_node_type (node);
+  guint n = 0;
+
+  if (type == GSK_TEXT_NODE)
+    return 1;
+  if (type == GSK_CONTAINER_NODE)
+    {
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        n += count_text_nodes (gsk_container_node_get_child (node, i));
+      return n;
+    }
+  if (type == GSK_TRANSFORM_NODE)
+    return count_text_nodes (gsk_transform_node_get_child (node));
+  if (type == GSK_CLIP_NODE)
+    return count_text_nodes (gsk_clip_node_get_child (node));
+  if (type == GSK_ROUNDED_CLIP_NODE)
+    return count_text_nodes (gsk_rounded_clip_node_get_child (node));
+  return 0;
+}
+
+static guint
+count_drawn_texts (GtkWidget *canvas)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  guint n;
+
+  GTK_WIDGET_GET_CLASS (canvas)->snapshot (canvas, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  n = count_text_nodes (node);
+  gsk_render_node_unref (node);
+  return n;
+}
+
+/* Live statistics: one badge (a text) per number that is not zero, on
+ * the nodes in view; none once they are cleared. */
+static void
+test_stats_badges (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *canvas = tc_journey_canvas_new ();
+  g_autoptr(TcJourney) journey = tc_journey_library_build ("cart_abandonment", NULL);
+  g_autoptr(TcJourneyEditorLogic) logic = tc_journey_editor_logic_new (journey);
+  g_autoptr(TcJourneyStats) stats = g_new0 (TcJourneyStats, 1);
+  struct { const char *node; guint64 waiting, passed, sent, converted; } rows[] = {
+    { "trigger", 0, 4, 0, 0 },        /* 1 badge */
+    { "wait-1h", 2, 2, 0, 0 },        /* 2 */
+    { "sms-reminder", 0, 2, 2, 1 },   /* 3 */
+    { "wait-23h", 0, 0, 0, 0 },       /* none */
+  };
+  guint without, with;
+
+  tc_journey_editor_logic_tidy (logic);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_window_set_child (GTK_WINDOW (window), canvas);
+  tc_journey_canvas_set_logic (TC_JOURNEY_CANVAS (canvas), logic);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_width (canvas);
+  tc_journey_canvas_fit (TC_JOURNEY_CANVAS (canvas));
+
+  without = count_drawn_texts (canvas);
+  g_assert_cmpuint (without, >, 0);
+
+  stats->journey_id = 1;
+  stats->nodes = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      TcJourneyNodeStats *node = g_new0 (TcJourneyNodeStats, 1);
+
+      node->node = (char *) rows[i].node;
+      node->kind = (char *) "";
+      node->label = (char *) "";
+      node->waiting = rows[i].waiting;
+      node->passed = rows[i].passed;
+      node->sent = rows[i].sent;
+      node->converted = rows[i].converted;
+      g_ptr_array_add (stats->nodes, node);
+    }
+  g_assert_true (tc_journey_editor_logic_set_stats (logic, stats));
+  with = count_drawn_texts (canvas);
+  g_assert_cmpuint (with, ==, without + 6);
+
+  /* Drawing does not depend on the selection for badges. */
+  g_assert_true (gtk_widget_activate_action (canvas, "canvas.select-all", NULL));
+  g_assert_cmpuint (count_drawn_texts (canvas), ==, with);
+
+  g_assert_true (tc_journey_editor_logic_set_stats (logic, NULL));
+  g_assert_cmpuint (count_drawn_texts (canvas), ==, without);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -148,6 +246,7 @@ main (int   argc,
 
   g_test_add_func ("/tc/journey-canvas/properties", test_properties);
   g_test_add_func ("/tc/journey-canvas/in-window", test_in_window);
+  g_test_add_func ("/tc/journey-canvas/stats-badges", test_stats_badges);
 
   return g_test_run ();
 }

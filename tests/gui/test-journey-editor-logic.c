@@ -660,6 +660,330 @@ test_validation_marks (void)
   }
 }
 
+/* Live statistics become badges per node: only the numbers that are not
+ * zero, "sent" only on sends, and "stats-changed" only when a number
+ * moved. */
+typedef struct
+{
+  const char *node;
+  guint64     waiting, passed, sent, converted;
+} StatsRow;
+
+static TcJourneyStats *
+make_stats (const StatsRow *rows,
+            guint           n_rows)
+{
+  TcJourneyStats *stats = g_new0 (TcJourneyStats, 1);
+
+  stats->journey_id = 1;
+  stats->nodes = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      TcJourneyNodeStats *node = g_new0 (TcJourneyNodeStats, 1);
+
+      /* Static strings: the array frees only the struct. */
+      node->node = (char *) rows[i].node;
+      node->kind = (char *) "";
+      node->label = (char *) "";
+      node->waiting = rows[i].waiting;
+      node->passed = rows[i].passed;
+      node->sent = rows[i].sent;
+      node->converted = rows[i].converted;
+      g_ptr_array_add (stats->nodes, node);
+    }
+  return stats;
+}
+
+static char *
+badges_text (TcJourneyEditorLogic *logic,
+             const char           *id)
+{
+  g_autoptr(GPtrArray) badges = tc_journey_editor_logic_dup_badges (logic, id);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < badges->len; i++)
+    {
+      const TcJourneyBadge *badge = g_ptr_array_index (badges, i);
+
+      g_string_append_printf (text, "%s%d:%" G_GUINT64_FORMAT ":%s", i > 0 ? "|" : "",
+                              (int) badge->kind, badge->count, badge->text);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_stats_badges (void)
+{
+  g_autoptr(TcJourney) journey = tc_journey_library_build ("cart_abandonment", NULL);
+  g_autoptr(TcJourneyEditorLogic) logic = tc_journey_editor_logic_new (journey);
+  static const StatsRow first[] = {
+    { "trigger", 0, 5, 0, 0 },
+    { "wait-1h", 3, 2, 0, 0 },
+    { "sms-reminder", 0, 2, 2, 1 },
+    /* A branch never sends: a stray "sent" is not shown on it. */
+    { "purchased", 0, 0, 4, 0 },
+    /* A node only an older version had. */
+    { "gone", 1, 0, 0, 0 },
+  };
+  static const struct { const char *node; const char *badges; const char *sentence; } expected[] = {
+    { "trigger", "1:5:5 passed", "5 passed." },
+    { "wait-1h", "0:3:3 waiting|1:2:2 passed", "3 waiting, 2 passed." },
+    { "sms-reminder", "1:2:2 passed|2:2:2 sent|3:1:1 converted", "2 passed, 2 sent, 1 converted." },
+    { "purchased", "", NULL },
+    { "wait-23h", "", NULL },
+    { "gone", "0:1:1 waiting", "1 waiting." },
+  };
+  g_autoptr(TcJourneyStats) stats = make_stats (first, G_N_ELEMENTS (first));
+  g_autoptr(TcJourneyStats) same = make_stats (first, G_N_ELEMENTS (first));
+  StatsRow moved[G_N_ELEMENTS (first)];
+  g_autoptr(TcJourneyStats) later = NULL;
+  g_autofree char *none = NULL;
+  guint n_changed = 0;
+
+  g_signal_connect_swapped (logic, "stats-changed", G_CALLBACK (count_cb), &n_changed);
+
+  /* Before any statistics: no badges, no sentence. */
+  g_assert_false (tc_journey_editor_logic_has_stats (logic));
+  none = badges_text (logic, "wait-1h");
+  g_assert_cmpstr (none, ==, "");
+  g_assert_null (tc_journey_editor_logic_dup_stats_text (logic, "wait-1h"));
+
+  g_assert_true (tc_journey_editor_logic_set_stats (logic, stats));
+  g_assert_true (tc_journey_editor_logic_has_stats (logic));
+  g_assert_cmpuint (n_changed, ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *text = badges_text (logic, expected[i].node);
+      g_autofree char *sentence = tc_journey_editor_logic_dup_stats_text (logic, expected[i].node);
+
+      g_assert_cmpstr (text, ==, expected[i].badges);
+      g_assert_cmpstr (sentence, ==, expected[i].sentence);
+    }
+
+  /* The same numbers again (the next refresh): nothing to redraw. */
+  g_assert_false (tc_journey_editor_logic_set_stats (logic, same));
+  g_assert_cmpuint (n_changed, ==, 1);
+
+  /* One number moved: a change. */
+  memcpy (moved, first, sizeof first);
+  moved[1].waiting = 2;
+  moved[2].passed = 3;
+  later = make_stats (moved, G_N_ELEMENTS (moved));
+  g_assert_true (tc_journey_editor_logic_set_stats (logic, later));
+  g_assert_cmpuint (n_changed, ==, 2);
+  {
+    g_autofree char *text = badges_text (logic, "wait-1h");
+
+    g_assert_cmpstr (text, ==, "0:2:2 waiting|1:2:2 passed");
+  }
+
+  /* The statistics were copied: freeing them changes nothing. */
+  g_clear_pointer (&later, tc_journey_stats_free);
+  {
+    g_autofree char *sentence = tc_journey_editor_logic_dup_stats_text (logic, "sms-reminder");
+
+    g_assert_cmpstr (sentence, ==, "3 passed, 2 sent, 1 converted.");
+  }
+
+  /* Undo / redo and edits keep them by node id. */
+  g_assert_true (tc_journey_editor_logic_disconnect (logic, "wait-23h", "next"));
+  tc_journey_editor_logic_undo (logic);
+  {
+    g_autofree char *text = badges_text (logic, "wait-1h");
+
+    g_assert_cmpstr (text, ==, "0:2:2 waiting|1:2:2 passed");
+  }
+
+  /* Cleared. */
+  g_assert_true (tc_journey_editor_logic_set_stats (logic, NULL));
+  g_assert_cmpuint (n_changed, ==, 3);
+  g_assert_false (tc_journey_editor_logic_has_stats (logic));
+  g_assert_null (tc_journey_editor_logic_dup_stats_text (logic, "wait-1h"));
+}
+
+/* The inspector's controls for branch conditions and wait windows: what
+ * they write must be what the model accepts, and read back the same. */
+static char *
+object_text (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return json_to_string (node, FALSE);
+}
+
+static void
+test_condition_kinds (void)
+{
+  static const struct { const char *json; int kind; } table[] = {
+    { "{\"event\":\"order_placed\"}", TC_JOURNEY_CONDITION_EVENT },
+    { "{\"tag\":\"vip\",\"has\":false}", TC_JOURNEY_CONDITION_TAG },
+    { "{\"last_message\":\"replied\"}", TC_JOURNEY_CONDITION_LAST_MESSAGE },
+    { "{\"field\":\"city\",\"op\":\"empty\"}", TC_JOURNEY_CONDITION_FIELD },
+    { "{\"consent\":\"sms\",\"purpose\":\"transactional\",\"status\":\"opted_out\"}",
+      TC_JOURNEY_CONDITION_CONSENT },
+    { "{}", -1 },
+  };
+
+  g_assert_cmpint (tc_journey_condition_get_kind (NULL), ==, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (table[i].json, NULL);
+
+      g_assert_cmpint (tc_journey_condition_get_kind (json_node_get_object (node)), ==,
+                       table[i].kind);
+    }
+
+  /* Each kind's starting condition is a valid branch, of that kind. */
+  for (guint k = 0; k < TC_JOURNEY_N_CONDITION_KINDS; k++)
+    {
+      g_autoptr(JsonObject) condition = tc_journey_condition_new_default (k);
+      g_autoptr(JsonObject) config = json_object_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (tc_journey_condition_get_kind (condition), ==, (int) k);
+      json_object_set_object_member (config, "condition", json_object_ref (condition));
+      g_assert_true (tc_journey_node_check_config (TC_JOURNEY_NODE_BRANCH, "b", config, &error));
+      g_assert_no_error (error);
+    }
+
+  /* What the card says. */
+  {
+    static const struct { const char *config; const char *summary; } cards[] = {
+      { "{\"condition\":{\"consent\":\"sms\",\"purpose\":\"promotional\",\"status\":\"opted_in\"}}",
+        "SMS consent?" },
+      { "{\"condition\":{\"consent\":\"whatsapp\",\"purpose\":\"transactional\",\"status\":\"none\"}}",
+        "WhatsApp consent?" },
+      { "{\"condition\":{\"last_message\":\"read\"}}", "last message read?" },
+    };
+    g_autoptr(TcJourney) journey = tc_journey_new ("Cards");
+
+    for (guint i = 0; i < G_N_ELEMENTS (cards); i++)
+      {
+        g_autoptr(JsonNode) config = json_from_string (cards[i].config, NULL);
+        g_autofree char *id = g_strdup_printf ("b%u", i);
+        g_autofree char *summary = NULL;
+
+        g_assert_nonnull (tc_journey_add_node (journey, id, TC_JOURNEY_NODE_BRANCH, NULL, 0, 0,
+                                               json_node_get_object (config), NULL));
+        summary = tc_journey_node_dup_summary (tc_journey_lookup_node (journey, id));
+        g_assert_cmpstr (summary, ==, cards[i].summary);
+      }
+  }
+
+  /* Consent: channel, purpose and status, all three. */
+  {
+    g_autoptr(JsonObject) condition = tc_journey_condition_new_default (TC_JOURNEY_CONDITION_CONSENT);
+    g_autofree char *text = object_text (condition);
+
+    g_assert_cmpstr (text, ==,
+                     "{\"consent\":\"whatsapp\",\"purpose\":\"promotional\",\"status\":\"opted_in\"}");
+  }
+}
+
+static void
+test_wait_windows (void)
+{
+  static const struct
+  {
+    TcJourneyWindow window;
+    const char     *json;
+    guint           read_days;  /* what reads back */
+  } table[] = {
+    { { 9 * 60, 17 * 60, TC_JOURNEY_WINDOW_EVERY_DAY },
+      "{\"until\":{\"from\":\"09:00\",\"to\":\"17:00\"}}", TC_JOURNEY_WINDOW_EVERY_DAY },
+    { { 10 * 60, -1, 1u << 5 },
+      "{\"until\":{\"from\":\"10:00\",\"days\":[\"sat\"]}}", 1u << 5 },
+    { { 0, 23 * 60 + 59, 1u << 0 | 1u << 2 | 1u << 4 },
+      "{\"until\":{\"from\":\"00:00\",\"to\":\"23:59\",\"days\":[\"mon\",\"wed\",\"fri\"]}}",
+      1u << 0 | 1u << 2 | 1u << 4 },
+    /* Overnight; all seven days is every day. */
+    { { 23 * 60, 6 * 60 + 30, 0x7f },
+      "{\"until\":{\"from\":\"23:00\",\"to\":\"06:30\"}}", TC_JOURNEY_WINDOW_EVERY_DAY },
+    { { 12 * 60 + 5, -1, 1u << 6 | 1u << 5 },
+      "{\"until\":{\"from\":\"12:05\",\"days\":[\"sat\",\"sun\"]}}", 1u << 5 | 1u << 6 },
+  };
+  TcJourney *journey;
+  g_autoptr(TcJourneyEditorLogic) logic = new_session (&journey);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr(JsonObject) config = tc_journey_window_to_config (&table[i].window);
+      g_autofree char *text = object_text (config);
+      TcJourneyWindow back;
+
+      g_assert_cmpstr (text, ==, table[i].json);
+      g_assert_true (tc_journey_node_check_config (TC_JOURNEY_NODE_WAIT, "w", config, &error));
+      g_assert_no_error (error);
+      g_assert_true (tc_journey_window_from_config (config, &back));
+      g_assert_cmpint (back.from, ==, table[i].window.from);
+      g_assert_cmpint (back.to, ==, table[i].window.to);
+      g_assert_cmpuint (back.days, ==, table[i].read_days);
+    }
+
+  /* What the card says. */
+  {
+    g_autoptr(TcJourney) cards = tc_journey_new ("Cards");
+    g_autoptr(JsonObject) office = tc_journey_window_to_config (&table[0].window);
+    g_autoptr(JsonObject) at_ten = tc_journey_window_to_config (&table[1].window);
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    g_assert_nonnull (tc_journey_add_node (cards, "w1", TC_JOURNEY_NODE_WAIT, NULL, 0, 0, office,
+                                           NULL));
+    g_assert_nonnull (tc_journey_add_node (cards, "w2", TC_JOURNEY_NODE_WAIT, NULL, 0, 0, at_ten,
+                                           NULL));
+    first = tc_journey_node_dup_summary (tc_journey_lookup_node (cards, "w1"));
+    second = tc_journey_node_dup_summary (tc_journey_lookup_node (cards, "w2"));
+    g_assert_cmpstr (first, ==, "09:00–17:00");
+    g_assert_cmpstr (second, ==, "until 10:00");
+  }
+
+  /* A wait for a duration has no window. */
+  {
+    g_autoptr(JsonNode) node = json_from_string ("{\"duration\":3600}", NULL);
+    TcJourneyWindow window = { 1, 2, 3 };
+
+    g_assert_false (tc_journey_window_from_config (json_node_get_object (node), &window));
+    g_assert_cmpint (window.from, ==, 0);
+    g_assert_cmpint (window.to, ==, -1);
+    g_assert_cmpuint (window.days, ==, TC_JOURNEY_WINDOW_EVERY_DAY);
+  }
+  for (guint d = 0; d < 7; d++)
+    g_assert_nonnull (tc_journey_window_day_name (d));
+  g_assert_cmpstr (tc_journey_window_day_name (0), ==, "mon");
+  g_assert_cmpstr (tc_journey_window_day_name (6), ==, "sun");
+
+  /* As the inspector edits: a wait becomes a window, its hour changes
+   * (merged into the same step), and undo brings the duration back. */
+  id = g_strdup (tc_journey_editor_logic_add_node (logic, TC_JOURNEY_NODE_WAIT, 0, 0, &error));
+  g_assert_no_error (error);
+  {
+    TcJourneyWindow window = { 9 * 60, 17 * 60, TC_JOURNEY_WINDOW_EVERY_DAY };
+    g_autoptr(JsonObject) first = tc_journey_window_to_config (&window);
+    g_autoptr(JsonObject) second = NULL;
+    TcJourneyWindow back;
+
+    g_assert_true (tc_journey_editor_logic_set_config (logic, id, first, &error));
+    window.from = 10 * 60;
+    window.days = 1u << 5;
+    second = tc_journey_window_to_config (&window);
+    g_assert_true (tc_journey_editor_logic_set_config (logic, id, second, &error));
+    g_assert_no_error (error);
+    g_assert_true (tc_journey_window_from_config (tc_journey_lookup_node (journey, id)->config,
+                                                  &back));
+    g_assert_cmpint (back.from, ==, 10 * 60);
+    g_assert_cmpuint (back.days, ==, 1u << 5);
+    g_assert_true (tc_journey_editor_logic_undo (logic));
+    g_assert_false (tc_journey_window_from_config (tc_journey_lookup_node (journey, id)->config,
+                                                   &back));
+    g_assert_true (json_object_has_member (tc_journey_lookup_node (journey, id)->config,
+                                           "duration"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -676,6 +1000,9 @@ main (int   argc,
   g_test_add_func ("/tc/journey-editor/selection-and-hits", test_selection_and_hits);
   g_test_add_func ("/tc/journey-editor/fit-and-zoom", test_fit_and_zoom);
   g_test_add_func ("/tc/journey-editor/validation-marks", test_validation_marks);
+  g_test_add_func ("/tc/journey-editor/stats-badges", test_stats_badges);
+  g_test_add_func ("/tc/journey-editor/condition-kinds", test_condition_kinds);
+  g_test_add_func ("/tc/journey-editor/wait-windows", test_wait_windows);
 
   return g_test_run ();
 }

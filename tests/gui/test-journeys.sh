@@ -7,7 +7,11 @@
 # output dragged onto it and its output onto the last step; Ctrl+S; then
 # `textcast-cli journey export` must hold the step and both edges. Tidy
 # Up must keep every edge going right, and Activate must switch the
-# journey on. Undo (Ctrl+Z) and redo are used on the way, and a
+# journey on; once a cart is abandoned, the canvas's live statistics show
+# the shopper waiting at the first wait. The inspector's controls turn the
+# branch into a consent check and a wait into a time-of-day window.
+# Quitting with an unsaved move asks first: Cancel keeps the window, Save
+# saves and quits. Undo (Ctrl+Z) and redo are used on the way, and a
 # screenshot is taken at each step.
 #
 # Where to point comes from the app's debug output (the palette rows and
@@ -260,16 +264,156 @@ for _ in $(seq 300); do
 done
 [ "$(enrolled)" = 1 ] || fail "the window ran no journey: $(enrolled) enrollments after 30 s"
 
-step "Ctrl+Q: the app exits cleanly, without a warning"
+step "the canvas's live statistics: the shopper waits at “Wait 1 hour”, having passed the trigger"
+# Read every 3 s on the repository's reader; logged when they change.
+wait_log "wait-1h: 1 waiting, 0 passed, 0 sent, 0 converted;" 15
+grep -F "Statistics of journey $ID:" "$LOG" | tail -n 1 | grep -qF "trigger: 0 waiting, 1 passed" ||
+  fail "the trigger's statistics are not shown: $(grep -F "Statistics of journey" "$LOG" | tail -n 1)"
+focus "$MAIN"
+VIEWS=$(log_count "View: origin")
+xdotool key --clearmodifiers ctrl+shift+f
+wait_more "View: origin" "$VIEWS" 10
+# Ctrl+scroll over the first wait zooms in around it, so the badges can be read.
+cp "$TMP/tidied.json" "$TMP/saved.json"
+read -r X1 Y1 < <(port_point wait-1h input)
+xdotool mousemove "$X1" "$Y1"
+sleep 0.3
+xdotool keydown ctrl click --repeat 15 --delay 80 4 keyup ctrl
+sleep 0.5
+shot 11-statistics
+
+step "the inspector: the branch's condition becomes consent on SMS, through its controls"
+# card_point NODE: the middle of a card's header on the screen (the tidied layout).
+card_point () {
+  python3 - "$TMP/tidied.json" "$LOG" "$1" <<'EOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+log = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+ox, oy = map(float, re.findall(r"Canvas at (-?[\d.]+),(-?[\d.]+)", log)[-1])
+zoom, px, py = map(float, re.findall(r"View: origin \S+ zoom ([\d.]+) pan (-?[\d.]+),(-?[\d.]+)", log)[-1])
+node = next(n for n in d["nodes"] if n["id"] == sys.argv[3])
+print(round(ox + (node["x"] + 92) * zoom + px), round(oy + (node["y"] + 16) * zoom + py))
+EOF
+}
+# control NAME: where the inspector's control NAME is (its last logged place).
+control () {
+  grep -o "Inspector $1 at [0-9]*,[0-9]*" "$LOG" | tail -n 1 | sed 's/.* at //; s/,/ /'
+}
+# choose NAME KEY: opens the inspector's drop-down NAME and picks with KEY (Home, End).
+choose () {
+  local x y
+  read -r x y < <(control "$1")
+  [ -n "$x" ] || fail "the inspector has no $1"
+  xdotool mousemove "$x" "$y" click 1
+  sleep 0.8
+  xdotool key --clearmodifiers "$2"
+  sleep 0.2
+  xdotool key --clearmodifiers Return
+  sleep 0.8
+}
+focus "$MAIN"
+VIEWS=$(log_count "View: origin")
+xdotool key --clearmodifiers ctrl+shift+f
+wait_more "View: origin" "$VIEWS" 10
+SHOWN=$(log_count "Inspector shows purchased")
+read -r X1 Y1 < <(card_point purchased)
+xdotool mousemove "$X1" "$Y1" click 1
+wait_more "Inspector shows purchased" "$SHOWN" 10
+BEFORE=$(log_count "Inspector consent-channel at")
+choose condition-kind End
+wait_more "Inspector consent-channel at" "$BEFORE" 10
+# (Changing a value keeps the inspector as it is: what it wrote is checked after saving.)
+choose consent-channel Home
+shot 13-consent-condition
+
+step "the inspector: “Wait 23 hours” becomes a time of day — from 10:00, not on Saturdays"
+SHOWN=$(log_count "Inspector shows wait-23h")
+read -r X1 Y1 < <(card_point wait-23h)
+xdotool mousemove "$X1" "$Y1" click 1
+wait_more "Inspector shows wait-23h" "$SHOWN" 10
+BEFORE=$(log_count "Inspector day-sat at")
+choose wait-mode End
+wait_more "Inspector day-sat at" "$BEFORE" 10
+read -r X1 Y1 < <(control from-hour)
+xdotool mousemove "$X1" "$Y1" click 1
+sleep 0.3
+xdotool key --clearmodifiers Up
+sleep 0.5
+# Saturday off; when the days are below the inspector's end (above the
+# problems, about 690), scroll it first, over its heading.
+read -r X1 Y1 < <(control day-sat)
+if [ "$Y1" -gt 670 ]; then
+  BEFORE=$(log_count "Inspector day-sat at")
+  xdotool mousemove "$X1" 100 click --repeat 6 --delay 60 5
+  wait_more "Inspector day-sat at" "$BEFORE" 10
+  read -r X1 Y1 < <(control day-sat)
+fi
+xdotool mousemove "$X1" "$Y1" click 1
+sleep 0.5
+shot 14-time-window
+SAVES=$(log_count "Saved journey $ID as version")
+xdotool key --clearmodifiers ctrl+s
+wait_more "Saved journey $ID as version" "$SAVES" 10
+export_journey "$TMP/inspected.json"
+python3 - "$TMP/inspected.json" <<'EOF' || fail "the inspector's controls did not write what they show: $(cat "$TMP/inspected.json")"
+import json, sys
+d = {n["id"]: n for n in json.load(open(sys.argv[1]))["nodes"]}
+assert d["purchased"]["config"] == {"condition": {"consent": "sms", "purpose": "promotional", "status": "opted_in"}}, d["purchased"]
+assert d["wait-23h"]["config"] == {"until": {"from": "10:00", "to": "17:00",
+                                             "days": ["mon", "tue", "wed", "thu", "fri", "sun"]}}, d["wait-23h"]
+EOF
+cp "$TMP/inspected.json" "$TMP/tidied.json"
+
+step "move “Wait 1 hour” (click it, Right arrow): an unsaved change"
+sleep 0.5
+read -r X1 Y1 < <(python3 - "$TMP/tidied.json" "$LOG" <<'EOF'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+log = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+ox, oy = map(float, re.findall(r"Canvas at (-?[\d.]+),(-?[\d.]+)", log)[-1])
+zoom, px, py = map(float, re.findall(r"View: origin \S+ zoom ([\d.]+) pan (-?[\d.]+),(-?[\d.]+)", log)[-1])
+node = next(n for n in d["nodes"] if n["id"] == "wait-1h")
+print(round(ox + (node["x"] + 92) * zoom + px), round(oy + (node["y"] + 16) * zoom + py))
+EOF
+)
+xdotool mousemove "$X1" "$Y1" click 1
+sleep 0.5
+xdotool key --clearmodifiers Right
+sleep 0.5
+
+step "Ctrl+Q asks first (Save Changes?); Escape cancels: the window stays"
 xdotool key --clearmodifiers ctrl+q
-for _ in $(seq 100); do
+wait_log "Asking before closing: journey $ID has unsaved changes" 10
+shot 12-save-changes
+xdotool key --clearmodifiers Escape
+wait_log "Closing the window cancelled" 10
+sleep 0.5
+[ -n "$(find_window Textcast)" ] || fail "the window closed although the question was cancelled"
+kill -0 "$APP_PID" 2>/dev/null || fail "textcast quit although the question was cancelled"
+
+step "Ctrl+Q again, Return (Save): the change is saved, then the app exits cleanly, without a warning"
+ASKED=$(log_count "Asking before closing: journey $ID")
+focus "$MAIN"
+xdotool key --clearmodifiers ctrl+q
+wait_more "Asking before closing: journey $ID" "$ASKED" 10
+xdotool key --clearmodifiers Return
+for _ in $(seq 150); do
   kill -0 "$APP_PID" 2>/dev/null || break
   sleep 0.1
 done
-kill -0 "$APP_PID" 2>/dev/null && fail "textcast did not exit after Ctrl+Q"
+kill -0 "$APP_PID" 2>/dev/null && fail "textcast did not exit after saving on Ctrl+Q"
 wait "$APP_PID"
 status=$?
 APP_PID=
+grep -q "Saved journey $ID as version [0-9]*; closing the window" "$LOG" || fail "the journey was not saved before closing"
+export_journey "$TMP/closed.json"
+python3 - "$TMP/tidied.json" "$TMP/closed.json" <<'EOF' || fail "the move was not saved on closing"
+import json, sys
+before = {n["id"]: n["x"] for n in json.load(open(sys.argv[1]))["nodes"]}
+after = {n["id"]: n["x"] for n in json.load(open(sys.argv[2]))["nodes"]}
+assert after["wait-1h"] > before["wait-1h"], (before["wait-1h"], after["wait-1h"])
+assert all(after[k] == v for k, v in before.items() if k != "wait-1h")
+EOF
 [ "$status" = 0 ] || fail "textcast exited with status $status"
 ! grep -E "CRITICAL|WARNING" "$LOG" || fail "textcast warned"
 echo "PASS"
