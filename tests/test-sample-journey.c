@@ -184,7 +184,10 @@ test_cli (void)
   g_auto(TcCliRun) sample = { 0, };
   g_auto(TcCliRun) list = { 0, };
   g_auto(TcCliRun) stats = { 0, };
+  g_auto(TcCliRun) templates = { 0, };
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) templates_parser = json_parser_new ();
+  guint n_whatsapp = 0;
   g_autoptr(JsonParser) list_parser = json_parser_new ();
   JsonObject *object, *journey;
   JsonArray *journeys;
@@ -211,6 +214,21 @@ test_cli (void)
   tc_cli_run (w.db, NULL, &stats, "journey", "stats", "1", NULL);
   g_assert_cmpint (stats.status, ==, 0);
   g_assert_nonnull (strstr (stats.out, "6 entered, 6 inside"));
+
+  /* On the simulator its WhatsApp follow-up is approved, so it can be sent there. */
+  tc_cli_run (w.db, NULL, &templates, "templates", "list", "--json", NULL);
+  g_assert_cmpint (templates.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (templates_parser, templates.out, -1, NULL));
+  journeys = json_node_get_array (json_parser_get_root (templates_parser));
+  for (guint i = 0; i < json_array_get_length (journeys); i++)
+    {
+      object = json_array_get_object_element (journeys, i);
+      if (g_strcmp0 (json_object_get_string_member (object, "kind"), "whatsapp") != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "approved");
+      n_whatsapp++;
+    }
+  g_assert_cmpuint (n_whatsapp, ==, 1);
   tc_cli_workspace_tear_down (&w);
 }
 

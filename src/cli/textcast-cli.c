@@ -52,6 +52,8 @@
 #include "tc-repository.h"
 #include "tc-sample.h"
 #include "tc-sample-journey.h"
+#include "tc-wa-templates-simulated.h"
+#include "tc-journey-library.h"
 
 #define EXIT_USAGE       TC_CLI_EXIT_USAGE
 #define EXIT_INTERRUPTED TC_CLI_EXIT_INTERRUPTED
@@ -1061,6 +1063,25 @@ cmd_sample (CliOptions  *opts,
   if (!tc_sample_journey_create_finish (tc_context_get_repository (context), result, &journey_id,
                                         &n_enrolled, &error))
     return tc_cli_fail_with_error (NULL, error);
+
+  /* On the built-in simulator its WhatsApp follow-up is reviewed (and
+   * approved) now, as `journey create` does. */
+  {
+    g_autoptr(TcJourney) journey = tc_journey_library_build (TC_SAMPLE_JOURNEY_NAME, NULL);
+    g_auto(GStrv) names = tc_journey_dup_whatsapp_templates (journey);
+    g_autoptr(GPtrArray) reviewed = NULL;
+
+    g_clear_object (&result);
+    tc_wa_templates_review_simulated_async (tc_context_get_repository (context),
+                                            (const char * const *) names, NULL,
+                                            tc_repository_store_result_cb, &result);
+    tc_repository_wait (&result);
+    reviewed = tc_wa_templates_review_simulated_finish (tc_context_get_repository (context), result,
+                                                        NULL, &error);
+    if (reviewed == NULL)
+      return tc_cli_fail_with_error ("the simulator could not review the sample journey's WhatsApp "
+                                     "templates", error);
+  }
 
   if (!count_contacts (tc_context_get_repository (context), NULL, NULL, &n_contacts, &error))
     return tc_cli_fail_with_error (NULL, error);

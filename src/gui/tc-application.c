@@ -50,7 +50,6 @@ struct _TcApplication
   gboolean        start_hidden;
   gboolean        hidden;
   gboolean        resident;
-  gboolean        quitting;
   gboolean        opening_hidden;
   gboolean        window_pending;
 };
@@ -118,7 +117,6 @@ on_quit_activated_cb (GSimpleAction *action,
 
   /* Sending in the background: stop it (what is in flight is recorded;
    * the rest goes out the next time Textcast runs), then quit. */
-  self->quitting = TRUE;
   if (self->background)
     {
       g_debug ("Quitting from the background");

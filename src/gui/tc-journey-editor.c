@@ -32,6 +32,7 @@
 #include "tc-journey-store.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
+#include "tc-wa-templates-simulated.h"
 
 struct _TcJourneyEditor
 {
@@ -2253,8 +2254,43 @@ on_activated_cb (GObject      *object,
 }
 
 static void
+on_templates_reviewed_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reviewed = NULL;
+  gboolean simulated = FALSE;
+
+  reviewed = tc_wa_templates_review_simulated_finish (TC_REPOSITORY (object), result, &simulated,
+                                                      &error);
+  if (reviewed == NULL)
+    g_message ("The simulator could not review the journey's WhatsApp templates: %s",
+               error->message);
+  else if (simulated)
+    g_debug ("The simulator reviewed %u WhatsApp templates", reviewed->len);
+}
+
+void
+tc_journey_review_templates (TcRepository *repository,
+                             TcJourney    *journey)
+{
+  g_auto(GStrv) names = NULL;
+
+  g_return_if_fail (TC_IS_REPOSITORY (repository));
+  g_return_if_fail (TC_IS_JOURNEY (journey));
+
+  names = tc_journey_dup_whatsapp_templates (journey);
+  tc_wa_templates_review_simulated_async (repository, (const char * const *) names, NULL,
+                                          on_templates_reviewed_cb, NULL);
+}
+
+static void
 activate_journey (TcJourneyEditor *self)
 {
+  /* Its WhatsApp templates are approved on the simulator before its
+   * first WhatsApp step comes due (a wait always comes first). */
+  tc_journey_review_templates (self->repository, self->journey);
   tc_journey_store_activate_async (self->repository, tc_journey_get_id (self->journey),
                                    self->cancellable, on_activated_cb, g_object_ref (self));
 }

@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "tc-journey.h"
 #include "tc-repository.h"
 
 G_BEGIN_DECLS
@@ -51,5 +52,13 @@ gboolean  tc_journey_editor_confirm_close  (TcJourneyEditor *self);
 /* Shown as a section: the list is read again and focused, or the open
  * journey's canvas is focused. */
 void      tc_journey_editor_present        (TcJourneyEditor *self);
+
+/* On a workspace that sends WhatsApp through the built-in simulator, has
+ * the WhatsApp templates @journey sends reviewed as Meta would (drafts
+ * submitted, pending ones asked about again), so that they can be sent
+ * there; nothing for another provider. Runs on its own; what it found is
+ * logged. */
+void      tc_journey_review_templates      (TcRepository    *repository,
+                                            TcJourney       *journey);
 
 G_END_DECLS

@@ -23,6 +23,7 @@
 #include "tc-gui-util.h"
 #include "tc-import-dialog.h"
 #include "tc-journey-editor.h"
+#include "tc-journey-library.h"
 #include "tc-preferences-window.h"
 #include "tc-readiness-page.h"
 #include "tc-repository.h"
@@ -189,7 +190,13 @@ on_sample_journey_created_cb (GObject      *object,
       g_message ("The sample journey could not be created: %s", error->message);
     }
   else
-    g_debug ("Sample journey %" G_GINT64_FORMAT " switched on with %u shoppers", journey_id, n_enrolled);
+    {
+      g_autoptr(TcJourney) journey = tc_journey_library_build (TC_SAMPLE_JOURNEY_NAME, NULL);
+
+      g_debug ("Sample journey %" G_GINT64_FORMAT " switched on with %u shoppers", journey_id, n_enrolled);
+      /* Its WhatsApp follow-up is approved on the simulator, as the CLI's sample does. */
+      tc_journey_review_templates (TC_REPOSITORY (object), journey);
+    }
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
