@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "tc-campaign-counts.h"
 #include "tc-consent-ledger.h"
 #include "tc-json-private.h"
 #include "tc-inbox.h"
@@ -534,6 +535,19 @@ _tc_db_outbox_enqueue (struct _TcDb       *db,
   if (sqlite3_changes (_tc_db_get_handle (db)) == 0)
     return TRUE;
 
+  /* A campaign's new row, counted as written (nothing sent yet). */
+  {
+    TcCountedRow counted = {
+      .origin = row->origin,
+      .state = tc_outbox_state_to_string (state),
+      .reason = row->reason,
+      .has_cost = TRUE,
+      .cost = cost,
+    };
+
+    _tc_campaign_counts_add_row (db, &counted, +1);
+  }
+
   if (!add_event (db, sqlite3_last_insert_rowid (_tc_db_get_handle (db)), state, now,
                   row->reason, error))
     return FALSE;
@@ -732,8 +746,11 @@ mark_skipped (TcDb           *db,
               GError        **error)
 {
   sqlite3_stmt *stmt;
+  gboolean counted = FALSE;
   int rc;
 
+  if (!_tc_campaign_counts_row_before (db, entry->id, &counted, error))
+    return FALSE;
   stmt = _tc_db_prepare (db, "UPDATE outbox SET state = 'skipped', reason = ?2, updated_at = ?3"
                              " WHERE id = ?1", error);
   if (stmt == NULL)
@@ -745,6 +762,8 @@ mark_skipped (TcDb           *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _tc_db_set_error (db, error, "Cannot skip the message");
+  if (!_tc_campaign_counts_row_after (db, entry->id, counted, error))
+    return FALSE;
 
   entry->state = TC_OUTBOX_SKIPPED;
   g_free (entry->reason);
@@ -763,8 +782,11 @@ mark_sending (TcDb           *db,
               GError        **error)
 {
   sqlite3_stmt *stmt;
+  gboolean counted = FALSE;
   int rc;
 
+  if (!_tc_campaign_counts_row_before (db, entry->id, &counted, error))
+    return FALSE;
   stmt = _tc_db_prepare (db, "UPDATE outbox SET state = 'sending', claimed_at = ?2,"
                              " attempts = attempts + 1, sender_id = ?3, provider = ?4,"
                              " updated_at = ?2 WHERE id = ?1", error);
@@ -778,6 +800,8 @@ mark_sending (TcDb           *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _tc_db_set_error (db, error, "Cannot claim the message for sending");
+  if (!_tc_campaign_counts_row_after (db, entry->id, counted, error))
+    return FALSE;
 
   entry->state = TC_OUTBOX_SENDING;
   entry->claimed_at = now;
@@ -1353,6 +1377,7 @@ record_outcome (TcDb             *db,
 {
   RowFacts facts = { 0 };
   gboolean found = FALSE;
+  gboolean counted = FALSE;
   gboolean ok = FALSE;
 
   outcome->applied = FALSE;
@@ -1366,6 +1391,9 @@ record_outcome (TcDb             *db,
       g_free (facts.phone);
       return TRUE;
     }
+
+  if (!_tc_campaign_counts_row_before (db, outcome->id, &counted, error))
+    goto out;
 
   switch (outcome->kind)
     {
@@ -1438,6 +1466,8 @@ record_outcome (TcDb             *db,
       g_assert_not_reached ();
     }
 
+  if (ok)
+    ok = _tc_campaign_counts_row_after (db, outcome->id, counted, error);
   if (ok && outcome->block)
     ok = append_block (db, &facts, outcome->block_origin, now, ledger_changed, error);
 
@@ -1486,6 +1516,7 @@ record_status (TcDb            *db,
   TcOutboxState from = TC_OUTBOX_QUEUED;
   gint64 at = status->at > 0 ? status->at : now;
   g_autofree char *detail = NULL;
+  gboolean counted = FALSE;
   int rc;
 
   status->outbox_id = 0;
@@ -1515,6 +1546,8 @@ record_status (TcDb            *db,
   if (!status_moves_forward (from, status->state))
     return TRUE;
 
+  if (!_tc_campaign_counts_row_before (db, id, &counted, error))
+    return FALSE;
   stmt = _tc_db_prepare (db,
                          "UPDATE outbox SET state = ?2, updated_at = ?3,"
                          " delivered_at = CASE WHEN ?2 IN ('delivered', 'read')"
@@ -1542,7 +1575,7 @@ record_status (TcDb            *db,
     sqlite3_bind_double (stmt, 7, status->price);
   if (status->price_currency != NULL)
     sqlite3_bind_text (stmt, 8, status->price_currency, -1, SQLITE_TRANSIENT);
-  if (!run_update (db, stmt, error))
+  if (!run_update (db, stmt, error) || !_tc_campaign_counts_row_after (db, id, counted, error))
     return FALSE;
 
   if (status->error_code != NULL)
