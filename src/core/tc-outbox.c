@@ -738,6 +738,55 @@ recheck (TcDb                *db,
   return TRUE;
 }
 
+/* The claim's moves (a queued or deferred row to "sending" or "skipped")
+ * in the campaign counters. A row that was never sent is counted from its
+ * entry, read in this transaction, without reading it again (its cost
+ * counts only once sent); else around the UPDATE (@counted). */
+static gboolean
+claim_count_before (TcDb                *db,
+                    const TcOutboxEntry *entry,
+                    gboolean            *counted,
+                    GError             **error)
+{
+  *counted = FALSE;
+  if (!_tc_campaign_counts_origin (entry->origin) || entry->sent_at == 0)
+    return TRUE;
+
+  return _tc_campaign_counts_row_before (db, entry->id, counted, error);
+}
+
+/* After the UPDATE, before @entry takes its new state. */
+static gboolean
+claim_count_after (TcDb                *db,
+                   const TcOutboxEntry *entry,
+                   gboolean             counted,
+                   const char          *state,
+                   const char          *reason,
+                   GError             **error)
+{
+  TcCountedRow row = {
+    .origin = entry->origin,
+    .state = tc_outbox_state_to_string (entry->state),
+    .reason = entry->reason,
+    .error_code = entry->error_code,
+    .delivered_at = entry->delivered_at,
+    .read_at = entry->read_at,
+  };
+
+  if (!_tc_campaign_counts_origin (entry->origin))
+    return TRUE;
+  if (entry->sent_at != 0)
+    return _tc_campaign_counts_row_after (db, entry->id, counted, error);
+
+  _tc_campaign_counts_add_row (db, &row, -1);
+  row.state = state;
+  if (reason != NULL)
+    row.reason = reason;
+  _tc_campaign_counts_add_row (db, &row, +1);
+
+  return TRUE;
+}
+
 static gboolean
 mark_skipped (TcDb           *db,
               TcOutboxEntry  *entry,
@@ -749,7 +798,7 @@ mark_skipped (TcDb           *db,
   gboolean counted = FALSE;
   int rc;
 
-  if (!_tc_campaign_counts_row_before (db, entry->id, &counted, error))
+  if (!claim_count_before (db, entry, &counted, error))
     return FALSE;
   stmt = _tc_db_prepare (db, "UPDATE outbox SET state = 'skipped', reason = ?2, updated_at = ?3"
                              " WHERE id = ?1", error);
@@ -762,7 +811,7 @@ mark_skipped (TcDb           *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _tc_db_set_error (db, error, "Cannot skip the message");
-  if (!_tc_campaign_counts_row_after (db, entry->id, counted, error))
+  if (!claim_count_after (db, entry, counted, "skipped", reason, error))
     return FALSE;
 
   entry->state = TC_OUTBOX_SKIPPED;
@@ -785,7 +834,7 @@ mark_sending (TcDb           *db,
   gboolean counted = FALSE;
   int rc;
 
-  if (!_tc_campaign_counts_row_before (db, entry->id, &counted, error))
+  if (!claim_count_before (db, entry, &counted, error))
     return FALSE;
   stmt = _tc_db_prepare (db, "UPDATE outbox SET state = 'sending', claimed_at = ?2,"
                              " attempts = attempts + 1, sender_id = ?3, provider = ?4,"
@@ -800,7 +849,7 @@ mark_sending (TcDb           *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _tc_db_set_error (db, error, "Cannot claim the message for sending");
-  if (!_tc_campaign_counts_row_after (db, entry->id, counted, error))
+  if (!claim_count_after (db, entry, counted, "sending", NULL, error))
     return FALSE;
 
   entry->state = TC_OUTBOX_SENDING;
@@ -1157,6 +1206,7 @@ typedef struct
   char          *phone;
   TcChannel      channel;
   guint          attempts;
+  gboolean       in_campaign;   /* counted (tc-campaign-counts.h) */
 } RowFacts;
 
 static gboolean
@@ -1170,8 +1220,8 @@ load_facts (TcDb      *db,
   int rc;
 
   *found = FALSE;
-  stmt = _tc_db_prepare (db, "SELECT state, contact_id, phone, channel, attempts FROM outbox WHERE id = ?1",
-                         error);
+  stmt = _tc_db_prepare (db, "SELECT state, contact_id, phone, channel, attempts, origin FROM outbox"
+                             " WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -1188,6 +1238,7 @@ load_facts (TcDb      *db,
       facts->phone = column_dup (stmt, 2);
       facts->channel = channel;
       facts->attempts = (guint) MAX (sqlite3_column_int64 (stmt, 4), 0);
+      facts->in_campaign = _tc_campaign_counts_origin ((const char *) sqlite3_column_text (stmt, 5));
       *found = TRUE;
     }
   sqlite3_reset (stmt);
@@ -1392,7 +1443,7 @@ record_outcome (TcDb             *db,
       return TRUE;
     }
 
-  if (!_tc_campaign_counts_row_before (db, outcome->id, &counted, error))
+  if (facts.in_campaign && !_tc_campaign_counts_row_before (db, outcome->id, &counted, error))
     goto out;
 
   switch (outcome->kind)
@@ -1517,6 +1568,7 @@ record_status (TcDb            *db,
   gint64 at = status->at > 0 ? status->at : now;
   g_autofree char *detail = NULL;
   gboolean counted = FALSE;
+  gboolean in_campaign = FALSE;
   int rc;
 
   status->outbox_id = 0;
@@ -1524,8 +1576,8 @@ record_status (TcDb            *db,
   if (status->provider_id == NULL || status->provider_id[0] == '\0')
     return TRUE;
 
-  stmt = _tc_db_prepare (db, "SELECT id, state FROM outbox WHERE provider_id = ?1 ORDER BY id LIMIT 1",
-                         error);
+  stmt = _tc_db_prepare (db, "SELECT id, state, origin FROM outbox WHERE provider_id = ?1"
+                             " ORDER BY id LIMIT 1", error);
   /* poll_at (below): a final status ends status polling. */
   if (stmt == NULL)
     return FALSE;
@@ -1535,6 +1587,7 @@ record_status (TcDb            *db,
     {
       id = sqlite3_column_int64 (stmt, 0);
       tc_outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 1), &from);
+      in_campaign = _tc_campaign_counts_origin ((const char *) sqlite3_column_text (stmt, 2));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1546,7 +1599,7 @@ record_status (TcDb            *db,
   if (!status_moves_forward (from, status->state))
     return TRUE;
 
-  if (!_tc_campaign_counts_row_before (db, id, &counted, error))
+  if (in_campaign && !_tc_campaign_counts_row_before (db, id, &counted, error))
     return FALSE;
   stmt = _tc_db_prepare (db,
                          "UPDATE outbox SET state = ?2, updated_at = ?3,"
