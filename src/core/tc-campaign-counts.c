@@ -268,8 +268,8 @@ pending (TcDb *db)
 {
   TcCampaignCounts **slot = (TcCampaignCounts **) _tc_db_get_campaign_counts (db);
 
-  /* The differences are written at COMMIT: without a transaction they
-   * would wait for someone else's. */
+  /* The differences are written at COMMIT: a change without a
+   * transaction is a bug (its counters are written at once, not with it). */
   if (sqlite3_get_autocommit (_tc_db_get_handle (db)))
     g_critical ("A campaign's outbox row changed outside a transaction: its counters will be late");
   if (*slot == NULL)
@@ -322,6 +322,16 @@ _tc_campaign_counts_add_row (TcDb               *db,
   add_hour (counts, row->origin, row->sent_at, 0, n);
   add_hour (counts, row->origin, row->delivered_at, 1, n);
   add_hour (counts, row->origin, row->read_at, 2, n);
+
+  /* Outside a transaction (a bug, reported by pending ()): written now
+   * rather than with someone else's transaction. */
+  if (sqlite3_get_autocommit (_tc_db_get_handle (db)))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!_tc_campaign_counts_flush (counts, db, &error))
+        g_warning ("%s", error->message);
+    }
 }
 
 gboolean
