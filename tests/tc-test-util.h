@@ -60,18 +60,24 @@ char   *tc_test_sql_rows    (const char *path,
 void    tc_test_sql_exec    (const char *path,
                              const char *sql);
 
-/* SQL that takes a schema 11 database back to schema 10 (journeys). */
+/* SQL that takes a schema 12 database back to schema 11 (campaign
+ * counters). */
+#define TC_TEST_UNDO_SCHEMA_12 \
+  "DROP TABLE campaign_hours; DROP TABLE campaign_counts;"
+
+/* SQL that takes a schema 12 database back to schema 10 (journeys). */
 #define TC_TEST_UNDO_SCHEMA_11 \
+  TC_TEST_UNDO_SCHEMA_12 \
   "DROP TABLE journey_enrollments; DROP TABLE journey_versions; DROP TABLE journeys;" \
   "DELETE FROM sqlite_sequence WHERE name = 'journeys';"
 
-/* SQL that takes a schema 11 database back to schema 9 (the inbox's
+/* SQL that takes a schema 12 database back to schema 9 (the inbox's
  * read marks). */
 #define TC_TEST_UNDO_SCHEMA_10 \
   TC_TEST_UNDO_SCHEMA_11 \
   "DROP INDEX inbound_unread; ALTER TABLE inbound_messages DROP COLUMN read_at;"
 
-/* SQL that takes a schema 11 database back to schema 8 (campaigns). */
+/* SQL that takes a schema 12 database back to schema 8 (campaigns). */
 #define TC_TEST_UNDO_SCHEMA_9 \
   TC_TEST_UNDO_SCHEMA_10 \
   "DROP TABLE campaign_recipients; DROP TABLE campaigns; DROP INDEX outbox_origin;" \

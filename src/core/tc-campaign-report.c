@@ -3,10 +3,13 @@
  * SPDX-FileCopyrightText: 2026 The Textcast authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each figure is one grouped query over the campaign's rows — the outbox
- * rows whose origin lies in ["campaign:ID:", "campaign:ID;") (index
- * outbox_origin), its frozen audience, its short links — run once per
- * grouping (the variants, and the country or attribute asked for). The
+ * By variant, the outbox figures and the timeline come from the counters
+ * kept as the campaign's rows change (campaign_counts and
+ * campaign_hours, schema 12). Every other figure is one grouped query over
+ * the campaign's rows — the outbox rows whose origin lies in
+ * ["campaign:ID:", "campaign:ID;") (index outbox_origin), its frozen
+ * audience, its short links — run once per grouping (the variants, and
+ * the country or attribute asked for). The
  * group's key is an SQL expression chosen from three fixed forms; every
  * value, the attribute's JSON path included, is a bound parameter.
  */
@@ -396,9 +399,10 @@ run_groupings (Grouping  *grouping,
     run_outcomes (grouping, FALSE, error);
 }
 
-/* By variant: one pass over the campaign's rows in the covering index
- * outbox_origin, added up here (with the hour-by-hour timeline), and the
- * audience per variant as stored when sending started. */
+/* By variant: the campaign's counters (campaign_counts and
+ * campaign_hours, kept as its rows change, tc-campaign-counts.h; see
+ * schema 12 in tc-repository.c), a few rows per variant and state, and
+ * the audience per variant as stored when sending started. */
 static gboolean
 scan_variants (Grouping          *grouping,
                TcCampaign        *campaign,
@@ -407,9 +411,6 @@ scan_variants (Grouping          *grouping,
 {
   g_autoptr(JsonNode) counts = json_from_string (_tc_campaign_get_group_counts (campaign), NULL);
   sqlite3_stmt *stmt;
-  TcCampaignFigures *figures = NULL;
-  TcCampaignHour *last_hour[3] = { NULL, NULL, NULL };
-  char label[16] = "";
   int rc;
 
   if (counts != NULL && JSON_NODE_HOLDS_OBJECT (counts))
@@ -427,9 +428,53 @@ scan_variants (Grouping          *grouping,
     }
 
   stmt = _tc_db_prepare (grouping->db,
-                         "SELECT origin, state, reason, error_code, sent_at, delivered_at, read_at,"
-                         " coalesce (price, cost) FROM outbox INDEXED BY outbox_origin"
-                         " WHERE origin >= ?1 AND origin < ?2",
+                         "SELECT substr (origin, ?3), state, detail, sent, delivered, read, cost, n"
+                         " FROM campaign_counts WHERE origin >= ?1 AND origin < ?2 AND n <> 0",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, grouping->low, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, grouping->high, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, grouping->label_at);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TcCampaignFigures *figures = group_for (grouping, text_at (stmt, 0));
+      const char *state = text_at (stmt, 1);
+      guint64 n = (guint64) sqlite3_column_int64 (stmt, 7);
+
+      if (strcmp (state, "skipped") == 0)
+        count_add (figures->skipped, text_at (stmt, 2), n);
+      else if (strcmp (state, "deferred") == 0)
+        figures->deferred += n;
+      else if (strcmp (state, "queued") == 0 || strcmp (state, "sending") == 0 ||
+               strcmp (state, "paused") == 0)
+        figures->waiting += n;
+      else if (strcmp (state, "failed") == 0 || strcmp (state, "undelivered") == 0 ||
+               strcmp (state, "unknown") == 0)
+        {
+          figures->failed += n;
+          count_add (figures->bounced, text_at (stmt, 2), n);
+        }
+
+      if (sqlite3_column_int (stmt, 3) != 0)
+        {
+          figures->sent += n;
+          figures->cost += sqlite3_column_double (stmt, 6) * (double) n;
+        }
+      if (sqlite3_column_int (stmt, 4) != 0)
+        figures->delivered += n;
+      if (sqlite3_column_int (stmt, 5) != 0)
+        figures->read += n;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _tc_db_set_error (grouping->db, error, "Cannot read the campaign's messages");
+
+  /* The timeline: each hour of every variant, added together. */
+  stmt = _tc_db_prepare (grouping->db,
+                         "SELECT hour, sent, delivered, read FROM campaign_hours"
+                         " WHERE origin >= ?1 AND origin < ?2 AND (sent <> 0 OR delivered <> 0 OR read <> 0)",
                          error);
   if (stmt == NULL)
     return FALSE;
@@ -438,71 +483,22 @@ scan_variants (Grouping          *grouping,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *origin = text_at (stmt, 0);
-      const char *state = text_at (stmt, 1);
-      gint64 times[3];
+      gint64 at = sqlite3_column_int64 (stmt, 0);
+      TcCampaignHour *hour = g_hash_table_lookup (hours, &at);
 
-      /* Rows come by origin: look the group up once per variant. */
-      if (figures == NULL || strcmp (origin + grouping->label_at - 1, label) != 0)
+      if (hour == NULL)
         {
-          g_strlcpy (label, origin + grouping->label_at - 1, sizeof label);
-          figures = group_for (grouping, label);
+          hour = g_new0 (TcCampaignHour, 1);
+          hour->at = at;
+          g_hash_table_insert (hours, &hour->at, hour);
         }
-
-      for (guint t = 0; t < 3; t++)
-        times[t] = sqlite3_column_type (stmt, 4 + t) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 4 + t) : 0;
-
-      if (strcmp (state, "skipped") == 0)
-        count_add (figures->skipped, text_at (stmt, 2), 1);
-      else if (strcmp (state, "deferred") == 0)
-        figures->deferred++;
-      else if (strcmp (state, "queued") == 0 || strcmp (state, "sending") == 0 ||
-               strcmp (state, "paused") == 0)
-        figures->waiting++;
-      else if (strcmp (state, "failed") == 0 || strcmp (state, "undelivered") == 0 ||
-               strcmp (state, "unknown") == 0)
-        {
-          figures->failed++;
-          count_add (figures->bounced, text_at (stmt, 3), 1);
-        }
-
-      if (times[0] != 0)
-        {
-          figures->sent++;
-          figures->cost += sqlite3_column_double (stmt, 7);
-        }
-      if (times[1] != 0 || strcmp (state, "delivered") == 0 || strcmp (state, "read") == 0)
-        figures->delivered++;
-      if (times[2] != 0 || strcmp (state, "read") == 0)
-        figures->read++;
-
-      for (guint t = 0; t < 3; t++)
-        if (times[t] != 0)
-          {
-            gint64 at = times[t] - times[t] % 3600;
-
-            /* Neighbouring rows mostly fall in the same hour. */
-            if (last_hour[t] == NULL || last_hour[t]->at != at)
-              {
-                last_hour[t] = g_hash_table_lookup (hours, &at);
-                if (last_hour[t] == NULL)
-                  {
-                    last_hour[t] = g_new0 (TcCampaignHour, 1);
-                    last_hour[t]->at = at;
-                    g_hash_table_insert (hours, &last_hour[t]->at, last_hour[t]);
-                  }
-              }
-            if (t == 0)
-              last_hour[t]->sent++;
-            else if (t == 1)
-              last_hour[t]->delivered++;
-            else
-              last_hour[t]->read++;
-          }
+      hour->sent += (guint64) sqlite3_column_int64 (stmt, 1);
+      hour->delivered += (guint64) sqlite3_column_int64 (stmt, 2);
+      hour->read += (guint64) sqlite3_column_int64 (stmt, 3);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return _tc_db_set_error (grouping->db, error, "Cannot read the campaign's messages");
+    return _tc_db_set_error (grouping->db, error, "Cannot read the campaign's timeline");
 
   return run_outcomes (grouping, TRUE, error);
 }

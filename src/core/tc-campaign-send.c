@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "tc-campaign-counts.h"
 #include "tc-campaign-private.h"
 #include "tc-campaign-report.h"
 #include "tc-compose.h"
@@ -1139,30 +1140,46 @@ move_rows (TcDb        *db,
   g_autofree char *low = g_strdup_printf ("campaign:%" G_GINT64_FORMAT ":", id);
   g_autofree char *high = g_strdup_printf ("campaign:%" G_GINT64_FORMAT ";", id);
   g_autofree char *history = NULL;
+  g_autofree char *before = NULL;
   g_autofree char *update = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  /* @from_states is one of the constant lists below, never outside input. */
+  /* @from_states is one of the constant lists below, never outside input.
+   * The campaign counters (tc-campaign-counts.h): the rows uncounted as
+   * they are, then counted as the UPDATE leaves them (RETURNING). */
   history = g_strdup_printf ("INSERT INTO outbox_events (outbox_id, state, at, detail)"
                              " SELECT id, ?3, ?4, ?5 FROM outbox"
                              " WHERE origin >= ?1 AND origin < ?2 AND state IN (%s)", from_states);
-  update = g_strdup_printf ("UPDATE outbox SET state = ?3, reason = ?6, updated_at = ?4"
+  before = g_strdup_printf ("SELECT " TC_COUNTED_COLUMNS " FROM outbox INDEXED BY outbox_origin"
                             " WHERE origin >= ?1 AND origin < ?2 AND state IN (%s)", from_states);
+  update = g_strdup_printf ("UPDATE outbox SET state = ?3, reason = ?6, updated_at = ?4"
+                            " WHERE origin >= ?1 AND origin < ?2 AND state IN (%s)"
+                            " RETURNING " TC_COUNTED_COLUMNS, from_states);
 
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < 3; i++)
     {
-      stmt = _tc_db_prepare (db, i == 0 ? history : update, error);
+      stmt = _tc_db_prepare (db, i == 0 ? history : i == 1 ? before : update, error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, low, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, high, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, to, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, now);
+      if (i != 1)
+        {
+          sqlite3_bind_text (stmt, 3, to, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 4, now);
+        }
       if (i == 0)
         sqlite3_bind_text (stmt, 5, detail, -1, SQLITE_STATIC);
-      else
+      else if (i == 2)
         sqlite3_bind_text (stmt, 6, reason, -1, SQLITE_STATIC);
+      if (i > 0)
+        {
+          if (!_tc_campaign_counts_add_rows (db, stmt, i == 1 ? -1 : +1,
+                                             "Cannot change the campaign's messages", error))
+            return FALSE;
+          continue;
+        }
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)

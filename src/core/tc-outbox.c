@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "tc-campaign-counts.h"
 #include "tc-consent-ledger.h"
 #include "tc-json-private.h"
 #include "tc-inbox.h"
@@ -534,6 +535,19 @@ _tc_db_outbox_enqueue (struct _TcDb       *db,
   if (sqlite3_changes (_tc_db_get_handle (db)) == 0)
     return TRUE;
 
+  /* A campaign's new row, counted as written (nothing sent yet). */
+  {
+    TcCountedRow counted = {
+      .origin = row->origin,
+      .state = tc_outbox_state_to_string (state),
+      .reason = row->reason,
+      .has_cost = TRUE,
+      .cost = cost,
+    };
+
+    _tc_campaign_counts_add_row (db, &counted, +1);
+  }
+
   if (!add_event (db, sqlite3_last_insert_rowid (_tc_db_get_handle (db)), state, now,
                   row->reason, error))
     return FALSE;
@@ -724,6 +738,55 @@ recheck (TcDb                *db,
   return TRUE;
 }
 
+/* The claim's moves (a queued or deferred row to "sending" or "skipped")
+ * in the campaign counters. A row that was never sent is counted from its
+ * entry, read in this transaction, without reading it again (its cost
+ * counts only once sent); else around the UPDATE (@counted). */
+static gboolean
+claim_count_before (TcDb                *db,
+                    const TcOutboxEntry *entry,
+                    gboolean            *counted,
+                    GError             **error)
+{
+  *counted = FALSE;
+  if (!_tc_campaign_counts_origin (entry->origin) || entry->sent_at == 0)
+    return TRUE;
+
+  return _tc_campaign_counts_row_before (db, entry->id, counted, error);
+}
+
+/* After the UPDATE, before @entry takes its new state. */
+static gboolean
+claim_count_after (TcDb                *db,
+                   const TcOutboxEntry *entry,
+                   gboolean             counted,
+                   const char          *state,
+                   const char          *reason,
+                   GError             **error)
+{
+  TcCountedRow row = {
+    .origin = entry->origin,
+    .state = tc_outbox_state_to_string (entry->state),
+    .reason = entry->reason,
+    .error_code = entry->error_code,
+    .delivered_at = entry->delivered_at,
+    .read_at = entry->read_at,
+  };
+
+  if (!_tc_campaign_counts_origin (entry->origin))
+    return TRUE;
+  if (entry->sent_at != 0)
+    return _tc_campaign_counts_row_after (db, entry->id, counted, error);
+
+  _tc_campaign_counts_add_row (db, &row, -1);
+  row.state = state;
+  if (reason != NULL)
+    row.reason = reason;
+  _tc_campaign_counts_add_row (db, &row, +1);
+
+  return TRUE;
+}
+
 static gboolean
 mark_skipped (TcDb           *db,
               TcOutboxEntry  *entry,
@@ -732,8 +795,11 @@ mark_skipped (TcDb           *db,
               GError        **error)
 {
   sqlite3_stmt *stmt;
+  gboolean counted = FALSE;
   int rc;
 
+  if (!claim_count_before (db, entry, &counted, error))
+    return FALSE;
   stmt = _tc_db_prepare (db, "UPDATE outbox SET state = 'skipped', reason = ?2, updated_at = ?3"
                              " WHERE id = ?1", error);
   if (stmt == NULL)
@@ -745,6 +811,8 @@ mark_skipped (TcDb           *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _tc_db_set_error (db, error, "Cannot skip the message");
+  if (!claim_count_after (db, entry, counted, "skipped", reason, error))
+    return FALSE;
 
   entry->state = TC_OUTBOX_SKIPPED;
   g_free (entry->reason);
@@ -763,8 +831,11 @@ mark_sending (TcDb           *db,
               GError        **error)
 {
   sqlite3_stmt *stmt;
+  gboolean counted = FALSE;
   int rc;
 
+  if (!claim_count_before (db, entry, &counted, error))
+    return FALSE;
   stmt = _tc_db_prepare (db, "UPDATE outbox SET state = 'sending', claimed_at = ?2,"
                              " attempts = attempts + 1, sender_id = ?3, provider = ?4,"
                              " updated_at = ?2 WHERE id = ?1", error);
@@ -778,6 +849,8 @@ mark_sending (TcDb           *db,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _tc_db_set_error (db, error, "Cannot claim the message for sending");
+  if (!claim_count_after (db, entry, counted, "sending", NULL, error))
+    return FALSE;
 
   entry->state = TC_OUTBOX_SENDING;
   entry->claimed_at = now;
@@ -1133,6 +1206,7 @@ typedef struct
   char          *phone;
   TcChannel      channel;
   guint          attempts;
+  gboolean       in_campaign;   /* counted (tc-campaign-counts.h) */
 } RowFacts;
 
 static gboolean
@@ -1146,8 +1220,8 @@ load_facts (TcDb      *db,
   int rc;
 
   *found = FALSE;
-  stmt = _tc_db_prepare (db, "SELECT state, contact_id, phone, channel, attempts FROM outbox WHERE id = ?1",
-                         error);
+  stmt = _tc_db_prepare (db, "SELECT state, contact_id, phone, channel, attempts, origin FROM outbox"
+                             " WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -1164,6 +1238,7 @@ load_facts (TcDb      *db,
       facts->phone = column_dup (stmt, 2);
       facts->channel = channel;
       facts->attempts = (guint) MAX (sqlite3_column_int64 (stmt, 4), 0);
+      facts->in_campaign = _tc_campaign_counts_origin ((const char *) sqlite3_column_text (stmt, 5));
       *found = TRUE;
     }
   sqlite3_reset (stmt);
@@ -1353,6 +1428,7 @@ record_outcome (TcDb             *db,
 {
   RowFacts facts = { 0 };
   gboolean found = FALSE;
+  gboolean counted = FALSE;
   gboolean ok = FALSE;
 
   outcome->applied = FALSE;
@@ -1366,6 +1442,9 @@ record_outcome (TcDb             *db,
       g_free (facts.phone);
       return TRUE;
     }
+
+  if (facts.in_campaign && !_tc_campaign_counts_row_before (db, outcome->id, &counted, error))
+    goto out;
 
   switch (outcome->kind)
     {
@@ -1438,6 +1517,8 @@ record_outcome (TcDb             *db,
       g_assert_not_reached ();
     }
 
+  if (ok)
+    ok = _tc_campaign_counts_row_after (db, outcome->id, counted, error);
   if (ok && outcome->block)
     ok = append_block (db, &facts, outcome->block_origin, now, ledger_changed, error);
 
@@ -1486,6 +1567,8 @@ record_status (TcDb            *db,
   TcOutboxState from = TC_OUTBOX_QUEUED;
   gint64 at = status->at > 0 ? status->at : now;
   g_autofree char *detail = NULL;
+  gboolean counted = FALSE;
+  gboolean in_campaign = FALSE;
   int rc;
 
   status->outbox_id = 0;
@@ -1493,8 +1576,8 @@ record_status (TcDb            *db,
   if (status->provider_id == NULL || status->provider_id[0] == '\0')
     return TRUE;
 
-  stmt = _tc_db_prepare (db, "SELECT id, state FROM outbox WHERE provider_id = ?1 ORDER BY id LIMIT 1",
-                         error);
+  stmt = _tc_db_prepare (db, "SELECT id, state, origin FROM outbox WHERE provider_id = ?1"
+                             " ORDER BY id LIMIT 1", error);
   /* poll_at (below): a final status ends status polling. */
   if (stmt == NULL)
     return FALSE;
@@ -1504,6 +1587,7 @@ record_status (TcDb            *db,
     {
       id = sqlite3_column_int64 (stmt, 0);
       tc_outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 1), &from);
+      in_campaign = _tc_campaign_counts_origin ((const char *) sqlite3_column_text (stmt, 2));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1515,6 +1599,8 @@ record_status (TcDb            *db,
   if (!status_moves_forward (from, status->state))
     return TRUE;
 
+  if (in_campaign && !_tc_campaign_counts_row_before (db, id, &counted, error))
+    return FALSE;
   stmt = _tc_db_prepare (db,
                          "UPDATE outbox SET state = ?2, updated_at = ?3,"
                          " delivered_at = CASE WHEN ?2 IN ('delivered', 'read')"
@@ -1542,7 +1628,7 @@ record_status (TcDb            *db,
     sqlite3_bind_double (stmt, 7, status->price);
   if (status->price_currency != NULL)
     sqlite3_bind_text (stmt, 8, status->price_currency, -1, SQLITE_TRANSIENT);
-  if (!run_update (db, stmt, error))
+  if (!run_update (db, stmt, error) || !_tc_campaign_counts_row_after (db, id, counted, error))
     return FALSE;
 
   if (status->error_code != NULL)

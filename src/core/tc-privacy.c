@@ -33,6 +33,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "tc-campaign-counts.h"
 #include "tc-consent-ledger.h"
 #include "tc-events.h"
 #include "tc-phone.h"
@@ -1197,14 +1198,26 @@ erase_in_transaction (TcDb        *db,
     return _tc_db_set_error (db, error, "Cannot look up the contact");
 
   /* Outbound rows stay for the campaign's counts, without the number, the
-   * text or the contact; a reason that quoted the number loses it. */
-  if (!run_bound (db,
-                  "UPDATE outbox SET phone = '', body = '', contact_id = NULL,"
-                  "                  media_url = '', wa_template = '', content_variables = '',"
-                  "                  reason = replace (reason, ?2, '')"
-                  " WHERE contact_id = ?1 OR phone = ?2",
-                  contact_id, e164, "Cannot clear the contact’s outbound messages", error))
-    return FALSE;
+   * text or the contact; a reason that quoted the number loses it — and a
+   * skipped campaign row's reason is counted (tc-campaign-counts.h): its
+   * rows uncounted as they were, counted as they are (RETURNING). */
+  for (guint i = 0; i < 2; i++)
+    {
+      stmt = _tc_db_prepare (db, i == 0 ?
+                             "SELECT " TC_COUNTED_COLUMNS " FROM outbox"
+                             " WHERE (contact_id = ?1 OR phone = ?2) AND " TC_CAMPAIGN_ORIGIN_SQL ("") :
+                             "UPDATE outbox SET phone = '', body = '', contact_id = NULL,"
+                             "                  media_url = '', wa_template = '', content_variables = '',"
+                             "                  reason = replace (reason, ?2, '')"
+                             " WHERE contact_id = ?1 OR phone = ?2 RETURNING " TC_COUNTED_COLUMNS,
+                             error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_person (stmt, contact_id, e164);
+      if (!_tc_campaign_counts_add_rows (db, stmt, i == 0 ? -1 : +1,
+                                         "Cannot clear the contact’s outbound messages", error))
+        return FALSE;
+    }
 
   /* Inbound messages of the number that are not linked to the contact
    * (the contact's own go with it below). */

@@ -31,6 +31,9 @@ sqlite3      *_tc_db_get_handle       (TcDb          *db);
 /* Where tc-prices.c keeps the connection's parsed price table (freed with
  * the connection by _tc_prices_cache_free()). */
 gpointer     *_tc_db_get_prices_cache (TcDb          *db);
+/* Where tc-campaign-counts.c keeps the current transaction's differences
+ * of the campaign counters (written by _tc_db_commit()). */
+gpointer     *_tc_db_get_campaign_counts (TcDb       *db);
 /* Returns a cached statement for @sql, reset and with bindings cleared.
  * Owned by @db: do not finalize. */
 sqlite3_stmt *_tc_db_prepare          (TcDb          *db,

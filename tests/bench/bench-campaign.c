@@ -14,7 +14,10 @@
  * in four countries and their zones, opted in to promotional SMS, an SMS
  * template, a campaign to everyone with two variants and a 10 % holdout.
  * For the report, every intended recipient then gets an outbox row in a
- * realistic mix of states, with clicks and orders for some.
+ * realistic mix of states, with clicks and orders for some; written with
+ * plain SQL too, so the campaign's counters (schema 12) are then counted
+ * from the rows as the migration would. With N = 1,111,112 the campaign
+ * has 1,000,000 outbox rows (the holdout gets none).
  */
 
 #include "config.h"
@@ -25,8 +28,10 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "tc-campaign-counts.h"
 #include "tc-campaign-report.h"
 #include "tc-campaign.h"
+#include "tc-repository-private.h"
 #include "tc-repository.h"
 
 static void
@@ -145,6 +150,15 @@ fill_outcomes (const char *path)
   sqlite3_close (db);
 }
 
+static gpointer
+rebuild_job (TcDb          *db,
+             gpointer       job_data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  return _tc_campaign_counts_rebuild (db, 1, error) ? GINT_TO_POINTER (1) : NULL;
+}
+
 static double
 seconds_since (gint64 start)
 {
@@ -197,11 +211,14 @@ main (int   argc,
    * earlier BENCH_KEEP run. */
   if (g_getenv ("BENCH_REPORT_ONLY") != NULL)
     {
+      start = g_get_monotonic_time ();
       repo = tc_repository_new (g_getenv ("BENCH_REPORT_ONLY"));
       tc_repository_open_async (repo, NULL, tc_repository_store_result_cb, &result);
       tc_repository_wait (&result);
       if (!tc_repository_open_finish (repo, result, &error))
         g_error ("%s", error->message);
+      /* An older workspace is migrated here (schema 12 counts its rows). */
+      printf ("open:       %.1f s\n", seconds_since (start));
       time_reports (repo, 5);
       tc_repository_close (repo);
       g_rmdir (dir);
@@ -275,6 +292,15 @@ main (int   argc,
   tc_repository_wait (&result);
   if (!tc_repository_open_finish (repo, result, &error))
     g_error ("%s", error->message);
+  g_clear_object (&result);
+
+  start = g_get_monotonic_time ();
+  _tc_repository_run_async (repo, TC_DB_JOB_WRITE, rebuild_job, NULL, NULL, NULL, NULL,
+                            tc_repository_store_result_cb, &result);
+  tc_repository_wait (&result);
+  if (_tc_repository_run_finish (repo, result, &error) == NULL)
+    g_error ("%s", error->message);
+  printf ("counters:   the campaign's counters counted from its rows in %.1f s\n", seconds_since (start));
   g_clear_object (&result);
 
   time_reports (repo, 2);
