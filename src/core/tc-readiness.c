@@ -866,15 +866,15 @@ check_senders (Inspection *in)
       if (check->passed)
         say (check, g_strdup (_("Your senders can carry the volume you expect")),
              g_strdup_printf (_("About %.0f messages a day, within the senders’ daily limits of "
-                                "%" G_GUINT64_FORMAT " together."),
-                              ceil (per_day), facts->daily_cap_total));
+                                "%llu together."),
+                              ceil (per_day), (unsigned long long) facts->daily_cap_total));
       else
         say (check, g_strdup (_("Your senders cannot carry the volume you expect")),
-             g_strdup_printf (_("About %.0f messages a day is more than the %" G_GUINT64_FORMAT
+             g_strdup_printf (_("About %.0f messages a day is more than the %llu"
                                 " your senders may send together. Register another sender, a "
                                 "toll-free number or a short code, or raise the limits your "
                                 "carrier approved."),
-                              ceil (per_day), facts->daily_cap_total));
+                              ceil (per_day), (unsigned long long) facts->daily_cap_total));
     }
 }
 
