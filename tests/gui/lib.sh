@@ -155,6 +155,24 @@ wait_log () {
   fail "textcast never said “$text” in ${seconds}s"
 }
 
+# log_count TEXT: how many lines of textcast's output hold TEXT.
+log_count () {
+  grep -cF -- "$1" "$LOG" 2>/dev/null
+}
+
+# wait_more TEXT BEFORE [SECONDS]: waits until more than BEFORE lines of
+# textcast's output hold TEXT (BEFORE from log_count, taken before the
+# action that should make it say TEXT again).
+wait_more () {
+  local text=$1 before=$2 seconds=${3:-15}
+  for _ in $(seq $((seconds * 10))); do
+    [ "$(log_count "$text")" -gt "$before" ] && return 0
+    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$text”"
+    sleep 0.1
+  done
+  fail "textcast never said “$text” (again) in ${seconds}s"
+}
+
 # outbox_count STATE: how many outbox rows are in STATE.
 outbox_count () {
   sqlite3 "file:$DB?mode=ro" "SELECT count(*) FROM outbox WHERE state = '$1'" 2>/dev/null

@@ -4,7 +4,7 @@
 # without a window: a desktop notification explains it the first time
 # (with Open and Quit), the journey keeps enrolling contacts whose events
 # arrive, "Open" brings the window back, a second close — with the
-# journey open and unsaved, so it asks first and is told to discard —
+# journey open and moved, unsaved, so it asks first and is told to discard —
 # notifies quietly (low urgency: no banner), and "Quit" stops the journey
 # runner cleanly and exits.
 #
@@ -111,14 +111,21 @@ press "$FIRST_ID" app.show-window
 MAIN=$(wait_window "Textcast" 15) || exit 1
 shot 03-reopened
 
-step "open the journey (Ctrl+5, Return): opening tidies it up, an unsaved change"
+step "open the journey (Ctrl+5, Return) and move its first step (Tab, Right): an unsaved change"
 cli journey export "$ID" "$TMP/before.json" >/dev/null
 focus "$MAIN"
 xdotool key --clearmodifiers ctrl+5
 wait_log "Listed 1 journeys" 10
 sleep 0.5
 xdotool key --clearmodifiers Return
-wait_log "Tidied up journey $ID on opening" 15
+wait_log "Opened journey $ID" 15
+sleep 0.5
+SHOWN=$(log_count "Inspector shows ")
+xdotool key --clearmodifiers Tab
+wait_more "Inspector shows " "$SHOWN" 10
+sleep 0.3
+xdotool key --clearmodifiers Right
+sleep 0.5
 
 step "Ctrl+W asks first; Discard (Alt+D) closes the window without saving"
 : >"$TMP/notifications"

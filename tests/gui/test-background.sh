@@ -33,6 +33,10 @@ N=20
 
 step "a workspace on the simulator, one sender at one message a second, $N messages queued"
 cli sample --count 40
+# The sample's journey is paused: with a journey active, closing the window
+# keeps Textcast running for it (gui-background-journeys); here it is the
+# sending alone that keeps it.
+cli journey pause 1
 cli providers set simulator
 cli senders add --id +15005550006 --type long_code --purpose both --mps 1
 for phone in $(sql "SELECT phone FROM contacts ORDER BY id LIMIT $N"); do

@@ -46,21 +46,6 @@ checked_shot () {
   [ "$deviation" -ge 20 ] || fail "screenshot $1 looks blank: deviation $deviation/1000"
 }
 
-# log_count TEXT: how many lines of textcast's output have TEXT.
-log_count () {
-  grep -cF -- "$1" "$LOG" 2>/dev/null
-}
-
-# wait_more TEXT BEFORE [SECONDS]: waits for more than BEFORE lines with TEXT.
-wait_more () {
-  local text=$1 before=$2 seconds=${3:-15}
-  for _ in $(seq $((seconds * 10))); do
-    [ "$(log_count "$text")" -gt "$before" ] && return 0
-    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$text”"
-    sleep 0.1
-  done
-  fail "textcast never said “$text” (again) in ${seconds}s"
-}
 
 # wait_sql QUERY VALUE [SECONDS]: waits until QUERY gives VALUE.
 wait_sql () {

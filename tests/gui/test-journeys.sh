@@ -43,21 +43,6 @@ json_get () {
   python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
-# log_count TEXT: how many lines of the app's output hold TEXT.
-log_count () {
-  grep -cF -- "$1" "$LOG" 2>/dev/null
-}
-
-# wait_more TEXT BEFORE [SECONDS]: waits until more than BEFORE lines hold TEXT.
-wait_more () {
-  local seconds=${3:-15}
-  for _ in $(seq $((seconds * 10))); do
-    [ "$(log_count "$1")" -gt "$2" ] && { sleep 0.3; return 0; }
-    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$1”"
-    sleep 0.1
-  done
-  fail "textcast never said “$1” again in ${seconds}s"
-}
 
 # export_journey FILE: the journey as `journey export` writes it.
 export_journey () {

@@ -57,21 +57,6 @@ click () {
   fail "$1 never came into sight"
 }
 
-# count_log TEXT: how many lines of the app's output have TEXT.
-count_log () {
-  grep -cF -- "$1" "$LOG" 2>/dev/null
-}
-
-# wait_more TEXT N: waits until more than N lines have TEXT.
-wait_more () {
-  for _ in $(seq 150); do
-    [ "$(count_log "$1")" -gt "$2" ] && return 0
-    kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited while waiting for “$1”"
-    sleep 0.1
-  done
-  fail "textcast never said “$1” again"
-}
-
 # json_get EXPR: EXPR (Python, on the report `r`) of `readiness --json`.
 json_get () {
   "$TEXTCAST_CLI" --db "$DB" readiness --json 2>"$TMP/cli.err" |
@@ -95,7 +80,7 @@ for _ in 1 2 3 4 5; do
   focus "$MAIN"
   xdotool key --clearmodifiers alt+r
   for _ in $(seq 20); do
-    [ "$(count_log "Readiness questions shown")" -gt 0 ] && break 2
+    [ "$(log_count "Readiness questions shown")" -gt 0 ] && break 2
     sleep 0.1
   done
 done
@@ -118,7 +103,7 @@ xdotool type --delay 20 "2000"
 click "button next"
 # Not a number: said in words, and the page stays.
 sleep 0.5
-[ "$(count_log "Readiness question page 3")" = 0 ] || fail "a budget of “lots” was taken"
+[ "$(log_count "Readiness question page 3")" = 0 ] || fail "a budget of “lots” was taken"
 shot 03-questions-2-error
 click "entry budget"
 xdotool key --clearmodifiers ctrl+a BackSpace
@@ -134,7 +119,7 @@ wait_log "Readiness question page 4"
 step "page 4: deliveries; then what is missing"
 click "choice goals/deliveries"
 shot 04-questions-4
-before=$(count_log "Readiness score ")
+before=$(log_count "Readiness score ")
 click "button next"
 wait_log "Readiness answers saved"
 wait_more "Readiness score " "$before"
@@ -176,7 +161,7 @@ done
 shot 06-preferences
 
 step "close Preferences: back on the findings, the score is higher"
-before=$(count_log "Readiness score ")
+before=$(log_count "Readiness score ")
 xdotool key --clearmodifiers Escape
 wait_gone "Preferences" 10
 focus "$MAIN"
