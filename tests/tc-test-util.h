@@ -60,9 +60,15 @@ char   *tc_test_sql_rows    (const char *path,
 void    tc_test_sql_exec    (const char *path,
                              const char *sql);
 
-/* SQL that takes a schema 12 database back to schema 11 (campaign
+/* SQL that takes a schema 13 database back to schema 12 (the index of
+ * urgent outbox rows). */
+#define TC_TEST_UNDO_SCHEMA_13 \
+  "DROP INDEX outbox_urgent;"
+
+/* SQL that takes a schema 13 database back to schema 11 (campaign
  * counters). */
 #define TC_TEST_UNDO_SCHEMA_12 \
+  TC_TEST_UNDO_SCHEMA_13 \
   "DROP TABLE campaign_hours; DROP TABLE campaign_counts;"
 
 /* SQL that takes a schema 12 database back to schema 10 (journeys). */

@@ -1087,6 +1087,79 @@ test_token_bucket (Fixture       *f,
   g_assert_cmpfloat (elapsed, <=, 3.5);
 }
 
+/* The first time @phone was sent to, in microseconds (0: never). */
+static gint64
+first_send (Fixture    *f,
+            const char *phone)
+{
+  GArray *times = g_hash_table_lookup (f->fake->sends, phone);
+
+  return times != NULL && times->len > 0 ? g_array_index (times, gint64, 0) : 0;
+}
+
+/* How many of the numbers the fake got were first sent to before @at. */
+static guint
+sent_before (Fixture *f,
+             gint64   at)
+{
+  GHashTableIter iter;
+  GArray *times;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, f->fake->sends);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &times))
+    if (times->len > 0 && g_array_index (times, gint64, 0) < at)
+      n++;
+
+  return n;
+}
+
+/* A reply written in the Inbox and the answer to a STOP go out ahead of a
+ * campaign's queue on the same sender, although they came due last. */
+static void
+test_urgent_first (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 reply_contact = opt_in (f, "+14155559001", TC_CHANNEL_SMS, TC_PURPOSE_TRANSACTIONAL);
+  gint64 stop_contact = opt_in (f, "+14155559002", TC_CHANNEL_SMS, TC_PURPOSE_TRANSACTIONAL);
+  TcOutboxRow reply = {
+    .idem_key = "inbox:reply",
+    .origin = "inbox",
+    .contact_id = reply_contact,
+    .phone = "+14155559001",
+    .channel = TC_CHANNEL_SMS,
+    .purpose = TC_PURPOSE_TRANSACTIONAL,
+    .body = "Yes, we open at nine.",
+    .due_at = now,
+  };
+  TcOutboxRow confirmation = {
+    .idem_key = "stop:confirmation",
+    .origin = "keyword",
+    .contact_id = stop_contact,
+    .phone = "+14155559002",
+    .channel = TC_CHANNEL_SMS,
+    .purpose = TC_PURPOSE_TRANSACTIONAL,
+    .compliance = TRUE,
+    .body = "You are unsubscribed and will receive no more messages.",
+    .due_at = now,
+  };
+
+  /* 20 a second: the 60 campaign messages take about three seconds. */
+  save_sender (f, "55555", 20, 0);
+  fill (f, 60, 4000);
+  enqueue_full (f, &reply, NULL);
+  enqueue_full (f, &confirmation, NULL);
+  send_all (f, 20000);
+  g_assert_cmpuint (f->fake->n_sends, ==, 62);
+
+  /* Both in the first claim, before all but a burst's worth of the rest. */
+  g_assert_cmpint (first_send (f, "+14155559001"), >, 0);
+  g_assert_cmpint (first_send (f, "+14155559002"), >, 0);
+  g_assert_cmpuint (sent_before (f, first_send (f, "+14155559001")), <=, 2);
+  g_assert_cmpuint (sent_before (f, first_send (f, "+14155559002")), <=, 2);
+}
+
 static gboolean
 five_sent (Fixture *f)
 {
@@ -1691,6 +1764,7 @@ main (int   argc,
   ADD ("window", test_window);
   ADD ("token-bucket", test_token_bucket);
   ADD ("daily-cap", test_daily_cap);
+  ADD ("urgent-first", test_urgent_first);
   ADD ("recovery", test_recovery);
   ADD ("opted-out", test_opted_out);
   ADD ("recheck", test_recheck);

@@ -946,6 +946,8 @@ claim_group (TcDb                       *db,
              gboolean                   *exhausted,
              GError                    **error)
 {
+  gboolean urgent = TRUE;
+
   *exhausted = FALSE;
 
   while (*limit > 0 && budget->segments > 0 && budget->rows > 0)
@@ -955,10 +957,20 @@ claim_group (TcDb                       *db,
       guint page_size = MIN (*limit, CLAIM_PAGE);
       guint i;
 
-      stmt = _tc_db_prepare (db, "SELECT " ENTRY_COLUMNS " FROM outbox"
-                                 " WHERE state IN ('queued', 'deferred') AND channel = ?1"
-                                 " AND sender_id = ?2 AND due_at <= ?3"
-                                 " ORDER BY due_at, id LIMIT ?4", error);
+      /* First the rows a person is waiting for (Inbox replies, answers to
+       * STOP and HELP; index outbox_urgent, schema 13), then the rest in
+       * the order they came due. */
+      if (urgent)
+        stmt = _tc_db_prepare (db, "SELECT " ENTRY_COLUMNS " FROM outbox"
+                                   " WHERE state IN ('queued', 'deferred') AND channel = ?1"
+                                   " AND sender_id = ?2 AND due_at <= ?3"
+                                   " AND (origin = 'inbox' OR compliance = 1)"
+                                   " ORDER BY due_at, id LIMIT ?4", error);
+      else
+        stmt = _tc_db_prepare (db, "SELECT " ENTRY_COLUMNS " FROM outbox"
+                                   " WHERE state IN ('queued', 'deferred') AND channel = ?1"
+                                   " AND sender_id = ?2 AND due_at <= ?3"
+                                   " ORDER BY due_at, id LIMIT ?4", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, tc_channel_to_string (channel->channel), -1, SQLITE_STATIC);
@@ -1006,7 +1018,11 @@ claim_group (TcDb                       *db,
           return TRUE;
         }
       if (page->len < page_size)
-        return TRUE;   /* nothing more due */
+        {
+          if (!urgent)
+            return TRUE;   /* nothing more due */
+          urgent = FALSE;  /* on to the rest */
+        }
     }
 
   /* The loop ended on the budget or the limit: are there rows left? */

@@ -1384,6 +1384,16 @@ static const char schema_12[] =
   "    WHERE " TC_CAMPAIGN_ORIGIN_SQL ("o.") " AND coalesce (o.read_at, 0) <> 0)"
   "  GROUP BY 1, 2;";
 
+/* Version 13: the rows a person waits for — replies written in the Inbox
+ * (origin "inbox") and the automatic answers to STOP, HELP and START
+ * (compliance = 1) — found without reading a campaign's queue: the engine
+ * claims them ahead of the rest of their sender's due rows
+ * (tc-outbox.c, claim_group), so that a reply does not wait behind a
+ * million queued campaign messages. Partial, so it stays tiny. */
+static const char schema_13[] =
+  "CREATE INDEX outbox_urgent ON outbox (channel, sender_id, due_at)"
+  "  WHERE state IN ('queued', 'deferred') AND (origin = 'inbox' OR compliance = 1);";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
@@ -1397,6 +1407,7 @@ static const char * const migrations[] = {
   schema_10,
   schema_11,
   schema_12,
+  schema_13,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TC_REPOSITORY_SCHEMA_VERSION);

@@ -44,7 +44,7 @@ GQuark tc_db_error_quark (void);
 G_DECLARE_FINAL_TYPE (TcRepository, tc_repository, TC, REPOSITORY, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define TC_REPOSITORY_SCHEMA_VERSION 12
+#define TC_REPOSITORY_SCHEMA_VERSION 13
 
 /*
  * A workspace database. One worker thread owns the connection that writes;
