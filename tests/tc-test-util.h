@@ -55,8 +55,8 @@ char   *tc_test_sql_text    (const char *path,
  * with "\n". */
 char   *tc_test_sql_rows    (const char *path,
                              const char *sql);
-/* Runs @sql (several statements may follow each other), waiting up to 5 s
- * for the writer. */
+/* Runs @sql (several statements may follow each other) on the database at
+ * @path (made if there is none), waiting up to 5 s for the writer. */
 void    tc_test_sql_exec    (const char *path,
                              const char *sql);
 

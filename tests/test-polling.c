@@ -373,35 +373,19 @@ run_for (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The first column of the first row; -1 without a row or for NULL. */
 static gint64
 raw_int (Fixture *f, const char *sql)
 {
-  sqlite3      *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64        value = -1;
+  g_autofree char *text = tc_test_sql_text (f->repo.path, sql);
 
-  g_assert_cmpint (sqlite3_open_v2 (f->repo.path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_type (stmt, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return value;
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : -1;
 }
 
 static void
 raw_exec (Fixture *f, const char *sql)
 {
-  sqlite3 *db = NULL;
-  char    *message = NULL;
-
-  g_assert_cmpint (sqlite3_open (f->repo.path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  sqlite3_close (db);
+  tc_test_sql_exec (f->repo.path, sql);
 }
 
 /* poll_at of row @id: -1 when NULL. */

@@ -431,14 +431,7 @@ static void
 raw_exec (const char *path,
           const char *sql)
 {
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s", message);
-  sqlite3_close (db);
+  tc_test_sql_exec (path, sql);
 }
 
 static TcOutboxEntry *
