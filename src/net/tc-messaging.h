@@ -41,6 +41,9 @@
 G_BEGIN_DECLS
 
 #define TC_MESSAGING_SIMULATOR_POLLING_ENV "TEXTCAST_SIMULATOR_POLLING"
+/* "1": the workspace's simulator delivers every message and sends no
+ * replies (for tests that count what reaches it). */
+#define TC_MESSAGING_SIMULATOR_QUIET_ENV   "TEXTCAST_SIMULATOR_QUIET"
 
 #define TC_TYPE_MESSAGING (tc_messaging_get_type ())
 
