@@ -256,16 +256,21 @@ on_tags_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
-static char *
-consent_tooltip_of (GtkWidget *box)
+/* FALSE when there is nothing to evaluate: no row, or the list item is
+ * going away (the watch then says so a last time). */
+static gboolean
+consent_tooltip_of (GtkWidget  *box,
+                    char      **text)
 {
   GtkExpressionWatch *watch = g_object_get_data (G_OBJECT (box), "tc-consent-watch");
   g_auto(GValue) value = G_VALUE_INIT;
 
+  *text = NULL;
   if (watch == NULL || !gtk_expression_watch_evaluate (watch, &value))
-    return NULL;
+    return FALSE;
 
-  return g_value_dup_string (&value);
+  *text = g_value_dup_string (&value);
+  return TRUE;
 }
 
 static void
@@ -280,7 +285,10 @@ static void
 on_consent_description_changed (gpointer user_data)
 {
   GtkWidget *box = user_data;
-  g_autofree char *text = consent_tooltip_of (box);
+  g_autofree char *text = NULL;
+
+  if (!consent_tooltip_of (box, &text))
+    return;
 
   if (text != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (box),
@@ -298,9 +306,9 @@ on_consent_query_tooltip_cb (GtkWidget  *box,
                              GtkTooltip *tooltip,
                              gpointer    user_data)
 {
-  g_autofree char *text = consent_tooltip_of (box);
+  g_autofree char *text = NULL;
 
-  if (text == NULL)
+  if (!consent_tooltip_of (box, &text) || text == NULL)
     return FALSE;
 
   gtk_tooltip_set_text (tooltip, text);
