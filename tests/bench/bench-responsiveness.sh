@@ -90,7 +90,9 @@ xdotool windowmove "$MAIN" 0 0 windowsize "$MAIN" 1280 800
 sleep 3
 
 echo "campaign $ID to everyone: textcast-cli campaign send (queues), the window's engine sends"
-cli campaign send "$ID" >"$TMP/send.log" 2>&1 &
+# Not through cli (): a backgrounded function is a subshell, and killing
+# it would leave the CLI running after the benchmark.
+"$TEXTCAST_CLI" --db "$DB" campaign send "$ID" >"$TMP/send.log" 2>&1 &
 SEND_PID=$!
 
 key () {
