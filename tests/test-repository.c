@@ -1794,6 +1794,8 @@ test_model_search (Fixture       *f,
   TcContactListModel *model;
   ItemsChanged ic = { 0 };
   g_autoptr(TcContact) first = NULL;
+  g_autoptr(TcContact) top = NULL;
+  g_autoptr(TcContact) row_250 = NULL;
   guint search_n = 0;
 
   insert_batch_sync (f->repo, 0, 300);
@@ -1804,6 +1806,10 @@ test_model_search (Fixture       *f,
   g_signal_connect (model, "notify::search", G_CALLBACK (count_notify_cb), &search_n);
   wait_not_loading (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 301);
+  top = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  wait_not_loading (model);
+  g_assert_true (tc_contact_get_loaded (top));
+  g_assert_cmpstr (tc_contact_get_last_name (top), !=, "Turing");
 
   /* Three changes in a row before anything answers: only the last one
    * counts, the replies to the first two are ignored. */
@@ -1815,24 +1821,33 @@ test_model_search (Fixture       *f,
   g_assert_cmpstr (tc_contact_list_model_get_search (model), ==, "turing");
   ic.n_calls = ic.total_removed = ic.total_added = 0;
   wait_not_loading (model);
-  /* Replaced as "all removed", then "all added": nothing for a view to
-   * look up among the new rows (see on_count_cb). */
-  g_assert_cmpuint (ic.n_calls, ==, 2);
-  g_assert_cmpuint (ic.total_removed, ==, 301);
-  g_assert_cmpuint (ic.total_added, ==, 1);
-  g_assert_cmpuint (ic.removed, ==, 0);
-  g_assert_cmpuint (ic.added, ==, 1);
+  /* Not replaced: only the end of the list is removed (one signal, no
+   * row for a view to rebuild), and the row held is the same object,
+   * refilled in place under the new search (see on_count_cb). */
+  g_assert_cmpuint (ic.n_calls, ==, 1);
+  g_assert_cmpuint (ic.position, ==, 1);
+  g_assert_cmpuint (ic.removed, ==, 300);
+  g_assert_cmpuint (ic.added, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_true (first == top);
   wait_not_loading (model);
+  g_assert_true (tc_contact_get_loaded (first));
   g_assert_cmpstr (tc_contact_get_last_name (first), ==, "Turing");
   g_clear_object (&first);
 
   /* A stale page reply: ask for a page, change the search before it
    * arrives; the placeholder from the old search is never filled. */
+  ic.n_calls = 0;
   tc_contact_list_model_set_search (model, NULL);
   wait_not_loading (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 301);
+  /* Growing: the rows are added at the end. */
+  g_assert_cmpuint (ic.n_calls, ==, 1);
+  g_assert_cmpuint (ic.position, ==, 1);
+  g_assert_cmpuint (ic.removed, ==, 0);
+  g_assert_cmpuint (ic.added, ==, 300);
+  g_assert_cmpstr (tc_contact_get_last_name (top), !=, "Turing");
   first = g_list_model_get_item (G_LIST_MODEL (model), 250);
   g_assert_false (tc_contact_get_loaded (first));
   tc_contact_list_model_set_search (model, "(415) 555-00");
@@ -1840,6 +1855,10 @@ test_model_search (Fixture       *f,
   g_assert_false (tc_contact_get_loaded (first));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 100);
   g_clear_object (&first);
+
+  /* The pages past the new end were let go. */
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), 100));
+  g_assert_cmpuint (_tc_contact_list_model_get_n_cached_pages (model), ==, 1);
 
   /* Tag filter. */
   tc_contact_list_model_set_search (model, NULL);
@@ -1850,6 +1869,15 @@ test_model_search (Fixture       *f,
   tc_contact_list_model_set_tag (model, NULL);
   wait_not_loading (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 301);
+
+  /* A row asked for while a count is on its way: its page is fetched
+   * once the count is known. */
+  tc_contact_list_model_reload (model);
+  row_250 = g_list_model_get_item (G_LIST_MODEL (model), 250);
+  g_assert_false (tc_contact_get_loaded (row_250));
+  wait_not_loading (model);
+  g_assert_true (tc_contact_get_loaded (row_250));
+  g_clear_object (&row_250);
 
   g_assert_finalize_object (model);
 }
@@ -1886,13 +1914,16 @@ test_model_reload (Fixture       *f,
   g_assert_cmpstr (tc_contact_get_first_name (item), ==, "After");
   g_assert_cmpuint (ic.n_calls, ==, 0);
 
-  /* A new contact: the count changes, so the list is replaced. */
+  /* A new contact: the count changes; a row is added at the end and the
+   * rows held are refilled in place (the new one sorts between). */
   ic.total_removed = ic.total_added = 0;
   insert_sync (f->repo, "+14155550003", "New", "Mmm", NULL);
   wait_not_loading (model);
-  g_assert_cmpuint (ic.n_calls, ==, 2);
-  g_assert_cmpuint (ic.total_removed, ==, 2);
-  g_assert_cmpuint (ic.total_added, ==, 3);
+  g_assert_cmpuint (ic.n_calls, ==, 1);
+  g_assert_cmpuint (ic.position, ==, 2);
+  g_assert_cmpuint (ic.total_removed, ==, 0);
+  g_assert_cmpuint (ic.total_added, ==, 1);
+  g_assert_cmpstr (tc_contact_get_first_name (item), ==, "New");
 
   /* Explicit reload of an unchanged list does not churn the view. */
   ic.n_calls = 0;

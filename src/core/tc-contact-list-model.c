@@ -24,6 +24,15 @@
  * Every change of search or tag, and every reload, bumps "generation";
  * replies carry the generation they were asked under and are dropped when
  * it is stale.
+ *
+ * A new filter (or a changed count) does not replace the rows: the pages
+ * held keep their objects, are cut or lengthened to the new count and are
+ * refilled in place, and items-changed speaks only of the rows added or
+ * removed at the end. A list view then keeps its row widgets and only
+ * rebinds labels, where replacing a million rows made it tear down and
+ * rebuild everything (hundreds of milliseconds on the GUI thread). While
+ * a count is on its way, no page is asked for: the pages held are asked
+ * for once it is known.
  */
 
 #define PAGE_SIZE 200
@@ -50,6 +59,7 @@ struct _TcContactListModel
   guint         generation;
   guint         next_serial;
   guint         n_pending;
+  gboolean      counting;  /* a count of the current generation is on its way */
 
   GHashTable   *pages;  /* page index → Page */
   GQueue        lru;    /* most recently used at the head */
@@ -79,7 +89,6 @@ typedef struct
   guint               generation;
   guint               page_index;
   guint               serial;
-  gboolean            refresh;
 } Request;
 
 static Request *
@@ -189,7 +198,7 @@ request_page (TcContactListModel *self,
 {
   Request *request;
 
-  if (page->requested_generation == self->generation)
+  if (self->counting || page->requested_generation == self->generation)
     return;
 
   page->requested_generation = self->generation;
@@ -241,6 +250,47 @@ create_page (TcContactListModel *self,
   return page;
 }
 
+/* Cuts or lengthens the pages held to a list of @n rows. */
+static void
+resize_pages (TcContactListModel *self,
+              guint               n)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Page *page = value;
+      guint start = page->index * PAGE_SIZE;
+      guint len;
+
+      if (start >= n)
+        {
+          g_queue_unlink (&self->lru, &page->link);
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+
+      len = MIN (PAGE_SIZE, n - start);
+      if (page->items->len > len)
+        g_ptr_array_set_size (page->items, len);
+      while (page->items->len < len)
+        g_ptr_array_add (page->items, _tc_contact_new_placeholder ());
+    }
+}
+
+static void
+request_held_pages (TcContactListModel *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    request_page (self, value);
+}
+
 static void
 on_count_cb (GObject      *object,
              GAsyncResult *result,
@@ -254,6 +304,9 @@ on_count_cb (GObject      *object,
 
   if (!tc_repository_count_contacts_finish (TC_REPOSITORY (object), result, &n, &error))
     {
+      /* The rows held stay as they were; the next change counts again. */
+      if (request->generation == self->generation)
+        self->counting = FALSE;
       pending_dec (self);
       report_error (error);
       return;
@@ -265,33 +318,18 @@ on_count_cb (GObject      *object,
       return;
     }
 
-  /* Refreshing a list whose length did not change: refill the pages held
-   * in place, so the view keeps its rows and scroll position. */
-  if (request->refresh && n == self->n_items)
-    {
-      GHashTableIter iter;
-      gpointer value;
-
-      g_hash_table_iter_init (&iter, self->pages);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        request_page (self, value);
-      pending_dec (self);
-      return;
-    }
-
+  self->counting = FALSE;
   old = self->n_items;
-  drop_pages (self);
-  /* Two signals, not one: told that rows were replaced, GTK's list views
-   * and GtkSingleSelection look for their old rows' objects among all
-   * the new ones (a get_item() for each of a million rows). Removed, then
-   * added, there is nothing to look for. The model is empty in between. */
-  if (old > 0 && n > 0)
-    {
-      self->n_items = 0;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
-    }
+
+  /* The rows held stay where they are (same objects, refilled under the
+   * current filter); only the end of the list grows or shrinks. */
+  resize_pages (self, n);
   self->n_items = n;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old > 0 && n > 0 ? 0 : old, n);
+  request_held_pages (self);
+  if (n < old)
+    g_list_model_items_changed (G_LIST_MODEL (self), n, old - n, 0);
+  else if (n > old)
+    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n - old);
   if (old != n)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 
@@ -299,10 +337,8 @@ on_count_cb (GObject      *object,
   pending_dec (self);
 }
 
-/* @refresh: the filter is the same and only the data may have changed. */
 static void
-start_count (TcContactListModel *self,
-             gboolean            refresh)
+start_count (TcContactListModel *self)
 {
   Request *request;
 
@@ -311,15 +347,11 @@ start_count (TcContactListModel *self,
   self->cancellable = g_cancellable_new ();
   self->generation++;
 
-  /* Rows of another filter are of no use any more. */
-  if (!refresh)
-    drop_pages (self);
-
   if (self->repository == NULL)
     return;
 
+  self->counting = TRUE;
   request = request_new (self);
-  request->refresh = refresh;
   pending_inc (self);
   tc_repository_count_contacts_async (self->repository, self->search, self->tag,
                                       self->cancellable, on_count_cb, request);
@@ -328,7 +360,7 @@ start_count (TcContactListModel *self,
 static void
 on_contacts_changed_cb (TcContactListModel *self)
 {
-  start_count (self, TRUE);
+  start_count (self);
 }
 
 /* GListModel */
@@ -390,7 +422,7 @@ tc_contact_list_model_constructed (GObject *object)
     g_signal_connect_object (self->repository, "contacts-changed",
                              G_CALLBACK (on_contacts_changed_cb), self, G_CONNECT_SWAPPED);
 
-  start_count (self, FALSE);
+  start_count (self);
 }
 
 static void
@@ -576,7 +608,7 @@ tc_contact_list_model_set_search (TcContactListModel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
   /* Before construction is complete, constructed() counts. */
   if (self->pages != NULL && self->repository != NULL)
-    start_count (self, FALSE);
+    start_count (self);
 }
 
 const char *
@@ -598,7 +630,7 @@ tc_contact_list_model_set_tag (TcContactListModel *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAG]);
   if (self->pages != NULL && self->repository != NULL)
-    start_count (self, FALSE);
+    start_count (self);
 }
 
 gboolean
@@ -614,7 +646,7 @@ tc_contact_list_model_reload (TcContactListModel *self)
 {
   g_return_if_fail (TC_IS_CONTACT_LIST_MODEL (self));
 
-  start_count (self, TRUE);
+  start_count (self);
 }
 
 guint

@@ -21,7 +21,9 @@ G_DECLARE_FINAL_TYPE (TcContactListModel, tc_contact_list_model, TC, CONTACT_LIS
  * count, keeps a bounded number of pages in memory, and hands out a
  * placeholder (loaded = FALSE) for rows not fetched yet, filling it in place
  * when its page arrives. Changing "search" or "tag" re-counts (debounced by
- * the caller), and "contacts-changed" on the repository reloads.
+ * the caller), and "contacts-changed" on the repository reloads; either way
+ * the rows held are refilled in place (same objects) and items-changed
+ * reports only the rows added or removed at the end of the list.
  *
  * Properties: "repository", "search", "tag", "loading" (read-only: a count
  * or page request is in flight), "n-items" (read-only).

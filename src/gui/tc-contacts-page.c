@@ -256,6 +256,65 @@ on_tags_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
+/* FALSE when there is nothing to evaluate: no row, or the list item is
+ * going away (the watch then says so a last time). */
+static gboolean
+consent_tooltip_of (GtkWidget  *box,
+                    char      **text)
+{
+  GtkExpressionWatch *watch = g_object_get_data (G_OBJECT (box), "tc-consent-watch");
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  *text = NULL;
+  if (watch == NULL || !gtk_expression_watch_evaluate (watch, &value))
+    return FALSE;
+
+  *text = g_value_dup_string (&value);
+  return TRUE;
+}
+
+static void
+consent_watch_free (gpointer watch)
+{
+  /* Does nothing if the list item went first (the watch then ended). */
+  gtk_expression_watch_unwatch (watch);
+  gtk_expression_watch_unref (watch);
+}
+
+static void
+on_consent_description_changed (gpointer user_data)
+{
+  GtkWidget *box = user_data;
+  g_autofree char *text = NULL;
+
+  if (!consent_tooltip_of (box, &text))
+    return;
+
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (box),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static gboolean
+on_consent_query_tooltip_cb (GtkWidget  *box,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard_mode,
+                             GtkTooltip *tooltip,
+                             gpointer    user_data)
+{
+  g_autofree char *text = NULL;
+
+  if (!consent_tooltip_of (box, &text) || text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 on_consent_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
@@ -266,6 +325,8 @@ on_consent_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *dot = new_cell_label (FALSE);
   GtkWidget *whatsapp = new_cell_label (FALSE);
   GtkExpression *params[3];
+  GtkExpression *expression;
+  GtkExpressionWatch *watch;
 
   gtk_label_set_label (GTK_LABEL (dot), "·");
   gtk_widget_add_css_class (dot, "dim-label");
@@ -289,12 +350,21 @@ on_consent_setup_cb (GtkSignalListItemFactory *factory,
                                                     G_CALLBACK (consent_css_classes), NULL, NULL),
                        whatsapp, "css-classes", list_item);
 
+  /* Not bound to "tooltip-text": on X11 every change of it asks the X
+   * server where the pointer is (a round trip), for each row rebound on a
+   * scroll. The text is made when a tooltip is asked for; assistive
+   * technologies get it as the description, kept up to date by a watch. */
   params[0] = contact_property ("sms-consent");
   params[1] = contact_property ("whatsapp-consent");
   params[2] = contact_property ("loaded");
-  gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 3, params,
-                                                    G_CALLBACK (consent_tooltip), NULL, NULL),
-                       box, "tooltip-text", list_item);
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 3, params,
+                                            G_CALLBACK (consent_tooltip), NULL, NULL);
+  watch = gtk_expression_watch (expression, list_item, on_consent_description_changed, box, NULL);
+  g_object_set_data_full (G_OBJECT (box), "tc-consent-watch",
+                          gtk_expression_watch_ref (watch), consent_watch_free);
+  gtk_expression_unref (expression);
+  gtk_widget_set_has_tooltip (box, TRUE);
+  g_signal_connect (box, "query-tooltip", G_CALLBACK (on_consent_query_tooltip_cb), NULL);
 
   gtk_box_append (GTK_BOX (box), sms);
   gtk_box_append (GTK_BOX (box), dot);
@@ -574,6 +644,21 @@ on_model_loading_changed_cb (TcContactsPage     *self,
                              TcContactListModel *model)
 {
   update_state (self);
+}
+
+/* A new search or tag: the model refills the rows in place (it keeps its
+ * row objects, see tc-contact-list-model.c), so the page itself goes back
+ * to the top and forgets the selected row, as a new list would. */
+static void
+on_model_filter_changed_cb (TcContactsPage     *self,
+                            GParamSpec         *pspec,
+                            TcContactListModel *model)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  if (vadjustment != NULL)
+    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));
 }
 
 static void
@@ -937,6 +1022,10 @@ tc_contacts_page_set_repository (TcContactsPage *self,
                            G_CALLBACK (on_model_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::loading",
                            G_CALLBACK (on_model_loading_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::search",
+                           G_CALLBACK (on_model_filter_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::tag",
+                           G_CALLBACK (on_model_filter_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (repository, "contacts-changed",
                            G_CALLBACK (on_repository_contacts_changed_cb), self, G_CONNECT_SWAPPED);
 

@@ -13,6 +13,9 @@
 #define TICK_MS 10
 /* Start-up (building the window, its first frames) is not what is measured. */
 #define WARM_UP_US (2 * G_USEC_PER_SEC)
+/* Stalls over 50 ms are also listed one by one, with when they ended (so
+ * a benchmark can tell which action caused which), up to this many. */
+#define MAX_LISTED 256
 
 struct _TcStallMeter
 {
@@ -25,6 +28,9 @@ struct _TcStallMeter
   guint64 ticks;
   guint64 over_50;
   guint64 over_100;
+  guint   n_listed;
+  gint64  listed_late[MAX_LISTED];  /* µs */
+  gint64  listed_at[MAX_LISTED];    /* monotonic µs */
 };
 
 static void
@@ -37,7 +43,13 @@ write_report (TcStallMeter *self)
                                            self->max_late / 1000.0, self->ticks,
                                            self->over_50, self->over_100);
 
-  if (!g_file_set_contents (self->path, text, -1, &error))
+  g_autoptr(GString) report = g_string_new (text);
+
+  for (guint i = 0; i < self->n_listed; i++)
+    g_string_append_printf (report, "stall %.1f ms at %.3f\n",
+                            self->listed_late[i] / 1000.0, self->listed_at[i] / (double) G_USEC_PER_SEC);
+
+  if (!g_file_set_contents (self->path, report->str, report->len, &error))
     g_message ("Cannot write the stall report: %s", error->message);
 }
 
@@ -54,7 +66,15 @@ tick_cb (gpointer user_data)
   if (late > self->max_late)
     self->max_late = late;
   if (late > 50 * 1000)
-    self->over_50++;
+    {
+      self->over_50++;
+      if (self->n_listed < MAX_LISTED)
+        {
+          self->listed_late[self->n_listed] = late;
+          self->listed_at[self->n_listed] = now;
+          self->n_listed++;
+        }
+    }
   if (late > 100 * 1000)
     self->over_100++;
   self->ticks++;

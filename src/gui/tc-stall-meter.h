@@ -15,6 +15,11 @@
  *   ticks 5321
  *   over_50ms 0
  *   over_100ms 0
+ *   stall 62.0 ms at 48213.517
+ *
+ * with one "stall" line for each tick over 50 ms late (the first 256):
+ * how late, and when it ran, in seconds of the monotonic clock
+ * (CLOCK_MONOTONIC, as Python's time.monotonic ()).
  */
 
 #pragma once
