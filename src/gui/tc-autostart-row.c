@@ -12,6 +12,7 @@
 
 #include "tc-autostart.h"
 #include "tc-autostart-row.h"
+#include "tc-preferences-window.h"
 
 /* After GTK's headers, which say whether GDK has X11. */
 #ifdef GDK_WINDOWING_X11
@@ -38,8 +39,8 @@ toast (TcAutostartRow *self,
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (ADW_IS_PREFERENCES_WINDOW (root))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), adw_toast_new (text));
+  if (TC_IS_PREFERENCES_WINDOW (root))
+    tc_preferences_window_add_toast (TC_PREFERENCES_WINDOW (root), adw_toast_new (text));
 }
 
 /* The portal's parent window: "x11:XID" on X11; elsewhere none (the

@@ -18,6 +18,7 @@
 #include "tc-quiet-hours.h"
 #include "tc-repository.h"
 #include "tc-settings.h"
+#include "tc-preferences-window.h"
 
 /* How long after the last keystroke a change is saved. */
 #define SAVE_DELAY_MS 400
@@ -129,7 +130,7 @@ toast (TcCompliancePage *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwToast *news;
 
-  if (!ADW_IS_PREFERENCES_WINDOW (root))
+  if (!TC_IS_PREFERENCES_WINDOW (root))
     {
       g_message ("%s", text);
       return;
@@ -137,7 +138,7 @@ toast (TcCompliancePage *self,
 
   news = adw_toast_new (text);
   adw_toast_set_timeout (news, 6);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), news);
+  tc_preferences_window_add_toast (TC_PREFERENCES_WINDOW (root), news);
 }
 
 /* Shows @text under a group: an error in red, a note dimmed; NULL hides it. */

@@ -91,6 +91,10 @@ struct _TcPreferencesWindow
   GCancellable         *cancellable;
   guint                 dirty;
   guint                 save_source;
+  /* When the last toast was dismissed, and the close put off until its
+   * hide animation is over (tc_preferences_window_close_request). */
+  gint64                toast_dismissed_at;
+  guint                 close_source;
 
   guint                 filling : 1;
   guint                 closed : 1;
@@ -120,7 +124,7 @@ toast (TcPreferencesWindow *self,
 
   news = adw_toast_new (text);
   adw_toast_set_timeout (news, 6);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), news);
+  tc_preferences_window_add_toast (self, news);
 }
 
 /* Shows @text under a group (or in the list of languages): an error in
@@ -536,10 +540,58 @@ build_optout_rows (TcPreferencesWindow *self)
     }
 }
 
+/* libadwaita 1.2's toast overlay frees a toast's hide animation from
+ * inside that animation's own "done" signal. When the window is unmapped
+ * while a toast is going away (Escape dismisses the toast, a second Escape
+ * closes the window; or its timeout ends just then), the unmap skips the
+ * animation and the app crashes (SIGSEGV in g_object_unref under
+ * adw_animation_skip). So a close that comes while a toast is going away
+ * waits until it has gone: the hide lasts 150 ms. */
+#define TOAST_HIDE_WAIT_US (400 * G_TIME_SPAN_MILLISECOND)
+
+static void
+on_toast_dismissed_cb (TcPreferencesWindow *self)
+{
+  self->toast_dismissed_at = g_get_monotonic_time ();
+}
+
+void
+tc_preferences_window_add_toast (TcPreferencesWindow *self,
+                                 AdwToast            *toast)
+{
+  g_return_if_fail (TC_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
+static gboolean
+on_close_later_cb (gpointer user_data)
+{
+  TcPreferencesWindow *self = user_data;
+
+  self->close_source = 0;
+  gtk_window_close (GTK_WINDOW (self));
+
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 tc_preferences_window_close_request (GtkWindow *window)
 {
   TcPreferencesWindow *self = TC_PREFERENCES_WINDOW (window);
+  gint64 since = g_get_monotonic_time () - self->toast_dismissed_at;
+
+  if (self->toast_dismissed_at != 0 && since < TOAST_HIDE_WAIT_US)
+    {
+      if (self->close_source == 0)
+        self->close_source = g_timeout_add ((guint) ((TOAST_HIDE_WAIT_US - since) / 1000) + 1,
+                                            on_close_later_cb, self);
+      g_debug ("Closing once the toast has gone");
+      return GDK_EVENT_STOP;
+    }
 
   /* A port typed but not confirmed, and anything typed in the last
    * moment, is saved before the window goes. */
@@ -594,6 +646,7 @@ tc_preferences_window_dispose (GObject *object)
   self->closed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->save_source, g_source_remove);
+  g_clear_handle_id (&self->close_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_PREFERENCES_WINDOW);
   self->compliance_page = NULL;
   self->senders_page = NULL;

@@ -35,5 +35,9 @@ TcProvidersPage     *tc_preferences_window_get_providers_page (TcPreferencesWind
  * or "prices" (the places of tc-readiness.h after "preferences:"). */
 void                 tc_preferences_window_show_page          (TcPreferencesWindow *self,
                                                                const char          *name);
+/* Shows @toast (taken) in the window; every page's toasts go through here
+ * so that a close while one is going away can wait for it. */
+void                 tc_preferences_window_add_toast          (TcPreferencesWindow *self,
+                                                               AdwToast            *toast);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "tc-prices.h"
 #include "tc-repository.h"
 #include "tc-settings.h"
+#include "tc-preferences-window.h"
 
 /* The prices of one country, in the order they are shown. */
 static const struct {
@@ -102,7 +103,7 @@ tell (TcPricesPage *self,
       const char   *text,
       gboolean      error)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_PREFERENCES_WINDOW);
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), TC_TYPE_PREFERENCES_WINDOW);
   AdwToast *toast;
 
   if (text == NULL || window == NULL)
@@ -110,7 +111,7 @@ tell (TcPricesPage *self,
 
   toast = adw_toast_new (text);
   adw_toast_set_timeout (toast, error ? 8 : 4);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), toast);
+  tc_preferences_window_add_toast (TC_PREFERENCES_WINDOW (window), toast);
 }
 
 /* "1 November 2026 (23 days old)" */
@@ -424,7 +425,7 @@ on_undo_reset_cb (AdwToast     *toast,
 static void
 on_reset_all_clicked_cb (TcPricesPage *self)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_PREFERENCES_WINDOW);
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), TC_TYPE_PREFERENCES_WINDOW);
   TcPrices *previous;
 
   if (self->prices == NULL)
@@ -444,7 +445,7 @@ on_reset_all_clicked_cb (TcPricesPage *self)
       g_object_set_data_full (G_OBJECT (toast), "tc-prices", previous,
                               (GDestroyNotify) tc_prices_unref);
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_reset_cb), self, 0);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), toast);
+      tc_preferences_window_add_toast (TC_PREFERENCES_WINDOW (window), toast);
     }
   else
     tc_prices_unref (previous);

@@ -15,6 +15,7 @@
 #include "tc-sender-dialog.h"
 #include "tc-senders-page.h"
 #include "tc-senders.h"
+#include "tc-preferences-window.h"
 
 struct _TcSendersPage
 {
@@ -40,7 +41,7 @@ toast (TcSendersPage *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwToast *news;
 
-  if (!ADW_IS_PREFERENCES_WINDOW (root))
+  if (!TC_IS_PREFERENCES_WINDOW (root))
     {
       g_message ("%s", text);
       return;
@@ -48,7 +49,7 @@ toast (TcSendersPage *self,
 
   news = adw_toast_new (text);
   adw_toast_set_timeout (news, 6);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), news);
+  tc_preferences_window_add_toast (TC_PREFERENCES_WINDOW (root), news);
 }
 
 static const char *
