@@ -20,6 +20,7 @@
 #include "tc-segment-builder.h"
 #include "tc-template-store.h"
 #include "tc-template.h"
+#include "tc-toasts.h"
 
 /* Recipients queued per transaction while sending starts. */
 #define QUEUE_BATCH 500
@@ -141,7 +142,7 @@ toast (TcCampaignEditor *self,
   AdwToast *t = adw_toast_new (text);
 
   adw_toast_set_timeout (t, 6);
-  adw_toast_overlay_add_toast (self->toasts, t);
+  tc_toasts_add (GTK_WIDGET (self->toasts), t);
 }
 
 static void

@@ -33,6 +33,7 @@
 #include "tc-template-store.h"
 #include "tc-template.h"
 #include "tc-wa-templates-simulated.h"
+#include "tc-toasts.h"
 
 struct _TcJourneyEditor
 {
@@ -49,6 +50,7 @@ struct _TcJourneyEditor
   GtkListBox           *palette;
   TcJourneyCanvas      *canvas;
   GtkWidget            *zoom_button;
+  GtkWidget            *activate_button;
   GtkWidget            *inspector;
   GtkListBox           *problems_list;
   GtkLabel             *problems_heading;
@@ -104,15 +106,8 @@ static void
 toast (TcJourneyEditor *self,
        const char      *text)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  AdwToast *news;
-
-  if (overlay == NULL)
-    return;
-  news = adw_toast_new (text);
-  adw_toast_set_timeout (news, 4);
-  adw_toast_set_priority (news, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), news);
+  /* The answer to what was just done replaces older news at once. */
+  tc_toasts_say (GTK_WIDGET (self), text, 4);
 }
 
 static void
@@ -162,6 +157,37 @@ state_title (TcJourneyState state)
     }
 }
 
+/* An active journey without changes can only be paused; with changes,
+ * activating saves them as a new version that new contacts enter. */
+static void
+update_activate_button (TcJourneyEditor *self)
+{
+  GtkWidget *button = self->activate_button;
+  TcJourneyState state = tc_journey_get_state (self->journey);
+
+  if (button == NULL)
+    return;
+
+  if (state == TC_JOURNEY_ACTIVE && !is_modified (self))
+    {
+      gtk_button_set_label (GTK_BUTTON (button), _("_Pause"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "journey.pause");
+      gtk_widget_set_tooltip_text (button, _("Switch the journey off: nobody new enters it, and "
+                                             "those inside wait where they are"));
+      gtk_widget_remove_css_class (button, "suggested-action");
+      return;
+    }
+
+  gtk_button_set_label (GTK_BUTTON (button), _("_Activate"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "journey.activate");
+  gtk_widget_set_tooltip_text (button,
+                               state == TC_JOURNEY_ACTIVE
+                               ? _("Save the changes as a new version and switch it on: contacts "
+                                   "already inside finish the version they entered")
+                               : _("Check the journey and switch it on"));
+  gtk_widget_add_css_class (button, "suggested-action");
+}
+
 static void
 update_title (TcJourneyEditor *self)
 {
@@ -181,6 +207,7 @@ update_title (TcJourneyEditor *self)
     subtitle = g_strdup (state_title (tc_journey_get_state (self->journey)));
   adw_window_title_set_subtitle (self->title, subtitle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "journey.save", is_modified (self));
+  update_activate_button (self);
 }
 
 static void
@@ -2286,6 +2313,30 @@ tc_journey_review_templates (TcRepository *repository,
 }
 
 static void
+on_paused_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TcJourneyEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tc_journey_store_pause_finish (TC_REPOSITORY (object), result, &error))
+    {
+      toast_error (self, _("Could not pause the journey"), error);
+      return;
+    }
+
+  if (self->journey != NULL)
+    {
+      tc_journey_set_state (self->journey, TC_JOURNEY_PAUSED);
+      update_title (self);
+      on_problems_changed_cb (self);
+    }
+  g_debug ("Paused journey");
+  toast (self, _("The journey is paused: Activate switches it on again"));
+}
+
+static void
 activate_journey (TcJourneyEditor *self)
 {
   /* Its WhatsApp templates are approved on the simulator before its
@@ -2479,6 +2530,9 @@ journey_action (GtkWidget  *widget,
       else
         activate_journey (self);
     }
+  else if (g_str_equal (action_name, "journey.pause"))
+    tc_journey_store_pause_async (self->repository, tc_journey_get_id (self->journey),
+                                  self->cancellable, on_paused_cb, g_object_ref (self));
   else if (g_str_equal (action_name, "journey.undo"))
     tc_journey_editor_logic_undo (self->logic);
   else if (g_str_equal (action_name, "journey.redo"))
@@ -2763,11 +2817,12 @@ build_editor_page (TcJourneyEditor *self)
                                                    _("Redo (Shift+Ctrl+Z)")));
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), undo_box);
 
-  button = gtk_button_new_with_mnemonic (_("_Activate"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "journey.activate");
-  gtk_widget_set_tooltip_text (button, _("Check the journey and switch it on"));
-  gtk_widget_add_css_class (button, "suggested-action");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
+  /* Activate, or Pause for an active journey without changes
+   * (update_activate_button()). */
+  self->activate_button = gtk_button_new_with_mnemonic (_("_Activate"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->activate_button), "journey.activate");
+  gtk_widget_add_css_class (self->activate_button, "suggested-action");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->activate_button);
   button = gtk_button_new_with_mnemonic (_("_Save"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "journey.save");
   gtk_widget_set_tooltip_text (button, _("Save (Ctrl+S)"));
@@ -2928,7 +2983,7 @@ tc_journey_editor_class_init (TcJourneyEditorClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   const char * const simple[] = {
-    "journey.save", "journey.activate", "journey.undo", "journey.redo", "journey.tidy",
+    "journey.save", "journey.activate", "journey.pause", "journey.undo", "journey.redo", "journey.tidy",
     "journey.fit", "journey.zoom-in", "journey.zoom-out", "journey.zoom-reset", "journey.back",
   };
 

@@ -653,7 +653,8 @@ static const char *
 severity_words (const TcReadinessCheck *check)
 {
   if (check->passed)
-    return _("Done");
+    /* TRANSLATORS: a readiness check that passes. */
+    return C_("readiness", "Done");
 
   switch (check->severity)
     {

@@ -15,6 +15,7 @@
 #include "tc-gui-util.h"
 #include "tc-repository.h"
 #include "tc-template-store.h"
+#include "tc-toasts.h"
 #include "tc-wa-editor.h"
 #include "tc-wa-template.h"
 #include "tc-wa-templates-client.h"
@@ -126,17 +127,8 @@ static void
 toast (TcWaEditor *self,
        const char *text)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  AdwToast *news;
-
-  if (overlay == NULL)
-    return;
-
   /* The answer to what was just done replaces older news at once. */
-  news = adw_toast_new (text);
-  adw_toast_set_timeout (news, 4);
-  adw_toast_set_priority (news, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), news);
+  tc_toasts_say (GTK_WIDGET (self), text, 4);
 }
 
 static const char *

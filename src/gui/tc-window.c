@@ -31,6 +31,7 @@
 #include "tc-sample-journey.h"
 #include "tc-send-service.h"
 #include "tc-templates-page.h"
+#include "tc-toasts.h"
 #include "tc-window.h"
 
 #define SAMPLE_CONTACTS 300
@@ -1243,5 +1244,5 @@ tc_window_add_toast (TcWindow   *self,
 
   toast = adw_toast_new (title);
   adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  tc_toasts_add (GTK_WIDGET (self->toast_overlay), toast);
 }

@@ -136,7 +136,7 @@ build_cart_abandonment (Builder *b)
   add (b, "exit-purchased", TC_JOURNEY_NODE_EXIT, _("Bought"), 1360, 0, "{}");
   add (b, "whatsapp-followup", TC_JOURNEY_NODE_SEND_WHATSAPP, _("WhatsApp with picture"),
        1360, 96, "{\"template\":\"cart_followup_whatsapp\",\"purpose\":\"promotional\"}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 1632, 72, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, C_("journey step", "Done"), 1632, 72, "{}");
   join (b, "trigger", "next", "wait-1h");
   join (b, "wait-1h", "next", "sms-reminder");
   /* Someone SMS cannot reach may still be reached on WhatsApp. */
@@ -161,7 +161,7 @@ build_back_in_stock (Builder *b)
        "{\"template\":\"back_in_stock_whatsapp\",\"purpose\":\"promotional\","
        "\"fallback\":{\"template\":\"back_in_stock_sms\","
        "\"on\":[\"no_consent\",\"not_on_whatsapp\"]}}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 544, 24, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, C_("journey step", "Done"), 544, 24, "{}");
   join (b, "trigger", "next", "whatsapp-back");
   join (b, "whatsapp-back", "sent", "exit");
   end_at (b, "whatsapp-back", "skipped");
@@ -181,7 +181,7 @@ build_welcome (Builder *b)
        "{\"duration\":172800}");
   add (b, "sms-offer", TC_JOURNEY_NODE_SEND_SMS, _("First-order offer"), 816, 0,
        "{\"template\":\"welcome_offer_sms\",\"purpose\":\"promotional\"}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 1088, 24, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, C_("journey step", "Done"), 1088, 24, "{}");
   join (b, "trigger", "next", "sms-welcome");
   join (b, "sms-welcome", "sent", "wait-2d");
   end_at (b, "sms-welcome", "skipped");
@@ -203,7 +203,7 @@ build_post_purchase_feedback (Builder *b)
   add (b, "ask-feedback", TC_JOURNEY_NODE_SEND_PREFERRED, _("Ask for feedback"), 544, 0,
        "{\"sms_template\":\"feedback_request_sms\","
        "\"whatsapp_template\":\"feedback_request_whatsapp\",\"purpose\":\"transactional\"}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 816, 24, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, C_("journey step", "Done"), 816, 24, "{}");
   join (b, "trigger", "next", "wait-3d");
   join (b, "wait-3d", "next", "ask-feedback");
   join (b, "ask-feedback", "sent", "exit");
@@ -223,7 +223,7 @@ build_birthday_offer (Builder *b)
        "\"on\":[\"no_consent\",\"not_on_whatsapp\"]}}");
   add (b, "tag", TC_JOURNEY_NODE_UPDATE_CONTACT, _("Tag: birthday offer sent"), 544, 24,
        "{\"action\":\"add_tag\",\"tag\":\"birthday-offer\"}");
-  add (b, "exit", TC_JOURNEY_NODE_EXIT, _("Done"), 816, 24, "{}");
+  add (b, "exit", TC_JOURNEY_NODE_EXIT, C_("journey step", "Done"), 816, 24, "{}");
   join (b, "trigger", "next", "whatsapp-offer");
   join (b, "whatsapp-offer", "sent", "tag");
   end_at (b, "whatsapp-offer", "skipped");

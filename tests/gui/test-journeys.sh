@@ -237,6 +237,20 @@ LISTED=$(cli journey list --json)
 [ "$(echo "$LISTED" | json_get 'd[0]["active_version"]')" = 1 ] || fail "no active version 1: $LISTED"
 [ "$(echo "$LISTED" | json_get 'd[0]["nodes"]')" = 9 ] || fail "the active journey has not 9 steps: $LISTED"
 
+step "Pause (Alt+P, the button an active journey shows instead of Activate), then Activate again"
+PAUSES=$(log_count "Paused journey")
+xdotool key --clearmodifiers alt+p
+wait_more "Paused journey" "$PAUSES" 15
+[ "$(cli journey list --json | json_get 'd[0]["state"]')" = paused ] ||
+  fail "Pause did not pause the journey: $(cli journey list --json)"
+shot 10b-paused
+ACTIVATIONS=$(log_count "Activated journey, version")
+xdotool key --clearmodifiers alt+a
+wait_more "Activated journey, version" "$ACTIVATIONS" 15
+LISTED=$(cli journey list --json)
+[ "$(echo "$LISTED" | json_get 'd[0]["state"]')" = active ] || fail "the journey is not active again: $LISTED"
+[ "$(echo "$LISTED" | json_get 'd[0]["active_version"]')" = 1 ] || fail "activating again made a new version: $LISTED"
+
 step "a cart abandoned (textcast-cli events send): the window's own runner enrols the shopper"
 cli events send --name cart_abandoned --phone +14155550180 \
   --property cart_url=https://shop.example/cart/1 >/dev/null

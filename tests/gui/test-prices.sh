@@ -44,7 +44,7 @@ step "a workspace with the simulator"
 "$TEXTCAST_CLI" --db "$DB" providers set simulator || fail "providers set simulator failed"
 
 step "start textcast, Ctrl+comma, Alt+I: Preferences → Prices"
-G_MESSAGES_DEBUG=tc-preferences-window "$TEXTCAST" --db "$DB" >"$LOG" 2>&1 &
+G_MESSAGES_DEBUG=tc-preferences-window,tc-toasts "$TEXTCAST" --db "$DB" >"$LOG" 2>&1 &
 APP_PID=$!
 MAIN=$(wait_window "Textcast" 30) || exit 1
 sleep 1

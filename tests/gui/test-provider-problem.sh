@@ -27,7 +27,7 @@ SID=AC0123456789abcdef0123456789abcdef
 FROM=+14155550100
 PHONE=+14155550199
 export TEXTCAST_TWILIO_AUTH_TOKEN=gui-test-wrong-token
-export G_MESSAGES_DEBUG=tc-window,tc-send-service
+export G_MESSAGES_DEBUG=tc-window,tc-send-service,tc-toasts,tc-preferences-window
 
 FAKE_PID=
 stop_fake () {
