@@ -57,12 +57,17 @@ static const struct {
 /* Key names of the days in the quiet-hours JSON, Monday first. */
 static const char * const day_keys[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
-/* One quiet-hours rule as it is being edited. */
+/* One quiet-hours rule as it is being edited. Its day and note rows are
+ * made the first time it is opened (ensure_rule_rows()): until then the
+ * rule as loaded stands for them. */
 typedef struct
 {
   char            country[3];
   char            subdivision[4];
-  GtkWidget      *row;            /* AdwExpanderRow */
+  TcCompliancePage *page;
+  TcQuietHoursRule loaded;        /* its note is in @note */
+  char           *note;
+  GtkWidget      *row;            /* AdwExpanderRow; a weak pointer */
   AdwEntryRow    *day_rows[7];
   GtkWidget      *closed_labels[7];  /* “no messages”, on an empty day */
   AdwEntryRow    *note_row;
@@ -112,6 +117,12 @@ G_DEFINE_FINAL_TYPE (TcCompliancePage, tc_compliance_page, ADW_TYPE_PREFERENCES_
 static void
 rule_editor_free (RuleEditor *editor)
 {
+  if (editor->row != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (editor->row, editor);
+      g_object_remove_weak_pointer (G_OBJECT (editor->row), (gpointer *) &editor->row);
+    }
+  g_free (editor->note);
   g_free (editor);
 }
 
@@ -614,6 +625,12 @@ read_rule (RuleEditor       *editor,
   memcpy (rule->country, editor->country, sizeof rule->country);
   memcpy (rule->subdivision, editor->subdivision, sizeof rule->subdivision);
 
+  if (editor->day_rows[0] == NULL)
+    {
+      memcpy (rule->days, editor->loaded.days, sizeof rule->days);
+      return TRUE;
+    }
+
   for (guint d = 0; d < 7; d++)
     {
       const char *text = gtk_editable_get_text (GTK_EDITABLE (editor->day_rows[d]));
@@ -661,7 +678,9 @@ rules_to_json (TcCompliancePage  *self,
   for (guint i = 0; i < self->rules->len; i++)
     {
       RuleEditor *editor = g_ptr_array_index (self->rules, i);
-      g_autofree char *note = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editor->note_row))));
+      g_autofree char *note = g_strstrip (g_strdup (editor->note_row != NULL
+                                                    ? gtk_editable_get_text (GTK_EDITABLE (editor->note_row))
+                                                    : editor->note != NULL ? editor->note : ""));
       TcQuietHoursRule rule;
       guint bad_day = 0;
 
@@ -778,21 +797,18 @@ on_remove_rule_clicked_cb (GtkButton        *button,
   remove_rule (self, editor);
 }
 
-static RuleEditor *
-add_rule_editor (TcCompliancePage       *self,
-                 const TcQuietHoursRule *rule)
+/* The rows of a rule, made the first time it is opened: made for every
+ * rule at once (eight entry rows each), they held the window for tens of
+ * milliseconds whenever Preferences opened (tests/bench/RESULTS.md). */
+static void
+ensure_rule_rows (RuleEditor *editor)
 {
-  RuleEditor *editor = g_new0 (RuleEditor, 1);
-  g_autofree char *title = NULL;
+  TcCompliancePage *self = editor->page;
+  const TcQuietHoursRule *rule = &editor->loaded;
   gboolean was_filling = self->filling;
 
-  memcpy (editor->country, rule->country, sizeof editor->country);
-  memcpy (editor->subdivision, rule->subdivision, sizeof editor->subdivision);
-
-  title = rule_title (rule->country, rule->subdivision);
-  editor->row = adw_expander_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (editor->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (editor->row), title);
+  if (editor->day_rows[0] != NULL || editor->row == NULL)
+    return;
 
   self->filling = TRUE;
 
@@ -817,7 +833,7 @@ add_rule_editor (TcCompliancePage       *self,
 
   editor->note_row = ADW_ENTRY_ROW (adw_entry_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (editor->note_row), _("Note: the law or custom behind it"));
-  gtk_editable_set_text (GTK_EDITABLE (editor->note_row), rule->note != NULL ? rule->note : "");
+  gtk_editable_set_text (GTK_EDITABLE (editor->note_row), editor->note != NULL ? editor->note : "");
   g_object_set_data (G_OBJECT (editor->note_row), "rule-editor", editor);
   g_signal_connect_object (editor->note_row, "changed", G_CALLBACK (on_rule_changed_cb), self, 0);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (editor->row), GTK_WIDGET (editor->note_row));
@@ -838,6 +854,46 @@ add_rule_editor (TcCompliancePage       *self,
     }
 
   self->filling = was_filling;
+}
+
+static void
+on_rule_expanded_cb (GtkWidget  *row,
+                     GParamSpec *pspec,
+                     RuleEditor *editor)
+{
+  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
+    ensure_rule_rows (editor);
+}
+
+/* Opens a rule's editor with the focus on its first day. */
+static void
+open_rule (RuleEditor *editor)
+{
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (editor->row), TRUE);
+  ensure_rule_rows (editor);
+  gtk_widget_grab_focus (GTK_WIDGET (editor->day_rows[0]));
+}
+
+static RuleEditor *
+add_rule_editor (TcCompliancePage       *self,
+                 const TcQuietHoursRule *rule)
+{
+  RuleEditor *editor = g_new0 (RuleEditor, 1);
+  g_autofree char *title = NULL;
+
+  memcpy (editor->country, rule->country, sizeof editor->country);
+  memcpy (editor->subdivision, rule->subdivision, sizeof editor->subdivision);
+  editor->page = self;
+  editor->loaded = *rule;
+  editor->loaded.note = NULL;
+  editor->note = g_strdup (rule->note);
+
+  title = rule_title (rule->country, rule->subdivision);
+  editor->row = adw_expander_row_new ();
+  g_object_add_weak_pointer (G_OBJECT (editor->row), (gpointer *) &editor->row);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (editor->row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (editor->row), title);
+  g_signal_connect (editor->row, "notify::expanded", G_CALLBACK (on_rule_expanded_cb), editor);
 
   update_rule_subtitle (editor);
   adw_preferences_group_add (self->quiet_group, editor->row);
@@ -1013,8 +1069,7 @@ on_add_rule_response_cb (AdwMessageDialog *dialog,
       /* Translators: %s names a rule, “United States — FL” */
       text = g_strdup_printf (_("There is a rule for %s already: it is open for editing"), title);
       toast (self, text);
-      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (editor->row), TRUE);
-      gtk_widget_grab_focus (GTK_WIDGET (editor->day_rows[0]));
+      open_rule (editor);
       return;
     }
 
@@ -1037,10 +1092,9 @@ on_add_rule_response_cb (AdwMessageDialog *dialog,
   rule.note = NULL;
 
   editor = add_rule_editor (self, &rule);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (editor->row), TRUE);
   save_rules (self);
   flush (self);
-  gtk_widget_grab_focus (GTK_WIDGET (editor->day_rows[0]));
+  open_rule (editor);
 }
 
 static void

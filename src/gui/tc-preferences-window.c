@@ -24,6 +24,7 @@
 #include "tc-senders-page.h"
 #include "tc-settings.h"
 #include "tc-sms.h"
+#include "tc-toasts.h"
 
 /* How long after the last keystroke a change is saved. */
 #define SAVE_DELAY_MS 400
@@ -91,10 +92,10 @@ struct _TcPreferencesWindow
   GCancellable         *cancellable;
   guint                 dirty;
   guint                 save_source;
-  /* When the last toast was dismissed, and the close put off until its
-   * hide animation is over (tc_preferences_window_close_request). */
-  gint64                toast_dismissed_at;
-  guint                 close_source;
+  /* The pages whose contents are still hidden (see defer_pages()), and
+   * the idle that shows them one by one. */
+  GPtrArray            *deferred;
+  guint                 reveal_source;
 
   guint                 filling : 1;
   guint                 closed : 1;
@@ -540,21 +541,6 @@ build_optout_rows (TcPreferencesWindow *self)
     }
 }
 
-/* libadwaita 1.2's toast overlay frees a toast's hide animation from
- * inside that animation's own "done" signal. When the window is unmapped
- * while a toast is going away (Escape dismisses the toast, a second Escape
- * closes the window; or its timeout ends just then), the unmap skips the
- * animation and the app crashes (SIGSEGV in g_object_unref under
- * adw_animation_skip). So a close that comes while a toast is going away
- * waits until it has gone: the hide lasts 150 ms. */
-#define TOAST_HIDE_WAIT_US (400 * G_TIME_SPAN_MILLISECOND)
-
-static void
-on_toast_dismissed_cb (TcPreferencesWindow *self)
-{
-  self->toast_dismissed_at = g_get_monotonic_time ();
-}
-
 void
 tc_preferences_window_add_toast (TcPreferencesWindow *self,
                                  AdwToast            *toast)
@@ -562,36 +548,13 @@ tc_preferences_window_add_toast (TcPreferencesWindow *self,
   g_return_if_fail (TC_IS_PREFERENCES_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self,
-                           G_CONNECT_SWAPPED);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
-}
-
-static gboolean
-on_close_later_cb (gpointer user_data)
-{
-  TcPreferencesWindow *self = user_data;
-
-  self->close_source = 0;
-  gtk_window_close (GTK_WINDOW (self));
-
-  return G_SOURCE_REMOVE;
+  tc_toasts_add (GTK_WIDGET (self), toast);
 }
 
 static gboolean
 tc_preferences_window_close_request (GtkWindow *window)
 {
   TcPreferencesWindow *self = TC_PREFERENCES_WINDOW (window);
-  gint64 since = g_get_monotonic_time () - self->toast_dismissed_at;
-
-  if (self->toast_dismissed_at != 0 && since < TOAST_HIDE_WAIT_US)
-    {
-      if (self->close_source == 0)
-        self->close_source = g_timeout_add ((guint) ((TOAST_HIDE_WAIT_US - since) / 1000) + 1,
-                                            on_close_later_cb, self);
-      g_debug ("Closing once the toast has gone");
-      return GDK_EVENT_STOP;
-    }
 
   /* A port typed but not confirmed, and anything typed in the last
    * moment, is saved before the window goes. */
@@ -603,6 +566,87 @@ tc_preferences_window_close_request (GtkWindow *window)
   g_cancellable_cancel (self->cancellable);
 
   return GTK_WINDOW_CLASS (tc_preferences_window_parent_class)->close_request (window);
+}
+
+/* Showing the window measures every page, and every row of every page
+ * needs its style worked out first: together that held the main loop for
+ * about 200 ms (tests/bench/RESULTS.md). So the groups of the pages not in
+ * sight start hidden and are shown one per turn of the main loop once the
+ * window is up (each costs part of a frame), or all at once when their page
+ * is switched to. */
+static void
+collect_groups (GtkWidget *widget,
+                GPtrArray *groups)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_PREFERENCES_GROUP (child))
+        {
+          if (gtk_widget_get_visible (child))
+            g_ptr_array_add (groups, g_object_ref (child));
+        }
+      else
+        collect_groups (child, groups);
+    }
+}
+
+static void
+reveal_page (TcPreferencesWindow *self,
+             AdwPreferencesPage  *page)
+{
+  if (self->deferred == NULL)
+    return;
+
+  for (guint i = self->deferred->len; i > 0; i--)
+    {
+      GtkWidget *group = g_ptr_array_index (self->deferred, i - 1);
+
+      if (gtk_widget_is_ancestor (group, GTK_WIDGET (page)))
+        {
+          gtk_widget_set_visible (group, TRUE);
+          g_ptr_array_remove_index (self->deferred, i - 1);
+        }
+    }
+}
+
+static gboolean
+on_reveal_next_cb (gpointer user_data)
+{
+  TcPreferencesWindow *self = user_data;
+
+  if (self->deferred == NULL || self->deferred->len == 0)
+    {
+      self->reveal_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_widget_set_visible (g_ptr_array_index (self->deferred, 0), TRUE);
+  g_ptr_array_remove_index (self->deferred, 0);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_map_cb (TcPreferencesWindow *self)
+{
+  if (self->reveal_source == 0 && self->deferred != NULL && self->deferred->len > 0)
+    {
+      /* Below drawing, with time for a frame in between. */
+      self->reveal_source = g_timeout_add_full (G_PRIORITY_LOW, 20, on_reveal_next_cb, self, NULL);
+      g_source_set_name_by_id (self->reveal_source, "[textcast] preferences groups");
+    }
+}
+
+static void
+defer_page (TcPreferencesWindow *self,
+            AdwPreferencesPage  *page)
+{
+  guint first = self->deferred->len;
+
+  collect_groups (GTK_WIDGET (page), self->deferred);
+  for (guint i = first; i < self->deferred->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (self->deferred, i), FALSE);
 }
 
 static void
@@ -631,6 +675,13 @@ tc_preferences_window_constructed (GObject *object)
       adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->senders_page), "senders");
       adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->providers_page), "providers");
       adw_preferences_page_set_name (self->prices_page, "prices");
+
+      self->deferred = g_ptr_array_new_with_free_func (g_object_unref);
+      defer_page (self, ADW_PREFERENCES_PAGE (self->compliance_page));
+      defer_page (self, ADW_PREFERENCES_PAGE (self->senders_page));
+      defer_page (self, ADW_PREFERENCES_PAGE (self->providers_page));
+      defer_page (self, self->prices_page);
+      g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
     }
 
   if (self->repository != NULL)
@@ -646,7 +697,8 @@ tc_preferences_window_dispose (GObject *object)
   self->closed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->save_source, g_source_remove);
-  g_clear_handle_id (&self->close_source, g_source_remove);
+  g_clear_handle_id (&self->reveal_source, g_source_remove);
+  g_clear_pointer (&self->deferred, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_PREFERENCES_WINDOW);
   self->compliance_page = NULL;
   self->senders_page = NULL;
@@ -759,6 +811,7 @@ on_visible_page_changed_cb (TcPreferencesWindow *self)
 
   if (page == NULL)
     return;
+  reveal_page (self, page);
   /* The title without its mnemonic underline. */
   title = g_string_new (adw_preferences_page_get_title (page));
   g_string_replace (title, "_", "", 0);

@@ -146,6 +146,10 @@ fill_price (TcPricesPage *self,
   g_autofree char *text = NULL;
   double value = 0.0;
 
+  /* A country's rows are made when it is first opened (make_country()). */
+  if (price->row == NULL)
+    return;
+
   tc_prices_lookup (self->prices, price->country->code, kinds[price->kind].channel,
                     kinds[price->kind].category, &value, &entry);
   gtk_widget_set_visible (price->reset, row_is_own (price, entry));
@@ -467,6 +471,8 @@ country_rows_free (CountryRows *country)
       if (price->reset != NULL)
         g_signal_handlers_disconnect_by_data (price->reset, price);
     }
+  if (country->expander != NULL)
+    g_signal_handlers_disconnect_by_data (country->expander, country);
   g_free (country->name);
   g_free (country);
 }
@@ -505,6 +511,34 @@ make_price_rows (TcPricesPage *self,
     }
 }
 
+/* A country's five entry rows are made the first time it is opened: made
+ * for all forty-odd countries at once, they held the window for a tenth of
+ * a second every time Preferences opened (tests/bench/RESULTS.md). */
+static void
+ensure_price_rows (CountryRows *country)
+{
+  TcPricesPage *self;
+
+  if (country->prices[0].row != NULL || !adw_expander_row_get_expanded (country->expander))
+    return;
+
+  self = g_object_get_data (G_OBJECT (country->expander), "tc-prices-page");
+  make_price_rows (self, country);
+  for (guint i = 0; i < N_KINDS; i++)
+    adw_expander_row_add_row (country->expander, GTK_WIDGET (country->prices[i].row));
+  if (self->prices != NULL)
+    for (guint i = 0; i < N_KINDS; i++)
+      fill_price (self, &country->prices[i]);
+}
+
+static void
+on_expanded_changed_cb (AdwExpanderRow *expander,
+                        GParamSpec     *pspec,
+                        CountryRows    *country)
+{
+  ensure_price_rows (country);
+}
+
 static CountryRows *
 make_country (TcPricesPage *self,
               const char   *code)
@@ -517,9 +551,10 @@ make_country (TcPricesPage *self,
   country->name = g_utf8_casefold (both, -1);
   country->expander = ADW_EXPANDER_ROW (adw_expander_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (country->expander), name);
-  make_price_rows (self, country);
-  for (guint i = 0; i < N_KINDS; i++)
-    adw_expander_row_add_row (country->expander, GTK_WIDGET (country->prices[i].row));
+  /* The page outlives its rows: they are its children. */
+  g_object_set_data (G_OBJECT (country->expander), "tc-prices-page", self);
+  g_signal_connect (country->expander, "notify::expanded", G_CALLBACK (on_expanded_changed_cb),
+                    country);
 
   return country;
 }
@@ -725,6 +760,7 @@ static void
 open_country (CountryRows *country)
 {
   adw_expander_row_set_expanded (country->expander, TRUE);
+  ensure_price_rows (country);
   gtk_widget_grab_focus (GTK_WIDGET (country->prices[0].row));
 }
 

@@ -197,6 +197,51 @@ xdotool type --delay 20 "parar,  BASTA ,"
 expect_setting keywords.optout.en "parar, BASTA"
 shot 10-compliance-keywords
 
+step "Alt+A: a quiet-hour rule for Kenya, Mondays 09:00-18:00"
+# The rule's rows are made when it is first opened (the page opens with
+# every rule closed); the other rules are saved as they were loaded.
+xdotool key --clearmodifiers alt+a
+ADD=$(wait_window "Add a Quiet-Hour Rule" 10) || exit 1
+focus "$ADD"
+xdotool type --delay 20 "ke"
+xdotool key --clearmodifiers Return
+wait_gone "Add a Quiet-Hour Rule" 10
+focus "$PREFS"
+sleep 0.3
+xdotool key --clearmodifiers ctrl+a
+xdotool type --delay 20 "09:00-18:00"
+xdotool key --clearmodifiers Tab
+rules_ok () {
+  setting quiet_hours.rules | python3 -c '
+import json, sys
+days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+def expand(key):
+    if key == "daily":
+        return days
+    out = []
+    for part in key.split(","):
+        a, _, b = part.partition("-")
+        out += days[days.index(a):days.index(b or a) + 1]
+    return out
+rules = json.load(sys.stdin)
+ke = [r for r in rules if r["country"] == "KE" and not r.get("subdivision")]
+assert len(ke) == 1, rules
+windows = {d: v for k, v in ke[0]["windows"].items() for d in expand(k)}
+assert windows.get("mon") == "09:00-18:00", windows
+assert windows.get("tue") not in (None, "09:00-18:00"), windows
+others = [r for r in rules if r["country"] != "KE"]
+assert any(r["country"] == "*" for r in others) and len(others) >= 5, others
+assert all(r["windows"] for r in others), others
+' 2>/dev/null
+}
+for _ in $(seq 50); do
+  rules_ok && break
+  sleep 0.1
+done
+rules_ok || fail "the Kenya rule was not stored as typed: $(setting quiet_hours.rules)"
+echo "# quiet_hours.rules holds Kenya's Mondays and every other rule"
+shot 10b-compliance-rule
+
 step "Escape closes Preferences; the settings stay"
 xdotool key --clearmodifiers Escape
 wait_gone "Preferences" 10
