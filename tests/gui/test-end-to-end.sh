@@ -255,11 +255,13 @@ wait_log "Reply queued as outbox message" 15
 # rate): give it the time they take.
 for _ in $(seq 1800); do
   STATE=$(sql "SELECT state FROM outbox WHERE origin = 'inbox' AND contact_id = $CUSTOMER_ID")
-  case "$STATE" in delivered|read) break ;; esac
+  case "$STATE" in delivered|read|undelivered) break ;; esac
   kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited"
   sleep 0.1
 done
-case "$STATE" in sent|delivered|read) ;; *) fail "the answer was not sent: “$STATE”" ;; esac
+# The simulator reports a share of its messages as undelivered (a handset
+# off, as a carrier would): that one was sent all the same.
+case "$STATE" in sent|delivered|read|undelivered) ;; *) fail "the answer was not sent: “$STATE”" ;; esac
 echo "# the answer is $STATE"
 # The thread is read again every few seconds: the tick follows.
 BEFORE=$(log_count "Conversation with contact $CUSTOMER_ID:")
