@@ -96,6 +96,12 @@ struct _TcPreferencesWindow
    * the idle that shows them one by one. */
   GPtrArray            *deferred;
   guint                 reveal_source;
+  /* The idle that makes the four other pages (ensure_pages()); the
+   * settings as read, for the Compliance page made after they came; the
+   * sending problem for the Providers page. */
+  guint                 pages_source;
+  GHashTable           *loaded_settings;
+  char                 *problem;
 
   guint                 filling : 1;
   guint                 closed : 1;
@@ -110,6 +116,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_CREDENTIALS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 toast (TcPreferencesWindow *self,
@@ -504,6 +517,8 @@ on_settings_loaded_cb (GObject      *object,
 
   fill (self, settings);
   gtk_widget_set_sensitive (GTK_WIDGET (self->messages_page), TRUE);
+  g_clear_pointer (&self->loaded_settings, g_hash_table_unref);
+  self->loaded_settings = g_hash_table_ref (settings);
   if (self->compliance_page != NULL)
     tc_compliance_page_fill (self->compliance_page, settings);
   gtk_widget_grab_focus (GTK_WIDGET (self->brand_row));
@@ -650,38 +665,96 @@ defer_page (TcPreferencesWindow *self,
 }
 
 static void
+on_credentials_changed_cb (TcPreferencesWindow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CREDENTIALS_CHANGED], 0);
+}
+
+/* Making the four pages after Messages took three quarters of the time
+ * to build the window (25-30 ms of 35-45): they are made once the window
+ * has been drawn, in a turn of the main loop of their own, or at once when
+ * something asks for one of them or a key is pressed. */
+static void
+ensure_pages (TcPreferencesWindow *self)
+{
+  if (self->repository == NULL || self->compliance_page != NULL || self->closed)
+    return;
+
+  g_clear_handle_id (&self->pages_source, g_source_remove);
+
+  self->compliance_page = tc_compliance_page_new (self->repository);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (self->compliance_page));
+  self->senders_page = tc_senders_page_new (self->repository);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (self->senders_page));
+  self->providers_page = tc_providers_page_new (self->repository);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (self->providers_page));
+  self->prices_page = ADW_PREFERENCES_PAGE (tc_prices_page_new (self->repository));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->prices_page);
+  /* The names tc_preferences_window_show_page() takes. */
+  adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->compliance_page), "compliance");
+  adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->senders_page), "senders");
+  adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->providers_page), "providers");
+  adw_preferences_page_set_name (self->prices_page, "prices");
+
+  g_signal_connect_object (self->providers_page, "credentials-changed",
+                           G_CALLBACK (on_credentials_changed_cb), self, G_CONNECT_SWAPPED);
+  tc_providers_page_set_problem (self->providers_page, self->problem);
+  if (self->loaded_settings != NULL)
+    tc_compliance_page_fill (self->compliance_page, self->loaded_settings);
+
+  defer_page (self, ADW_PREFERENCES_PAGE (self->compliance_page));
+  defer_page (self, ADW_PREFERENCES_PAGE (self->senders_page));
+  defer_page (self, ADW_PREFERENCES_PAGE (self->providers_page));
+  defer_page (self, self->prices_page);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    on_map_cb (self);
+  g_debug ("Made the other pages");
+}
+
+static gboolean
+on_make_pages_cb (gpointer user_data)
+{
+  TcPreferencesWindow *self = user_data;
+
+  self->pages_source = 0;
+  ensure_pages (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_key_pressed_cb (TcPreferencesWindow *self)
+{
+  ensure_pages (self);
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
 tc_preferences_window_constructed (GObject *object)
 {
   TcPreferencesWindow *self = (TcPreferencesWindow *)object;
+  GtkEventController *keys;
 
   G_OBJECT_CLASS (tc_preferences_window_parent_class)->constructed (object);
 
   if (self->repository != NULL)
     {
-      self->compliance_page = tc_compliance_page_new (self->repository);
-      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
-                                  ADW_PREFERENCES_PAGE (self->compliance_page));
-      self->senders_page = tc_senders_page_new (self->repository);
-      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
-                                  ADW_PREFERENCES_PAGE (self->senders_page));
-      self->providers_page = tc_providers_page_new (self->repository);
-      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
-                                  ADW_PREFERENCES_PAGE (self->providers_page));
-      self->prices_page = ADW_PREFERENCES_PAGE (tc_prices_page_new (self->repository));
-      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), self->prices_page);
-      /* The names tc_preferences_window_show_page() takes. */
       adw_preferences_page_set_name (self->messages_page, "messages");
-      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->compliance_page), "compliance");
-      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->senders_page), "senders");
-      adw_preferences_page_set_name (ADW_PREFERENCES_PAGE (self->providers_page), "providers");
-      adw_preferences_page_set_name (self->prices_page, "prices");
-
       self->deferred = g_ptr_array_new_with_free_func (g_object_unref);
-      defer_page (self, ADW_PREFERENCES_PAGE (self->compliance_page));
-      defer_page (self, ADW_PREFERENCES_PAGE (self->senders_page));
-      defer_page (self, ADW_PREFERENCES_PAGE (self->providers_page));
-      defer_page (self, self->prices_page);
       g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
+      /* Once the window is drawn, after any input that came meanwhile... */
+      self->pages_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_make_pages_cb, self, NULL);
+      g_source_set_name_by_id (self->pages_source, "[textcast] preferences pages");
+      /* ...but a key pressed before that (a page's mnemonic, such as
+       * Alt+I for Prices) finds the pages made. */
+      keys = gtk_event_controller_key_new ();
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
+      gtk_widget_add_controller (GTK_WIDGET (self), keys);
     }
 
   if (self->repository != NULL)
@@ -698,7 +771,9 @@ tc_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->reveal_source, g_source_remove);
+  g_clear_handle_id (&self->pages_source, g_source_remove);
   g_clear_pointer (&self->deferred, g_ptr_array_unref);
+  g_clear_pointer (&self->loaded_settings, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TC_TYPE_PREFERENCES_WINDOW);
   self->compliance_page = NULL;
   self->senders_page = NULL;
@@ -716,6 +791,7 @@ tc_preferences_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_free (self->problem);
 
   G_OBJECT_CLASS (tc_preferences_window_parent_class)->finalize (object);
 }
@@ -779,6 +855,11 @@ tc_preferences_window_class_init (TcPreferencesWindowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The Providers page's, once made. */
+  signals[SIGNAL_CREDENTIALS_CHANGED] =
+    g_signal_new ("credentials-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/textcast/Textcast/tc-preferences-window.ui");
@@ -865,7 +946,21 @@ tc_preferences_window_get_providers_page (TcPreferencesWindow *self)
 {
   g_return_val_if_fail (TC_IS_PREFERENCES_WINDOW (self), NULL);
 
+  ensure_pages (self);
+
   return self->providers_page;
+}
+
+void
+tc_preferences_window_set_problem (TcPreferencesWindow *self,
+                                   const char          *text)
+{
+  g_return_if_fail (TC_IS_PREFERENCES_WINDOW (self));
+
+  g_free (self->problem);
+  self->problem = g_strdup (text);
+  if (self->providers_page != NULL)
+    tc_providers_page_set_problem (self->providers_page, text);
 }
 
 void
@@ -878,5 +973,6 @@ tc_preferences_window_show_page (TcPreferencesWindow *self,
   if (self->repository == NULL)
     return;
 
+  ensure_pages (self);
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (self), name);
 }

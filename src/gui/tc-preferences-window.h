@@ -25,12 +25,19 @@ G_DECLARE_FINAL_TYPE (TcPreferencesWindow, tc_preferences_window, TC, PREFERENCE
  * Enter, and when the window closes.
  *
  * Property: "repository" (construct-only).
+ * Signal: "credentials-changed", the Providers page's.
  */
 
 TcPreferencesWindow *tc_preferences_window_new (GtkWindow    *parent,
                                                 TcRepository *repository) G_GNUC_WARN_UNUSED_RESULT;
-/* The Providers page (borrowed; NULL once the window is gone). */
+/* The Providers page (borrowed; NULL once the window is gone). The pages
+ * after Messages are made in the turn of the main loop after the window is
+ * shown; this makes them at once. */
 TcProvidersPage     *tc_preferences_window_get_providers_page (TcPreferencesWindow *self);
+/* The sending problem the Providers page explains (NULL: none), kept for
+ * when the page is made. */
+void                 tc_preferences_window_set_problem        (TcPreferencesWindow *self,
+                                                               const char          *text);
 /* Shows the page @name: "messages", "compliance", "senders", "providers"
  * or "prices" (the places of tc-readiness.h after "preferences:"). */
 void                 tc_preferences_window_show_page          (TcPreferencesWindow *self,

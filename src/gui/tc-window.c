@@ -283,14 +283,11 @@ on_initial_count_cb (GObject      *object,
 static void
 update_preferences_problem (TcWindow *self)
 {
-  TcProvidersPage *page;
-
   if (self->preferences == NULL)
     return;
 
-  page = tc_preferences_window_get_providers_page (self->preferences);
-  if (page != NULL)
-    tc_providers_page_set_problem (page, tc_send_service_get_problem_text (self->send_service));
+  tc_preferences_window_set_problem (self->preferences,
+                                     tc_send_service_get_problem_text (self->send_service));
 }
 
 static void
@@ -371,8 +368,8 @@ on_send_service_recovered_cb (TcWindow      *self,
 }
 
 static void
-on_credentials_changed_cb (TcWindow        *self,
-                           TcProvidersPage *page)
+on_credentials_changed_cb (TcWindow            *self,
+                           TcPreferencesWindow *preferences)
 {
   /* The providers are built with the credentials: build them again. */
   tc_send_service_restart (self->send_service);
@@ -392,18 +389,15 @@ open_preferences (TcWindow *self,
     {
       self->preferences = tc_preferences_window_new (GTK_WINDOW (self), get_repository (self));
       g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
-      page = tc_preferences_window_get_providers_page (self->preferences);
-      if (page != NULL)
-        g_signal_connect_object (page, "credentials-changed",
-                                 G_CALLBACK (on_credentials_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->preferences, "credentials-changed",
+                               G_CALLBACK (on_credentials_changed_cb), self, G_CONNECT_SWAPPED);
       update_preferences_problem (self);
       gtk_window_present (GTK_WINDOW (self->preferences));
     }
 
-  page = tc_preferences_window_get_providers_page (self->preferences);
   /* The port is on the first page, Messages; the rest on Providers. */
-  if (providers && page != NULL &&
-      tc_send_service_get_problem (self->send_service) != TC_SEND_PROBLEM_ENDPOINT)
+  if (providers && tc_send_service_get_problem (self->send_service) != TC_SEND_PROBLEM_ENDPOINT &&
+      (page = tc_preferences_window_get_providers_page (self->preferences)) != NULL)
     {
       adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self->preferences),
                                                ADW_PREFERENCES_PAGE (page));
