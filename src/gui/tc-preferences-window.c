@@ -626,6 +626,55 @@ reveal_page (TcPreferencesWindow *self,
     }
 }
 
+/* A group of many rows (Prices has one a row per country) costs as much
+ * to show as all the others together: its rows after the first few are
+ * hidden and shown ROWS_PER_TURN at a time, before the next group. A page
+ * switched to shows them all at once (reveal_page()); a page's own filter
+ * (the Prices search) only runs once its page is in sight, so it never
+ * meets a row hidden here. */
+#define ROWS_PER_TURN 8
+
+/* The group's own list of rows: the first list box inside it. */
+static GtkWidget *
+find_list_box (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LIST_BOX (child))
+        return child;
+      if ((found = find_list_box (child)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+defer_rows (TcPreferencesWindow *self,
+            GtkWidget           *group)
+{
+  GtkWidget *list = find_list_box (group);
+  guint at = 0;
+  guint n = 0;
+
+  if (list == NULL)
+    return;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      if (!GTK_IS_LIST_BOX_ROW (row) || !gtk_widget_get_visible (row) || n++ < ROWS_PER_TURN)
+        continue;
+      gtk_widget_set_visible (row, FALSE);
+      g_ptr_array_insert (self->deferred, at++, g_object_ref (row));
+    }
+}
+
 static gboolean
 on_reveal_next_cb (gpointer user_data)
 {
@@ -636,8 +685,24 @@ on_reveal_next_cb (gpointer user_data)
       self->reveal_source = 0;
       return G_SOURCE_REMOVE;
     }
-  gtk_widget_set_visible (g_ptr_array_index (self->deferred, 0), TRUE);
-  g_ptr_array_remove_index (self->deferred, 0);
+  if (ADW_IS_PREFERENCES_GROUP (g_ptr_array_index (self->deferred, 0)))
+    {
+      g_autoptr(GtkWidget) group = g_object_ref (g_ptr_array_index (self->deferred, 0));
+
+      g_ptr_array_remove_index (self->deferred, 0);
+      defer_rows (self, group);
+      gtk_widget_set_visible (group, TRUE);
+    }
+  else
+    {
+      /* Rows of a long group, a few at a time. */
+      for (guint n = 0; n < ROWS_PER_TURN && self->deferred->len > 0 &&
+                        GTK_IS_LIST_BOX_ROW (g_ptr_array_index (self->deferred, 0)); n++)
+        {
+          gtk_widget_set_visible (g_ptr_array_index (self->deferred, 0), TRUE);
+          g_ptr_array_remove_index (self->deferred, 0);
+        }
+    }
 
   return G_SOURCE_CONTINUE;
 }
