@@ -255,13 +255,19 @@ wait_log "Reply queued as outbox message" 15
 # rate): give it the time they take.
 for _ in $(seq 1800); do
   STATE=$(sql "SELECT state FROM outbox WHERE origin = 'inbox' AND contact_id = $CUSTOMER_ID")
-  case "$STATE" in delivered|read|undelivered) break ;; esac
+  case "$STATE" in delivered|read|undelivered|failed) break ;; esac
   kill -0 "$APP_PID" 2>/dev/null || fail "textcast exited"
   sleep 0.1
 done
-# The simulator reports a share of its messages as undelivered (a handset
-# off, as a carrier would): that one was sent all the same.
-case "$STATE" in sent|delivered|read|undelivered) ;; *) fail "the answer was not sent: “$STATE”" ;; esac
+# Sent means the simulator took it and gave it an id. It then reports a
+# share of its messages as undelivered or failed (a handset off, a number
+# out of service, as carriers do): that one was sent all the same.
+PROVIDER_ID=$(sql "SELECT coalesce(provider_id, '') FROM outbox WHERE origin = 'inbox' AND contact_id = $CUSTOMER_ID")
+case "$STATE" in
+  sent|delivered|read|undelivered|failed) [ -n "$PROVIDER_ID" ] ||
+    fail "the answer is $STATE without reaching the simulator: $(sql "SELECT reason FROM outbox WHERE origin = 'inbox' AND contact_id = $CUSTOMER_ID")" ;;
+  *) fail "the answer was not sent: “$STATE”" ;;
+esac
 echo "# the answer is $STATE"
 # The thread is read again every few seconds: the tick follows.
 BEFORE=$(log_count "Conversation with contact $CUSTOMER_ID:")
