@@ -31,8 +31,8 @@ G_DECLARE_FINAL_TYPE (TcPreferencesWindow, tc_preferences_window, TC, PREFERENCE
 TcPreferencesWindow *tc_preferences_window_new (GtkWindow    *parent,
                                                 TcRepository *repository) G_GNUC_WARN_UNUSED_RESULT;
 /* The Providers page (borrowed; NULL once the window is gone). The pages
- * after Messages are made in the turn of the main loop after the window is
- * shown; this makes them at once. */
+ * after Messages are made once the window has been drawn; this makes them
+ * at once. */
 TcProvidersPage     *tc_preferences_window_get_providers_page (TcPreferencesWindow *self);
 /* The sending problem the Providers page explains (NULL: none), kept for
  * when the page is made. */
@@ -42,8 +42,8 @@ void                 tc_preferences_window_set_problem        (TcPreferencesWind
  * or "prices" (the places of tc-readiness.h after "preferences:"). */
 void                 tc_preferences_window_show_page          (TcPreferencesWindow *self,
                                                                const char          *name);
-/* Shows @toast (taken) in the window; every page's toasts go through here
- * so that a close while one is going away can wait for it. */
+/* Shows @toast (taken) in the window through tc_toasts_add(): one toast
+ * at a time (see tc-toasts.h). */
 void                 tc_preferences_window_add_toast          (TcPreferencesWindow *self,
                                                                AdwToast            *toast);
 
