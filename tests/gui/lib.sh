@@ -24,7 +24,34 @@ fail () {
     echo "--- textcast output ---" >&2
     cat "$LOG" >&2
   fi
+  backtrace_of_core >&2
   exit 1
+}
+
+# When the app died of a signal (a critical warning aborts it, see G_DEBUG
+# below) it left a core file in $TMP, its working folder: the stacks of its
+# threads say where, which a log line alone cannot.
+backtrace_of_core () {
+  local core
+  [ -n "${TMP:-}" ] && [ -n "${TEXTCAST:-}" ] || return 0
+  if [ -n "${APP_PID:-}" ]; then
+    for _ in $(seq 30); do
+      kill -0 "$APP_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
+  for core in "$TMP"/core*; do
+    [ -s "$core" ] || continue
+    echo "--- the stacks in $(basename "$core") ---"
+    if command -v gdb >/dev/null; then
+      # The thread that died last: a summary of a failed run keeps the end.
+      gdb -q -batch -ex "thread apply all bt 12" -ex "echo --- the thread that died ---\n" \
+        -ex "bt 20" "$TEXTCAST" "$core" 2>&1 |
+        grep -v "^\[New LWP\|^warning: \|^$\|^Python Exception"
+    else
+      echo "(gdb is not installed)"
+    fi
+  done
 }
 
 for var in $GUI_REQUIRED; do
@@ -50,6 +77,10 @@ mkdir "$TMP/data" || fail "cannot create $TMP/data"
 DB="$TMP/data/t.db"
 LOG="$TMP/textcast.log"
 APP_PID=
+# The apps started below run in $TMP, and a crash leaves its core file there
+# (core_pattern "core", the kernel's default) for backtrace_of_core.
+cd "$TMP" || fail "cannot enter $TMP"
+ulimit -S -c unlimited 2>/dev/null || true
 
 cleanup () {
   if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
