@@ -9,6 +9,10 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -1584,6 +1588,86 @@ uncommitted_write_job (TcDb          *db,
   return GINT_TO_POINTER (1);
 }
 
+/* The nice value of each of this process's threads called NAME, as a list
+ * ("10 10"), read from /proc/self/task/N/stat (field 19). */
+#ifdef __linux__
+static char *
+nice_of_threads (const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  g_autoptr(GString) found = g_string_new (NULL);
+  const char *tid;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after_name;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) ||
+          !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      g_strchomp (comm);
+      if (strcmp (comm, name) != 0)
+        continue;
+      /* "pid (comm) state ppid …": field 19 is the 17th after the name. */
+      after_name = strrchr (stat, ')');
+      g_assert_nonnull (after_name);
+      fields = g_strsplit (after_name + 2, " ", -1);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      g_string_append_printf (found, "%s%s", found->len > 0 ? " " : "", fields[16]);
+    }
+
+  return g_string_free (g_steal_pointer (&found), FALSE);
+}
+#endif
+
+/* tc_repository_set_thread_niceness(): a repository made afterwards runs
+ * its reader and writer that much below the main thread (Linux), the
+ * reader not twice as low although the writer starts it; 0 leaves the
+ * threads of the next one alone. */
+static void
+test_thread_niceness (void)
+{
+#ifdef __linux__
+  TcTestRepo f = { 0 };
+  int base = getpriority (PRIO_PROCESS, (id_t) getpid ());
+  g_autofree char *expected = NULL;
+  g_autofree char *writer = NULL;
+  g_autofree char *reader = NULL;
+
+  expected = g_strdup_printf ("%d", MIN (base + 4, 19));
+  tc_repository_set_thread_niceness (4);
+  tc_test_repo_set_up (&f, "tc-repo-XXXXXX", "t.db");
+  /* The reader starts with the first read. */
+  g_assert_cmpuint (count_sync (f.repo, NULL, NULL), ==, 0);
+  writer = nice_of_threads ("tc-db-writer");
+  reader = nice_of_threads ("tc-db-reader");
+  g_assert_cmpstr (writer, ==, expected);
+  g_assert_cmpstr (reader, ==, expected);
+  tc_test_repo_tear_down (&f);
+
+  tc_repository_set_thread_niceness (0);
+  g_clear_pointer (&expected, g_free);
+  g_clear_pointer (&writer, g_free);
+  g_clear_pointer (&reader, g_free);
+  expected = g_strdup_printf ("%d", base);
+  tc_test_repo_set_up (&f, "tc-repo-XXXXXX", "t.db");
+  g_assert_cmpuint (count_sync (f.repo, NULL, NULL), ==, 0);
+  writer = nice_of_threads ("tc-db-writer");
+  reader = nice_of_threads ("tc-db-reader");
+  g_assert_cmpstr (writer, ==, expected);
+  g_assert_cmpstr (reader, ==, expected);
+  tc_test_repo_tear_down (&f);
+#else
+  g_test_skip ("Thread priorities are set on Linux only");
+#endif
+}
+
 static void
 test_job_hygiene (Fixture       *f,
                   gconstpointer  data)
@@ -2000,6 +2084,7 @@ main (int   argc,
   ADD ("cancel", test_cancel);
   ADD ("signal-and-errors", test_signal_and_errors);
   ADD ("job-hygiene", test_job_hygiene);
+  g_test_add_func ("/tc/db/thread-niceness", test_thread_niceness);
   ADD ("model/paging", test_model_paging);
   ADD ("model/search", test_model_search);
   ADD ("model/reload", test_model_reload);

@@ -10,6 +10,11 @@
 
 #include <errno.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -2215,10 +2220,48 @@ run_job (Worker       *worker,
     }
 }
 
+/* The nice increment of the worker threads made from now on (see
+ * tc_repository_set_thread_niceness()). */
+static gint thread_niceness;
+
+void
+tc_repository_set_thread_niceness (int increment)
+{
+  g_return_if_fail (increment >= 0 && increment <= 19);
+
+  g_atomic_int_set (&thread_niceness, increment);
+}
+
+/* On the calling thread. Linux gives each thread its own nice value;
+ * setpriority() on a thread id changes only that thread. The increment is
+ * from the main thread's (the process id's) value, not the calling
+ * thread's: a worker started by another worker would otherwise count it
+ * twice. */
+static void
+lower_thread_priority (const char *name)
+{
+#ifdef __linux__
+  int increment = g_atomic_int_get (&thread_niceness);
+  int base;
+
+  if (increment == 0)
+    return;
+
+  errno = 0;
+  base = getpriority (PRIO_PROCESS, (id_t) getpid ());
+  if (base == -1 && errno != 0)
+    return;
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), MIN (base + increment, 19)) != 0)
+    g_debug ("Could not lower the priority of %s: %s", name, g_strerror (errno));
+#endif
+}
+
 static gpointer
 worker_thread_func (gpointer data)
 {
   Worker *worker = data;
+
+  lower_thread_priority (worker->name);
 
   for (;;)
     {

@@ -65,6 +65,14 @@ G_DECLARE_FINAL_TYPE (TcRepository, tc_repository, TC, REPOSITORY, GObject)
  */
 
 TcRepository *tc_repository_new                  (const char           *path);
+/* For a process with a user interface: the threads of every repository
+ * made afterwards (the reader and the writer, where the engine and the
+ * journeys run) take this much lower a scheduling priority (a nice
+ * increment, 1-19) than the thread that made them, so that the main thread
+ * wins the processor when both want it — a window answers while a send
+ * runs on a busy machine. Linux only (where nice is per thread); elsewhere
+ * nothing changes. 0, the default, leaves them as they are. */
+void          tc_repository_set_thread_niceness  (int                   increment);
 const char   *tc_repository_get_path             (TcRepository         *self);
 
 void          tc_repository_open_async           (TcRepository         *self,

@@ -20,6 +20,8 @@
 #include "tc-window.h"
 
 #define SETTINGS_SCHEMA_ID "io.github.textcast.Textcast"
+/* The nice increment of the database threads (tc_repository_set_thread_niceness). */
+#define BACKGROUND_NICENESS 10
 
 struct _TcApplication
 {
@@ -667,6 +669,10 @@ tc_application_startup (GApplication *app)
     g_message ("Settings schema %s is not installed; window size and folders will not be remembered",
                SETTINGS_SCHEMA_ID);
 
+  /* The database threads (the engine, the journeys, the lists' pages) give
+   * way to this one: with two cores busy sending, the window still answers
+   * within a frame or two (tests/bench/RESULTS.md, bench-responsiveness). */
+  tc_repository_set_thread_niceness (BACKGROUND_NICENESS);
   self->context = tc_context_new (self->db_path);
   self->send_service = tc_send_service_new (tc_context_get_repository (self->context),
                                             port_override ());

@@ -8,8 +8,9 @@
  * the GUI thread held the loop (a handler, a layout, a paint). For the
  * responsiveness benchmark (tests/bench/bench-responsiveness.sh): the app
  * starts one when TEXTCAST_STALL_REPORT names a file, and the meter
- * writes its figures there every second and when stopped (the first two
- * seconds, start-up, are not counted):
+ * writes its figures there every second (from a thread of its own: the
+ * main thread never waits on the disk for it) and when stopped (the first
+ * two seconds, start-up, are not counted):
  *
  *   max_ms 12.4
  *   ticks 5321
