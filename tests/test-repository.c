@@ -387,6 +387,52 @@ test_contact_properties (void)
   g_assert_finalize_object (contact);
 }
 
+/* "phone-display": the number as people read it, made once and kept; a
+ * new phone drops it (with a notify), a fill copies the one already made. */
+static void
+test_contact_phone_display (void)
+{
+  g_autoptr(TcContact) contact = tc_contact_new ();
+  g_autoptr(TcContact) placeholder = _tc_contact_new_placeholder ();
+  g_autofree char *from_property = NULL;
+  const char *first;
+  guint display_n = 0;
+
+  g_assert_null (tc_contact_get_phone_display (contact));
+  g_signal_connect (contact, "notify::phone-display", G_CALLBACK (count_notify_cb), &display_n);
+
+  tc_contact_set_phone (contact, "+442079460958");
+  g_assert_cmpuint (display_n, ==, 1);
+  first = tc_contact_get_phone_display (contact);
+  g_assert_cmpstr (first, ==, "+44 20 7946 0958");
+  /* Kept: the same string, not formatted again. */
+  g_assert_true (tc_contact_get_phone_display (contact) == first);
+  g_object_get (contact, "phone-display", &from_property, NULL);
+  g_assert_cmpstr (from_property, ==, "+44 20 7946 0958");
+
+  /* The same number again changes nothing. */
+  tc_contact_set_phone (contact, "+442079460958");
+  g_assert_cmpuint (display_n, ==, 1);
+  g_assert_true (tc_contact_get_phone_display (contact) == first);
+
+  tc_contact_set_phone (contact, "+16502530000");
+  g_assert_cmpuint (display_n, ==, 2);
+  g_assert_cmpstr (tc_contact_get_phone_display (contact), ==, "+1 650-253-0000");
+
+  /* Not E.164: shown as stored. */
+  tc_contact_set_phone (contact, "12345");
+  g_assert_cmpstr (tc_contact_get_phone_display (contact), ==, "12345");
+
+  /* A fill brings the formatted number along, with one notify. */
+  tc_contact_set_phone (contact, "+447700900123");
+  g_assert_cmpstr (tc_contact_get_phone_display (contact), ==, "+44 7700 900123");
+  display_n = 0;
+  g_signal_connect (placeholder, "notify::phone-display", G_CALLBACK (count_notify_cb), &display_n);
+  _tc_contact_fill_from (placeholder, contact);
+  g_assert_cmpuint (display_n, ==, 1);
+  g_assert_cmpstr (tc_contact_get_phone_display (placeholder), ==, "+44 7700 900123");
+}
+
 static void
 test_contact_fill_from (void)
 {
@@ -2064,6 +2110,7 @@ main (int   argc,
   g_test_add_func ("/tc/model/contact/notify", test_contact_notify);
   g_test_add_func ("/tc/model/contact/properties", test_contact_properties);
   g_test_add_func ("/tc/model/contact/fill-from", test_contact_fill_from);
+  g_test_add_func ("/tc/model/contact/phone-display", test_contact_phone_display);
   g_test_add_func ("/tc/model/consent/notify", test_consent_notify);
 
   ADD ("migrate/empty", test_migrate_empty);

@@ -13,6 +13,7 @@
 #include "tc-contact.h"
 #include "tc-contact-private.h"
 #include "tc-enums.h"
+#include "tc-phone.h"
 
 /* Empty strings are stored as NULL so that "" and NULL compare equal and a
  * setter never notifies for a change that is not one. */
@@ -23,6 +24,7 @@ struct _TcContact
 
   gint64           id;
   char            *phone;
+  char            *phone_display;   /* formatted phone, made when first asked */
   char            *first_name;
   char            *last_name;
   char            *email;
@@ -56,6 +58,7 @@ enum {
   PROP_SMS_CONSENT,
   PROP_WHATSAPP_CONSENT,
   PROP_DISPLAY_NAME,
+  PROP_PHONE_DISPLAY,
   PROP_LOADED,
   N_PROPS
 };
@@ -258,6 +261,7 @@ tc_contact_finalize (GObject *object)
   TcContact *self = (TcContact *)object;
 
   g_clear_pointer (&self->phone, g_free);
+  g_clear_pointer (&self->phone_display, g_free);
   g_clear_pointer (&self->first_name, g_free);
   g_clear_pointer (&self->last_name, g_free);
   g_clear_pointer (&self->email, g_free);
@@ -340,6 +344,10 @@ tc_contact_get_property (GObject    *object,
 
     case PROP_DISPLAY_NAME:
       g_value_take_string (value, tc_contact_dup_display_name (self));
+      break;
+
+    case PROP_PHONE_DISPLAY:
+      g_value_set_string (value, tc_contact_get_phone_display (self));
       break;
 
     case PROP_LOADED:
@@ -457,6 +465,8 @@ tc_contact_class_init (TcContactClass *klass)
                        TC_TYPE_CONSENT_STATUS, TC_CONSENT_STATUS_NONE, ro);
   properties[PROP_DISPLAY_NAME] =
     g_param_spec_string ("display-name", NULL, NULL, NULL, ro);
+  properties[PROP_PHONE_DISPLAY] =
+    g_param_spec_string ("phone-display", NULL, NULL, NULL, ro);
   properties[PROP_LOADED] =
     g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
 
@@ -523,7 +533,22 @@ tc_contact_set_phone (TcContact  *self,
   g_return_if_fail (TC_IS_CONTACT (self));
 
   if (set_string (self, &self->phone, phone, PROP_PHONE))
-    notify_display_name (self);
+    {
+      g_clear_pointer (&self->phone_display, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHONE_DISPLAY]);
+      notify_display_name (self);
+    }
+}
+
+const char *
+tc_contact_get_phone_display (TcContact *self)
+{
+  g_return_val_if_fail (TC_IS_CONTACT (self), NULL);
+
+  if (self->phone_display == NULL && self->phone != NULL)
+    self->phone_display = tc_phone_format_international (self->phone);
+
+  return self->phone_display;
 }
 
 const char *
@@ -870,7 +895,14 @@ _tc_contact_fill_from (TcContact *self,
   g_object_freeze_notify (G_OBJECT (self));
 
   tc_contact_set_id (self, from->id);
-  name_changed |= set_string (self, &self->phone, from->phone, PROP_PHONE);
+  if (set_string (self, &self->phone, from->phone, PROP_PHONE))
+    {
+      /* Formatted already where @from was made (a reader thread), or later. */
+      g_free (self->phone_display);
+      self->phone_display = g_strdup (from->phone_display);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHONE_DISPLAY]);
+      name_changed = TRUE;
+    }
   name_changed |= set_string (self, &self->first_name, from->first_name, PROP_FIRST_NAME);
   name_changed |= set_string (self, &self->last_name, from->last_name, PROP_LAST_NAME);
   if (name_changed)

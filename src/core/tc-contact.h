@@ -29,6 +29,10 @@ G_DECLARE_FINAL_TYPE (TcContact, tc_contact, TC, CONTACT, GObject)
  *   "sms-consent", "whatsapp-consent"  TcConsentStatus of the promotional
  *                   consent, read-only summary filled by list queries
  *   "display-name"  read-only: "First Last", or the phone when both are empty
+ *   "phone-display" read-only: the phone as people read it ("+44 7400 000001",
+ *                   tc_phone_format_international()), made when first asked
+ *                   for and kept (lists ask on their reader thread, so that
+ *                   the GUI thread never parses numbers while it scrolls)
  *   "loaded"        read-only: FALSE while a paging model is still fetching it
  */
 
@@ -40,6 +44,7 @@ void                tc_contact_set_id             (TcContact       *self,
 const char         *tc_contact_get_phone          (TcContact       *self);
 void                tc_contact_set_phone          (TcContact       *self,
                                                    const char      *phone);
+const char         *tc_contact_get_phone_display  (TcContact       *self);
 const char         *tc_contact_get_first_name     (TcContact       *self);
 void                tc_contact_set_first_name     (TcContact       *self,
                                                    const char      *first_name);

@@ -2849,8 +2849,15 @@ list_job (TcDb          *db,
           GError       **error)
 {
   ListData *data = job_data;
+  GPtrArray *contacts;
 
-  return _tc_db_list_contacts (db, data->search, data->tag, data->offset, data->limit, error);
+  contacts = _tc_db_list_contacts (db, data->search, data->tag, data->offset, data->limit, error);
+  /* Formatting a number (libphonenumber) takes a while: done here, off the
+   * thread that shows the list. */
+  for (guint i = 0; contacts != NULL && i < contacts->len; i++)
+    tc_contact_get_phone_display (contacts->pdata[i]);
+
+  return contacts;
 }
 
 void

@@ -15,7 +15,6 @@
 #include "tc-contact.h"
 #include "tc-contacts-page.h"
 #include "tc-gui-util.h"
-#include "tc-phone.h"
 #include "tc-repository.h"
 #include "tc-segment.h"
 #include "tc-segment-builder.h"
@@ -201,26 +200,16 @@ on_name_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
-static char *
-format_phone (gpointer    item,
-              const char *phone)
-{
-  return tc_phone_format_international (phone);
-}
-
 static void
 on_phone_setup_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    gpointer                  user_data)
 {
   GtkWidget *label = new_cell_label (FALSE);
-  GtkExpression *params[1];
 
   gtk_widget_add_css_class (label, "numeric");
-  params[0] = contact_property ("phone");
-  gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, params,
-                                                    G_CALLBACK (format_phone), NULL, NULL),
-                       label, "label", list_item);
+  /* Formatted on the list's reader thread (tc_contact_get_phone_display). */
+  gtk_expression_bind (contact_property ("phone-display"), label, "label", list_item);
   gtk_list_item_set_child (list_item, label);
 }
 
