@@ -120,27 +120,33 @@ def focusable(node, depth=0):
     return False
 
 
-def main():
-    app = find_app(sys.argv[1])
-    if app is None:
-        print("no application “%s” on the accessibility bus" % sys.argv[1])
-        return 1
+class Vanished(Exception):
+    """An object went away from the bus while the walk was on it."""
 
+
+def walk_app(app, strict):
+    """Walks every window of @app: (controls checked by role, problems,
+    whether an object vanished during the walk). Not @strict, an object
+    that cannot be read is left out and the walk goes on."""
     checked = {}
     problems = []
 
     def walk(node, depth):
         try:
             role = node.getRole()
+            role_name = node.getRoleName()
             states = node.getState()
             name = node.name or ""
-        except Exception:
-            return
+            n_children = node.childCount
+        except Exception as e:
+            if not strict:
+                return
+            raise Vanished() from e
         if role in CONTROLS and states.contains(pyatspi.STATE_VISIBLE) and not toolkit_part(node):
-            checked[node.getRoleName()] = checked.get(node.getRoleName(), 0) + 1
+            checked[role_name] = checked.get(role_name, 0) + 1
             if not name.strip():
                 inside = []
-                for j in range(min(node.childCount, 3)):
+                for j in range(min(n_children, 3)):
                     c = node.getChildAtIndex(j)
                     if c is not None:
                         inside.append("%s “%s” (%d)" % (c.getRoleName(), (c.name or "")[:20], c.childCount))
@@ -151,15 +157,41 @@ def main():
             elif (role not in (pyatspi.ROLE_LIST_ITEM, pyatspi.ROLE_TEXT, pyatspi.ROLE_MENU_ITEM) and
                   states.contains(pyatspi.STATE_SENSITIVE) and not focusable(node)):
                 problems.append("cannot take the keyboard focus: " + describe(node))
-        for i in range(node.childCount):
-            child = node.getChildAtIndex(i)
+        for i in range(n_children):
+            try:
+                child = node.getChildAtIndex(i)
+            except Exception as e:
+                if not strict:
+                    continue
+                raise Vanished() from e
             if child is not None and depth < 60:
                 walk(child, depth + 1)
 
-    for i in range(app.childCount):
-        window = app.getChildAtIndex(i)
-        if window is not None:
-            walk(window, 0)
+    try:
+        for i in range(app.childCount):
+            window = app.getChildAtIndex(i)
+            if window is not None:
+                walk(window, 0)
+    except Vanished:
+        return checked, problems, True
+    return checked, problems, False
+
+
+def main():
+    app = find_app(sys.argv[1])
+    if app is None:
+        print("no application “%s” on the accessibility bus" % sys.argv[1])
+        return 1
+
+    # A list that refreshes (the Inbox's, every few seconds) can take a row
+    # away while the walk is on it: its object is gone from the bus. Such a
+    # walk is done again from the start, so that nothing goes unchecked.
+    # Should it keep changing, the last walk leaves out what it cannot read.
+    for attempt in range(5):
+        checked, problems, vanished = walk_app(app, strict=attempt < 4)
+        if not vanished:
+            break
+        time.sleep(0.5)
 
     print("checked %d controls in %d windows: %s" % (sum(checked.values()), app.childCount,
                                                       ", ".join("%d %s" % (n, r) for r, n in sorted(checked.items()))))
