@@ -1676,39 +1676,38 @@ nice_of_threads (const char *name)
  * its reader and writer that much below the main thread (Linux), the
  * reader not twice as low although the writer starts it; 0 leaves the
  * threads of the next one alone. */
-static void
-test_thread_niceness (void)
-{
 #ifdef __linux__
+/* Sets the niceness, opens a repository and checks the nice value of both
+ * its threads. */
+static void
+assert_repository_threads_nice (int increment,
+                                int expected)
+{
   TcTestRepo f = { 0 };
-  int base = getpriority (PRIO_PROCESS, (id_t) getpid ());
-  g_autofree char *expected = NULL;
+  g_autofree char *want = g_strdup_printf ("%d", expected);
   g_autofree char *writer = NULL;
   g_autofree char *reader = NULL;
 
-  expected = g_strdup_printf ("%d", MIN (base + 4, 19));
-  tc_repository_set_thread_niceness (4);
+  tc_repository_set_thread_niceness (increment);
   tc_test_repo_set_up (&f, "tc-repo-XXXXXX", "t.db");
   /* The reader starts with the first read. */
   g_assert_cmpuint (count_sync (f.repo, NULL, NULL), ==, 0);
   writer = nice_of_threads ("tc-db-writer");
   reader = nice_of_threads ("tc-db-reader");
-  g_assert_cmpstr (writer, ==, expected);
-  g_assert_cmpstr (reader, ==, expected);
+  g_assert_cmpstr (writer, ==, want);
+  g_assert_cmpstr (reader, ==, want);
   tc_test_repo_tear_down (&f);
+}
+#endif
 
-  tc_repository_set_thread_niceness (0);
-  g_clear_pointer (&expected, g_free);
-  g_clear_pointer (&writer, g_free);
-  g_clear_pointer (&reader, g_free);
-  expected = g_strdup_printf ("%d", base);
-  tc_test_repo_set_up (&f, "tc-repo-XXXXXX", "t.db");
-  g_assert_cmpuint (count_sync (f.repo, NULL, NULL), ==, 0);
-  writer = nice_of_threads ("tc-db-writer");
-  reader = nice_of_threads ("tc-db-reader");
-  g_assert_cmpstr (writer, ==, expected);
-  g_assert_cmpstr (reader, ==, expected);
-  tc_test_repo_tear_down (&f);
+static void
+test_thread_niceness (void)
+{
+#ifdef __linux__
+  int base = getpriority (PRIO_PROCESS, (id_t) getpid ());
+
+  assert_repository_threads_nice (4, MIN (base + 4, 19));
+  assert_repository_threads_nice (0, base);
 #else
   g_test_skip ("Thread priorities are set on Linux only");
 #endif
