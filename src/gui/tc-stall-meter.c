@@ -161,7 +161,11 @@ tc_stall_meter_free (TcStallMeter *self)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->report_id, g_source_remove);
-  /* The last figures, at once: the app is closing. */
+  /* The last figures, at once: the app is closing. A write still going on
+   * its thread is let finish first (at most a second), so that it cannot
+   * put older figures over these. */
+  for (guint i = 0; i < 100 && g_atomic_int_get (&saving) != 0; i++)
+    g_usleep (10 * 1000);
   {
     g_autoptr(GBytes) bytes = format_report (self);
 
